@@ -1,0 +1,48 @@
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logger.ts';
+import type { Caller, RequestInfo } from './context.ts';
+import type { PresentedCredential } from './http/credentials.ts';
+import { systemClock, type Clock } from './domain/expiry.ts';
+import { createYogaServer, type KeywardenYoga } from './yoga.ts';
+
+/**
+ * Told after every committed change that can alter a verification verdict (keys, groups, members,
+ * roles, tenants, IP rules, tokens), so every instance drops what it cached for them.
+ */
+export interface CredentialInvalidation {
+  /** No keyIds: everything cached for the tenant. */
+  invalidate(change: { tenantId: string; keyIds?: string[] }): Promise<void>;
+}
+
+/** Everything a request handler needs, built once per process (or per test database). */
+export interface App {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  clock: Clock;
+  /** Resolves API keys and access tokens presented to the management API (verification pipeline). */
+  apiKeyAuthenticator: ((credential: PresentedCredential, info: RequestInfo) => Promise<Caller | null>) | null;
+  invalidation: CredentialInvalidation;
+  yoga: KeywardenYoga;
+}
+
+export interface AppOptions {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export function createApp(options: AppOptions): App {
+  const app = {
+    config: options.config,
+    db: options.db,
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+    apiKeyAuthenticator: null,
+    invalidation: { invalidate: async () => {} },
+  } as Omit<App, 'yoga'> as App;
+  app.yoga = createYogaServer(app);
+  return app;
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { compileTrustedProxies, type TrustedProxies } from './domain/clientAddress.ts';
+import { OWASP_MIN_ARGON2, type Argon2Params } from './domain/secrets.ts';
+import type { DatabaseConfig } from './db/database.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'expected a postgres:// or postgresql:// URL')
+    .optional(),
+  KEYWARDEN_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.keywarden-data')),
+  KEYWARDEN_MIGRATE_ON_START: booleanFlag.default(true),
+  KEYWARDEN_BOOTSTRAP_ON_START: booleanFlag.default(true),
+  KEYWARDEN_TRUSTED_PROXIES: z.string().default(''),
+  /** Keys the verification cache's HMAC; random per process when unset (the cache is per process). */
+  KEYWARDEN_SERVER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'expected a redis:// URL').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ARGON2_MEMORY_COST: z.coerce.number().int().min(OWASP_MIN_ARGON2.memoryCost, `must be at least ${OWASP_MIN_ARGON2.memoryCost} (OWASP minimum)`).default(OWASP_MIN_ARGON2.memoryCost),
+  ARGON2_TIME_COST: z.coerce.number().int().min(OWASP_MIN_ARGON2.timeCost, `must be at least ${OWASP_MIN_ARGON2.timeCost} (OWASP minimum)`).default(OWASP_MIN_ARGON2.timeCost),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(OWASP_MIN_ARGON2.parallelism),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  migrateOnStart: boolean;
+  bootstrapOnStart: boolean;
+  trustedProxies: TrustedProxies;
+  serverSecret: Buffer;
+  redisUrl: string | null;
+  logLevel: string;
+  argon2: Argon2Params;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; a bad value throws one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Invalid configuration: ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  let trustedProxies: TrustedProxies;
+  try {
+    trustedProxies = compileTrustedProxies(splitList(e.KEYWARDEN_TRUSTED_PROXIES));
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: KEYWARDEN_TRUSTED_PROXIES: ${(error as Error).message}`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.KEYWARDEN_DATA_DIR },
+    migrateOnStart: e.KEYWARDEN_MIGRATE_ON_START,
+    bootstrapOnStart: e.KEYWARDEN_BOOTSTRAP_ON_START,
+    trustedProxies,
+    serverSecret: e.KEYWARDEN_SERVER_SECRET ? Buffer.from(e.KEYWARDEN_SERVER_SECRET) : randomBytes(32),
+    redisUrl: e.REDIS_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+    argon2: { memoryCost: e.ARGON2_MEMORY_COST, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}

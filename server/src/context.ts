@@ -1,0 +1,63 @@
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import type { App } from './app.ts';
+import type { ScopeSet } from './domain/scopes.ts';
+import { clientAddress } from './domain/clientAddress.ts';
+import { scopeToTenant } from './db/tenantScope.ts';
+import { authenticate } from './services/authentication.ts';
+
+/** Who is calling. Tenant callers carry the scopes they hold right now. */
+export type Caller =
+  | { kind: 'anonymous' }
+  | { kind: 'platform'; credentialId: string }
+  | { kind: 'member'; tenantId: string; memberId: string; sessionId: string; roleId: string; scopes: ScopeSet }
+  | { kind: 'apiKey'; tenantId: string; keyId: string; publicId: string; ownerId: string; scopes: ScopeSet }
+  | { kind: 'accessToken'; tenantId: string; tokenId: string; keyId: string; ownerId: string; scopes: ScopeSet };
+
+export type TenantCaller = Extract<Caller, { tenantId: string }>;
+
+export interface RequestInfo {
+  id: string;
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface Context {
+  app: App;
+  caller: Caller;
+  /** Tenant callers: a client confined to their tenant. Platform operator: the whole database. */
+  db: PrismaClient;
+  request: RequestInfo;
+}
+
+/** What Node's http server (or a test) hands Yoga alongside the Request. */
+export interface ServerContext {
+  req?: Pick<IncomingMessage, 'socket'>;
+}
+
+export function requestInfo(app: App, request: Request, server: ServerContext | undefined): RequestInfo {
+  return {
+    id: request.headers.get('x-request-id')?.slice(0, 64) || randomUUID(),
+    ip: clientAddress({
+      socketAddress: server?.req?.socket?.remoteAddress ?? '127.0.0.1',
+      headers: request.headers,
+      trustedProxies: app.config.trustedProxies,
+    }),
+    userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
+  };
+}
+
+// Anonymous callers can reach only public fields; their client still sees no tenant's data.
+const NO_TENANT = 'ten_none';
+
+export async function createContext(app: App, initial: YogaInitialContext & ServerContext): Promise<Context> {
+  const request = requestInfo(app, initial.request, initial);
+  const caller = await authenticate(app, initial.request, request);
+  const db =
+    caller.kind === 'platform'
+      ? app.db.prisma
+      : scopeToTenant(app.db.prisma, caller.kind === 'anonymous' ? NO_TENANT : caller.tenantId);
+  return { app, caller, db, request };
+}

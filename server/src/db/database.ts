@@ -1,0 +1,91 @@
+// One way to open Keywarden's database: embedded PGlite (the default) or a PostgreSQL server.
+// Everything above this file talks to `prisma`; only migrations and LISTEN/NOTIFY look below it.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string | null } // null = in-memory
+  | { kind: 'postgres'; url: string; poolSize?: number };
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  /** What the schema engine needs (it can also open a shadow database). */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  /** Releases every connection (and the PGlite instance); safe to call more than once. */
+  close(): Promise<void>;
+  /** Raw access for LISTEN/NOTIFY: the PGlite instance (pglite kind)… */
+  pglite?: PGlite;
+  /** …or the connection string (postgres kind). */
+  url?: string;
+}
+
+// Without a limit, a black-holed host makes ping() and every query hang forever.
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.kind === 'pglite' ? openPGliteDatabase(config.dataDir) : openPostgresDatabase(config.url, config.poolSize);
+}
+
+/**
+ * Wraps a PGlite instance the caller made (e.g. from a prepared data folder, as the test harness does).
+ * The returned Database owns it: close() closes it.
+ */
+export async function wrapPGlite(pglite: PGlite): Promise<Database> {
+  await pglite.waitReady;
+  const adapterFactory = new PrismaPGlite(pglite);
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    kind: 'pglite',
+    prisma,
+    adapterFactory,
+    pglite,
+    ping: async () => {
+      await prisma.$queryRawUnsafe('SELECT 1');
+    },
+    close: once(async () => {
+      try {
+        await prisma.$disconnect();
+      } finally {
+        if (!pglite.closed) await pglite.close();
+      }
+    }),
+  };
+}
+
+async function openPGliteDatabase(dataDir: string | null): Promise<Database> {
+  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  return wrapPGlite(new PGlite(dataDir ?? undefined));
+}
+
+async function openPostgresDatabase(url: string, poolSize?: number): Promise<Database> {
+  // Each connect() of this factory makes its own pg.Pool and its dispose() ends it, so Prisma
+  // and the schema engine never share (or leak) connections.
+  const adapterFactory = new PrismaPg({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(poolSize !== undefined ? { max: poolSize } : {}),
+  });
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    kind: 'postgres',
+    prisma,
+    adapterFactory,
+    url,
+    ping: async () => {
+      await prisma.$queryRawUnsafe('SELECT 1');
+    },
+    close: once(() => prisma.$disconnect()),
+  };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}

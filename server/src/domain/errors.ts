@@ -1,0 +1,111 @@
+// Expected failures, shared by the GraphQL API, the REST routes and the services.
+// Each has a stable code from one closed set; anything else is unexpected and gets masked.
+
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'VALIDATION_FAILED',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'BAD_REQUEST',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  VALIDATION_FAILED: 400,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  BAD_REQUEST: 400,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export abstract class KeywardenError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Extra machine-readable detail, safe to show to the caller. */
+  details(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export interface FieldError {
+  /** Path of the offending input field, e.g. ["input", "ipRules", 2, "cidr"]. */
+  path: (string | number)[];
+  message: string;
+}
+
+export class ValidationError extends KeywardenError {
+  readonly code = 'VALIDATION_FAILED' as const;
+  constructor(readonly fieldErrors: FieldError[]) {
+    super(fieldErrors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ') || 'Invalid input');
+    this.name = 'ValidationError';
+  }
+  static field(path: (string | number)[] | string, message: string): ValidationError {
+    return new ValidationError([{ path: typeof path === 'string' ? [path] : path, message }]);
+  }
+  override details() {
+    return { fieldErrors: this.fieldErrors };
+  }
+}
+
+/** A record that does not exist, or exists in another tenant: the two are indistinguishable. */
+export class NotFoundError extends KeywardenError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(readonly resource: string, readonly id?: string) {
+    super(id ? `${resource} ${id} was not found` : `${resource} was not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ForbiddenError extends KeywardenError {
+  readonly code = 'FORBIDDEN' as const;
+  constructor(readonly missingScopes: string[], message?: string) {
+    super(message ?? `Missing scope${missingScopes.length === 1 ? '' : 's'}: ${missingScopes.join(', ')}`);
+    this.name = 'ForbiddenError';
+  }
+  override details() {
+    return { missingScopes: this.missingScopes };
+  }
+}
+
+export class ConflictError extends KeywardenError {
+  readonly code = 'CONFLICT' as const;
+  constructor(message: string, readonly field?: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+  override details() {
+    return this.field ? { field: this.field } : {};
+  }
+}
+
+export class AuthenticationError extends KeywardenError {
+  readonly code = 'UNAUTHENTICATED' as const;
+  constructor(message = 'A valid credential is required') {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export class RateLimitedError extends KeywardenError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(readonly retryAfterSeconds: number, message = 'Too many requests') {
+    super(`${message}; retry after ${retryAfterSeconds}s`);
+    this.name = 'RateLimitedError';
+  }
+  override details() {
+    return { retryAfter: this.retryAfterSeconds };
+  }
+}
+
+export class BadRequestError extends KeywardenError {
+  readonly code = 'BAD_REQUEST' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadRequestError';
+  }
+}

@@ -1,0 +1,45 @@
+import { BadRequestError } from '../domain/errors.ts';
+
+/** A credential as presented on a request, before anything is looked up. */
+export type PresentedCredential =
+  | { kind: 'token'; text: string; source: 'bearer' | 'x-api-key' | 'rest_api_key' | 'query' }
+  | { kind: 'basic'; publicId: string; secret: string };
+
+const MAX_CREDENTIAL_LENGTH = 512;
+
+/**
+ * Reads the credential from the forms Keywarden accepts: `Authorization: Bearer …`,
+ * `Authorization: Basic base64(public-id:secret)`, `Authorization: rest_api_key=…`, `X-API-Key: …`,
+ * and the `rest_api_key` query parameter (honoured only where the key's tenant allows it).
+ */
+export function presentedCredential(request: Request): PresentedCredential | null {
+  const authorization = request.headers.get('authorization');
+  if (authorization) {
+    if (authorization.length > MAX_CREDENTIAL_LENGTH) throw new BadRequestError('Authorization header is too long');
+    const [scheme = '', ...rest] = authorization.trim().split(/\s+/);
+    const value = rest.join(' ');
+    const lower = scheme.toLowerCase();
+    if (lower === 'bearer' && value) return { kind: 'token', text: value, source: 'bearer' };
+    if (lower === 'basic' && value) return basic(value);
+    if (lower.startsWith('rest_api_key=')) return { kind: 'token', text: scheme.slice('rest_api_key='.length), source: 'rest_api_key' };
+    throw new BadRequestError('Unsupported Authorization scheme; use Bearer, Basic or rest_api_key=');
+  }
+  const apiKey = request.headers.get('x-api-key');
+  if (apiKey) {
+    if (apiKey.length > MAX_CREDENTIAL_LENGTH) throw new BadRequestError('X-API-Key header is too long');
+    return { kind: 'token', text: apiKey.trim(), source: 'x-api-key' };
+  }
+  const query = new URL(request.url).searchParams.get('rest_api_key');
+  if (query) {
+    if (query.length > MAX_CREDENTIAL_LENGTH) throw new BadRequestError('rest_api_key is too long');
+    return { kind: 'token', text: query, source: 'query' };
+  }
+  return null;
+}
+
+function basic(encoded: string): PresentedCredential {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || colon === decoded.length - 1) throw new BadRequestError('Basic credentials must be base64(public-id:secret)');
+  return { kind: 'basic', publicId: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}

@@ -1,0 +1,51 @@
+import { GraphQLError } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import type { ExecutionResult } from 'graphql';
+import type { Logger } from '../logger.ts';
+import { HTTP_STATUS, KeywardenError } from '../domain/errors.ts';
+
+/**
+ * The one place that decides what an error may tell the caller. Expected errors keep their
+ * message and gain a stable `extensions.code`; anything else is logged with the request id and
+ * replaced by a generic message carrying that id.
+ */
+export function toPublicError(error: unknown, requestId: string, logger: Logger): GraphQLError {
+  const graphQLError = error instanceof GraphQLError ? error : null;
+  const original = graphQLError ? (graphQLError.originalError ?? graphQLError) : error;
+  const location = graphQLError ? { nodes: graphQLError.nodes, path: graphQLError.path } : {};
+
+  if (original instanceof KeywardenError) {
+    const status = HTTP_STATUS[original.code];
+    const headers = original.code === 'RATE_LIMITED' ? { 'Retry-After': String(original.details().retryAfter) } : undefined;
+    return new GraphQLError(original.message, {
+      ...location,
+      extensions: { code: original.code, ...original.details(), requestId, http: { status, headers } },
+    });
+  }
+  // Errors GraphQL itself raises (bad variables, unknown fields) and ones already shaped by us.
+  if (original instanceof GraphQLError && !(original.originalError)) {
+    if (original.extensions?.code) return original;
+    return new GraphQLError(original.message, { ...location, extensions: { ...original.extensions, code: 'BAD_REQUEST' } });
+  }
+  logger.error({ err: original, requestId, path: graphQLError?.path }, 'unexpected error');
+  return new GraphQLError(`Unexpected error (request id ${requestId})`, {
+    ...location,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+  });
+}
+
+export function useErrorPolicy(logger: Logger): Plugin<{ request: { id: string } }> {
+  const rewrite = (requestId: string) => ({ result, setResult }: { result: ExecutionResult; setResult: (r: ExecutionResult) => void }) => {
+    if (!result.errors?.length) return;
+    setResult({ ...result, errors: result.errors.map((e) => toPublicError(e, requestId, logger)) });
+  };
+  return {
+    onExecute: ({ args }) => ({
+      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, rewrite(args.contextValue.request.id)),
+    }),
+    onSubscribe: ({ args }) => ({
+      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, rewrite(args.contextValue.request.id)),
+      onSubscribeError: () => undefined,
+    }),
+  };
+}

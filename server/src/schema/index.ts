@@ -1,0 +1,8 @@
+// Imports each domain module for its side effect of registering types, then builds the schema.
+import { builder } from '../builder.ts';
+import './scalars.ts';
+import './errors.ts';
+import './viewer.ts';
+import './tenant.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,60 @@
+// Entry point: read configuration, open the database, migrate, listen. Nothing else lives here.
+import http from 'node:http';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { openDatabase } from './db/database.ts';
+import { applyMigrations } from './db/migrations.ts';
+import { createApp } from './app.ts';
+import { bootstrapIfEmpty } from './services/bootstrap.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config.database);
+  if (config.migrateOnStart) {
+    const { applied } = await applyMigrations(db);
+    if (applied.length) logger.info({ applied }, 'applied migrations');
+  }
+  if (config.bootstrapOnStart) await bootstrapIfEmpty(db, process.stdout);
+  const app = createApp({ config, db, logger });
+  const server = http.createServer(app.yoga);
+  server.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, database: db.kind }, `Keywarden listening on http://localhost:${port}/graphql`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // Stop accepting; requests already received run to completion, idle keep-alives close.
+    server.close(async () => {
+      await db.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn('shutdown timeout: closing remaining connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

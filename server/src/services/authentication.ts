@@ -1,0 +1,53 @@
+import type { App } from '../app.ts';
+import type { Caller, RequestInfo } from '../context.ts';
+import { AuthenticationError } from '../domain/errors.ts';
+import { roleScopes } from '../domain/scopes.ts';
+import { sha256Hex } from '../domain/secrets.ts';
+import { presentedCredential, type PresentedCredential } from '../http/credentials.ts';
+
+/** Opaque bearer tokens announce their kind by prefix; anything else is read as an API key. */
+export const TOKEN_PREFIX = { platform: 'kwp', session: 'kws', accessToken: 'kwt' } as const;
+
+/**
+ * Resolves the request's credential to a caller: the single authentication pipeline of the
+ * management API. No credential is the anonymous caller; a bad one is UNAUTHENTICATED.
+ */
+export async function authenticate(app: App, request: Request, info: RequestInfo): Promise<Caller> {
+  const credential = presentedCredential(request);
+  if (!credential) return { kind: 'anonymous' };
+  const caller = await resolveCredential(app, credential, info);
+  if (!caller) throw new AuthenticationError('The credential is invalid, expired or revoked');
+  return caller;
+}
+
+async function resolveCredential(app: App, credential: PresentedCredential, info: RequestInfo): Promise<Caller | null> {
+  if (credential.kind === 'token') {
+    if (credential.text.startsWith(`${TOKEN_PREFIX.platform}_`)) return platformCaller(app, credential.text);
+    if (credential.text.startsWith(`${TOKEN_PREFIX.session}_`)) return sessionCaller(app, credential.text);
+  }
+  return app.apiKeyAuthenticator ? app.apiKeyAuthenticator(credential, info) : null;
+}
+
+async function platformCaller(app: App, text: string): Promise<Caller | null> {
+  const credential = await app.db.prisma.platformCredential.findUnique({ where: { tokenHash: sha256Hex(text) } });
+  if (!credential || credential.revokedAt) return null;
+  return { kind: 'platform', credentialId: credential.id };
+}
+
+async function sessionCaller(app: App, text: string): Promise<Caller | null> {
+  const session = await app.db.prisma.session.findUnique({
+    where: { tokenHash: sha256Hex(text) },
+    include: { member: { include: { role: true } }, tenant: true },
+  });
+  const now = app.clock();
+  if (!session || session.revokedAt || session.expiresAt <= now) return null;
+  if (session.member.status !== 'ACTIVE' || session.tenant.status !== 'ACTIVE') return null;
+  return {
+    kind: 'member',
+    tenantId: session.tenantId,
+    memberId: session.memberId,
+    sessionId: session.id,
+    roleId: session.member.roleId,
+    scopes: roleScopes(session.member.role),
+  };
+}

@@ -1,0 +1,19 @@
+import type { z } from 'zod';
+import { ValidationError } from '../domain/errors.ts';
+
+/**
+ * Validates a mutation's input with a zod schema; failures become one ValidationError listing
+ * every bad field by path (prefixed with the argument name, e.g. ["input", "email"]).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, root = 'input'): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({ path: [root, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: issue.message })),
+  );
+}
+
+/** Prisma's unique-constraint violation, for turning races on unique columns into ConflictErrors. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+}

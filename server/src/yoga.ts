@@ -1,0 +1,48 @@
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { App } from './app.ts';
+import { createContext, requestInfo, type Context, type ServerContext } from './context.ts';
+import { schema } from './schema/index.ts';
+import { toPublicError, useErrorPolicy } from './http/errorPolicy.ts';
+import { pendingMigrations } from './db/migrations.ts';
+
+export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
+
+export function createYogaServer(app: App): KeywardenYoga {
+  return createYoga<ServerContext, Context>({
+    schema,
+    context: async (initial) => {
+      try {
+        return await createContext(app, initial);
+      } catch (error) {
+        // Authentication failures are expected errors; anything else is masked like a resolver's.
+        throw toPublicError(error, requestInfo(app, initial.request, initial).id, app.logger);
+      }
+    },
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    // GraphiQL is served from the package's own bundle: no request leaves the machine.
+    graphiql: { title: 'Keywarden GraphiQL' },
+    renderGraphiQL,
+    maskedErrors: false,
+    logging: app.logger,
+    plugins: [
+      useErrorPolicy(app.logger),
+      useReadinessCheck({
+        endpoint: '/readyz',
+        check: async () => {
+          await app.db.ping();
+          const pending = await pendingMigrations(app.db);
+          if (pending.length > 0) {
+            return new Response(JSON.stringify({ ready: false, pendingMigrations: pending }), {
+              status: 503,
+              headers: { 'content-type': 'application/json' },
+            });
+          }
+          return true;
+        },
+      }),
+    ],
+  });
+}

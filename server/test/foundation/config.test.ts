@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const serverDir = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('configuration', () => {
+  it('defaults to the embedded database and port 4000', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.database.kind).toBe('pglite');
+    expect(config.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  });
+
+  it('chooses PostgreSQL when DATABASE_URL is set', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/kw' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/kw' });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['LOG_LEVEL', 'loud'],
+    ['ARGON2_MEMORY_COST', '1024'],
+    ['KEYWARDEN_SERVER_SECRET', 'short'],
+    ['KEYWARDEN_MIGRATE_ON_START', 'maybe'],
+    ['KEYWARDEN_TRUSTED_PROXIES', '10.0.0.0/33'],
+  ])('rejects %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}`));
+  });
+
+  it('stops the server at start with one clear line and exit code 1', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: serverDir,
+      env: { ...process.env, PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Invalid configuration: PORT="not-a-port": /);
+  });
+});

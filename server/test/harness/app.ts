@@ -1,0 +1,70 @@
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.ts';
+import { createApp, type App } from '../../src/app.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { Clock } from '../../src/domain/expiry.ts';
+import { openTestDatabase } from './database.ts';
+
+/** Collects every log line the app writes, so tests can assert what never appears in logs. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestApp {
+  app: App;
+  logs: LogCapture;
+  /** Sends a GraphQL request through Yoga (real Request/Response, no port). */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
+  /** Any HTTP request through the same server. */
+  fetch(path: string, init?: RequestInit, options?: { ip?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  /** Sent as `Authorization: Bearer <token>` unless `headers` says otherwise. */
+  token?: string;
+  headers?: Record<string, string>;
+  /** The socket address the request appears to come from. */
+  ip?: string;
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  headers: Headers;
+  data: T | null | undefined;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  /** The raw body, for assertions that a value never appears in a response. */
+  body: string;
+}
+
+export async function createTestApp(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const db = await openTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'info', KEYWARDEN_SERVER_SECRET: 'test-secret-test-secret-test-secret!', ...options.env });
+  const logs = new LogCapture();
+  const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), clock: options.clock });
+
+  const fetchThrough = (path: string, init: RequestInit = {}, ip = '127.0.0.1') =>
+    Promise.resolve(app.yoga.fetch(`http://keywarden.test${path}`, init, { req: { socket: { remoteAddress: ip } } as any }));
+
+  return {
+    app,
+    logs,
+    fetch: (path, init, opts) => fetchThrough(path, init, opts?.ip),
+    async graphql(query, variables, opts = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
+      if (opts.token && !headers.authorization) headers.authorization = `Bearer ${opts.token}`;
+      const response = await fetchThrough('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, opts.ip);
+      const body = await response.text();
+      const parsed = JSON.parse(body);
+      return { status: response.status, headers: response.headers, data: parsed.data, errors: parsed.errors, body };
+    },
+    close: () => db.dispose(),
+  };
+}
