@@ -8,6 +8,8 @@ export const TenantStatusEnum = builder.enumType('TenantStatus', { values: ['ACT
 
 export const TenantRef = builder.prismaNode('Tenant', {
   id: { field: 'id' },
+  // node(id:) of a tenant the caller cannot see is null, like any record of another tenant.
+  nullable: true,
   // The platform operator sees every tenant; a tenant caller only its own (ctx.db confines it).
   authScopes: { $any: { platform: true, tenant: true } },
   fields: (t) => ({

@@ -43,7 +43,7 @@ export async function createTenant(ctx: Context, raw: unknown) {
 /** Rename and settings: the platform operator, or a tenant:admin of that tenant (ctx.db confines it). */
 export async function updateTenant(ctx: Context, raw: unknown) {
   const input = parseInput(settingsInput, raw);
-  return ctx.db.$transaction(async (tx) => {
+  const tenant = await ctx.db.$transaction(async (tx) => {
     const before = await tx.tenant.findUnique({ where: { id: input.id } });
     if (!before) throw new NotFoundError('Tenant', input.id);
     const data = {
@@ -60,11 +60,14 @@ export async function updateTenant(ctx: Context, raw: unknown) {
     await recordAudit(tx, ctx, { tenantId: after.id, action: 'tenant.updated', targetType: 'Tenant', targetId: after.id, changes: diff(before, after) });
     return after;
   });
+  // apiEnabled and the query-parameter setting change verdicts of every key of the tenant.
+  await ctx.app.invalidation.invalidate({ tenantId: tenant.id });
+  return tenant;
 }
 
 /** Platform operator: a suspended tenant's every credential is refused. */
 export async function setTenantStatus(ctx: Context, id: string, status: 'ACTIVE' | 'SUSPENDED') {
-  return ctx.db.$transaction(async (tx) => {
+  const tenant = await ctx.db.$transaction(async (tx) => {
     const before = await tx.tenant.findUnique({ where: { id } });
     if (!before) throw new NotFoundError('Tenant', id);
     const after = await tx.tenant.update({ where: { id }, data: { status } });
@@ -73,4 +76,6 @@ export async function setTenantStatus(ctx: Context, id: string, status: 'ACTIVE'
     }
     return after;
   });
+  await ctx.app.invalidation.invalidate({ tenantId: id });
+  return tenant;
 }
