@@ -4,5 +4,9 @@ import './scalars.ts';
 import './errors.ts';
 import './viewer.ts';
 import './tenant.ts';
+import './member.ts';
+import './role.ts';
+import './scope.ts';
+import './session.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

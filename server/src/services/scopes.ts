@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { ALL_SCOPES, isManagementScope, scopeSet, validateScopeName, type ScopeSet } from '../domain/scopes.ts';
+import { diff, recordAudit, type Tx } from './audit.ts';
+import { isUniqueViolation, parseInput } from './validation.ts';
+
+// The tenant's scope catalogue, and the checks every service that hands out scopes shares:
+// which tenant a write lands in, whether named scopes exist, and whether the caller may grant them.
+
+/**
+ * The tenant a create or list acts in. Tenant callers act in their own tenant (naming another is
+ * NOT_FOUND, as if it did not exist); the platform operator names one.
+ */
+export async function targetTenantId(ctx: Context, requested: string | null | undefined, path: string[] = ['input', 'tenantId']): Promise<string> {
+  if (ctx.caller.kind === 'platform') {
+    if (!requested) throw ValidationError.field(path, 'is required for the platform operator');
+    const tenant = await ctx.db.tenant.findUnique({ where: { id: requested }, select: { id: true } });
+    if (!tenant) throw new NotFoundError('Tenant', requested);
+    return tenant.id;
+  }
+  if (ctx.caller.kind === 'anonymous') throw new NotFoundError('Tenant');
+  if (requested && requested !== ctx.caller.tenantId) throw new NotFoundError('Tenant', requested);
+  return ctx.caller.tenantId;
+}
+
+/** The member a tenant caller acts as: a session's member, or the owner a key or token acts for. */
+export function actingMemberId(ctx: Context): string | null {
+  switch (ctx.caller.kind) {
+    case 'member': return ctx.caller.memberId;
+    case 'apiKey':
+    case 'accessToken': return ctx.caller.ownerId;
+    default: return null;
+  }
+}
+
+/**
+ * "Nobody grants more than they hold": throws ForbiddenError listing what the caller lacks.
+ * The platform operator stands above tenants and may grant anything.
+ */
+export function assertMayGrant(ctx: Context, requested: ScopeSet | readonly string[], message?: string): void {
+  if (ctx.caller.kind === 'platform') return;
+  if (ctx.caller.kind === 'anonymous') throw new ForbiddenError([ALL_SCOPES], message);
+  const wanted = scopeSet(requested);
+  if (wanted.isSubsetOf(ctx.caller.scopes)) return;
+  const missing = missingScopes(wanted, ctx.caller.scopes);
+  throw new ForbiddenError(missing, message && `${message} (missing: ${missing.join(', ')})`);
+}
+
+/** For a scope check made in a service rather than on the field (e.g. "yourself, or members:write"). */
+export function assertCallerHasScope(ctx: Context, scope: string): void {
+  if (ctx.caller.kind === 'platform') return;
+  if (ctx.caller.kind === 'anonymous' || !ctx.caller.scopes.has(scope)) throw new ForbiddenError([scope]);
+}
+
+// Names what a "every scope except …" request needs beyond the caller's own exclusions.
+function missingScopes(wanted: ScopeSet, held: ScopeSet): string[] {
+  if (!wanted.unbounded) return held.missing(wanted.toArray());
+  if (!held.unbounded) return [ALL_SCOPES];
+  const excludedFromHeld = held.toArray().filter((s) => s.startsWith('!')).map((s) => s.slice(1));
+  const missing = excludedFromHeld.filter((s) => wanted.has(s));
+  return missing.length ? missing : [ALL_SCOPES];
+}
+
+/**
+ * Checks a list of scope names given for a role (or key, or group): each must be a management
+ * scope or in the tenant's catalogue, and none may repeat. Errors name each bad entry by index.
+ */
+export async function assertKnownScopes(tx: Tx, tenantId: string, scopes: readonly string[], path: (string | number)[]): Promise<void> {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  const resourceScopes: string[] = [];
+  scopes.forEach((scope, index) => {
+    const invalid = validateScopeName(scope);
+    if (invalid) errors.push({ path: [...path, index], message: invalid });
+    else if (seen.has(scope)) errors.push({ path: [...path, index], message: `Scope "${scope}" is listed more than once` });
+    else if (!isManagementScope(scope)) resourceScopes.push(scope);
+    seen.add(scope);
+  });
+  if (resourceScopes.length) {
+    const known = new Set((await tx.scope.findMany({ where: { tenantId, name: { in: resourceScopes } }, select: { name: true } })).map((s) => s.name));
+    scopes.forEach((scope, index) => {
+      if (resourceScopes.includes(scope) && !known.has(scope)) {
+        errors.push({ path: [...path, index], message: `Scope "${scope}" is neither a management scope nor in the tenant's catalogue` });
+      }
+    });
+  }
+  if (errors.length) throw new ValidationError(errors.sort((a, b) => Number(a.path.at(-1)) - Number(b.path.at(-1))));
+}
+
+// ---- The catalogue ----
+
+const description = z.string().trim().max(500, 'must be at most 500 characters');
+const scopeName = z.string().superRefine((value, issue) => {
+  const invalid = validateScopeName(value);
+  if (invalid) issue.addIssue({ code: 'custom', message: invalid });
+  else if (isManagementScope(value)) issue.addIssue({ code: 'custom', message: `"${value}" is a management scope; choose another name` });
+});
+
+const createInput = z.object({ tenantId: z.string().nullish(), name: scopeName, description: description.nullish() });
+const updateInput = z.object({ id: z.string(), description });
+const deleteInput = z.object({ id: z.string(), cascade: z.boolean().nullish() });
+
+export async function createScope(ctx: Context, raw: unknown) {
+  const input = parseInput(createInput, raw);
+  const tenantId = await targetTenantId(ctx, input.tenantId);
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const scope = await tx.scope.create({ data: { id: newId('scp'), tenantId, name: input.name, description: input.description ?? '' } });
+      await recordAudit(tx, ctx, { tenantId, action: 'scope.created', targetType: 'Scope', targetId: scope.id, changes: { name: scope.name, description: scope.description } });
+      return scope;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(`The tenant already has a scope named "${input.name}"`, 'name');
+    throw error;
+  }
+}
+
+/** Only the description changes: a scope's name is what keys and roles refer to. */
+export async function updateScope(ctx: Context, raw: unknown) {
+  const input = parseInput(updateInput, raw);
+  return ctx.db.$transaction(async (tx) => {
+    const before = await tx.scope.findUnique({ where: { id: input.id } });
+    if (!before) throw new NotFoundError('Scope', input.id);
+    const after = await tx.scope.update({ where: { id: before.id }, data: { description: input.description } });
+    await recordAudit(tx, ctx, { tenantId: after.tenantId, action: 'scope.updated', targetType: 'Scope', targetId: after.id, changes: diff(before, after) });
+    return after;
+  });
+}
+
+/**
+ * Refused while keys, roles or groups name the scope, unless `cascade`, which removes it from all
+ * of them in the same transaction.
+ */
+export async function deleteScope(ctx: Context, raw: unknown) {
+  const input = parseInput(deleteInput, raw);
+  const deleted = await ctx.db.$transaction(async (tx) => {
+    const scope = await tx.scope.findUnique({ where: { id: input.id } });
+    if (!scope) throw new NotFoundError('Scope', input.id);
+    const usage = await scopeUsage(tx, scope.tenantId, scope.name);
+    const inUse = usage.keys + usage.roles + usage.groups > 0;
+    if (inUse && !input.cascade) {
+      throw new ConflictError(
+        `Scope "${scope.name}" is used by ${count(usage.keys, 'API key')}, ${count(usage.roles, 'role')} and ${count(usage.groups, 'group')}; pass cascade: true to remove it from them`,
+        'cascade',
+      );
+    }
+    if (inUse) await removeScopeEverywhere(tx, scope.tenantId, scope.name);
+    await tx.scope.delete({ where: { id: scope.id } });
+    await recordAudit(tx, ctx, { tenantId: scope.tenantId, action: 'scope.deleted', targetType: 'Scope', targetId: scope.id, changes: { name: scope.name, removedFrom: usage } });
+    return { scope, changedGrants: inUse };
+  });
+  if (deleted.changedGrants) await ctx.app.invalidation.invalidate({ tenantId: deleted.scope.tenantId });
+  return deleted.scope;
+}
+
+async function scopeUsage(tx: Tx, tenantId: string, name: string) {
+  return {
+    keys: await tx.apiKey.count({ where: { tenantId, scopes: { has: name } } }),
+    roles: await tx.role.count({ where: { tenantId, scopes: { has: name } } }),
+    groups: await tx.group.count({ where: { tenantId, OR: [{ scopeLimit: { has: name } }, { defaultScopes: { has: name } }] } }),
+  };
+}
+
+// Raw SQL bypasses the tenant-scoped client, hence the explicit tenantId in every statement.
+async function removeScopeEverywhere(tx: Tx, tenantId: string, name: string): Promise<void> {
+  await tx.$executeRaw`UPDATE "ApiKey" SET "scopes" = array_remove("scopes", ${name}::text), "updatedAt" = now()
+    WHERE "tenantId" = ${tenantId} AND ${name}::text = ANY("scopes")`;
+  await tx.$executeRaw`UPDATE "Role" SET "scopes" = array_remove("scopes", ${name}::text), "updatedAt" = now()
+    WHERE "tenantId" = ${tenantId} AND ${name}::text = ANY("scopes")`;
+  await tx.$executeRaw`UPDATE "Group" SET "scopeLimit" = array_remove("scopeLimit", ${name}::text),
+    "defaultScopes" = array_remove("defaultScopes", ${name}::text), "updatedAt" = now()
+    WHERE "tenantId" = ${tenantId} AND (${name}::text = ANY("scopeLimit") OR ${name}::text = ANY("defaultScopes"))`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
