@@ -1,7 +1,8 @@
 import { builder } from '../builder.ts';
 import type { Member } from '../generated/prisma/client.ts';
 import { MUTATION_ERRORS } from './errors.ts';
-import { assertCursorVisible, textSearch } from './pagination.ts';
+import { assertCursorVisible } from './pagination.ts';
+import { textSearch } from '../services/filters.ts';
 import { createMember, deleteMember, setMemberPassword, setMemberStatus, updateMember } from '../services/members.ts';
 import { actingMemberId, targetTenantId } from '../services/scopes.ts';
 

@@ -1,5 +1,4 @@
 import { parsePrismaCursor } from '@pothos/plugin-prisma';
-import type { Context } from '../context.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 
 type CursorModel = { findUnique(args: { where: { id: string }; select: { id: true } }): Promise<unknown> };
@@ -22,11 +21,3 @@ export async function assertCursorVisible(model: CursorModel, args: { after?: st
     }
   }
 }
-
-/** Case-insensitive substring filter on the given text columns. */
-export function textSearch(fields: string[], search: string | null | undefined) {
-  if (!search) return {};
-  return { OR: fields.map((field) => ({ [field]: { contains: search, mode: 'insensitive' as const } })) };
-}
-
-export type { Context };

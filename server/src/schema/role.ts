@@ -2,7 +2,8 @@ import { builder } from '../builder.ts';
 import type { Role } from '../generated/prisma/client.ts';
 import { roleScopes } from '../domain/scopes.ts';
 import { MUTATION_ERRORS } from './errors.ts';
-import { assertCursorVisible, textSearch } from './pagination.ts';
+import { assertCursorVisible } from './pagination.ts';
+import { textSearch } from '../services/filters.ts';
 import { createRole, deleteRole, updateRole } from '../services/roles.ts';
 import { targetTenantId } from '../services/scopes.ts';
 

@@ -2,7 +2,8 @@ import { builder } from '../builder.ts';
 import type { Scope } from '../generated/prisma/client.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import { MUTATION_ERRORS } from './errors.ts';
-import { assertCursorVisible, textSearch } from './pagination.ts';
+import { assertCursorVisible } from './pagination.ts';
+import { textSearch } from '../services/filters.ts';
 import { createScope, deleteScope, targetTenantId, updateScope } from '../services/scopes.ts';
 
 const READ = { $any: { platform: true, scope: 'scopes:read' } } as const;

@@ -1,7 +1,8 @@
 import { builder } from '../builder.ts';
 import type { Tenant } from '../generated/prisma/client.ts';
 import { MUTATION_ERRORS } from './errors.ts';
-import { assertCursorVisible, textSearch } from './pagination.ts';
+import { assertCursorVisible } from './pagination.ts';
+import { textSearch } from '../services/filters.ts';
 import { createTenant, setTenantStatus, updateTenant } from '../services/tenants.ts';
 
 export const TenantStatusEnum = builder.enumType('TenantStatus', { values: ['ACTIVE', 'SUSPENDED'] as const });
