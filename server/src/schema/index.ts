@@ -8,5 +8,6 @@ import './member.ts';
 import './role.ts';
 import './scope.ts';
 import './session.ts';
+import './apiKey.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

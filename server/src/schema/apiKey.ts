@@ -1,0 +1,357 @@
+import { builder } from '../builder.ts';
+import type { ApiKey } from '../generated/prisma/client.ts';
+import { ACCESS_CODES, keyEffectiveScopes, keyStatusAt } from '../domain/access.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { EXPIRY_PRESETS } from '../domain/expiry.ts';
+import { maskKey } from '../domain/keyFormat.ts';
+import { explainAccess, type AccessExplanation } from '../services/access.ts';
+import {
+  MAX_ROTATION_GRACE_SECONDS, bulkUpdateKeys, createKey, deleteKey, keyWhere, revokeKey, rotateKey, setKeyEnabled, updateKey,
+  type IssuedKey,
+} from '../services/keys.ts';
+import { MUTATION_ERRORS } from './errors.ts';
+import './group.ts';
+import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRule.ts';
+import { assertCursorVisible } from './pagination.ts';
+
+const READ = { scope: 'keys:read' } as const;
+const WRITE = { scope: 'keys:write' } as const;
+const PRESETS = Object.keys(EXPIRY_PRESETS).join(', ');
+
+export const ApiKeyStatusEnum = builder.enumType('ApiKeyStatus', {
+  values: ['ACTIVE', 'DISABLED', 'REVOKED', 'EXPIRED'] as const,
+  description: 'EXPIRED is not stored: a key is EXPIRED from the second its expiresAt is reached. REVOKED is final.',
+});
+
+export const ApiKeyRef = builder.prismaNode('ApiKey', {
+  id: { field: 'id' },
+  // node(id:) of a record outside the caller's tenant answers null, like a missing one.
+  nullable: true,
+  description: 'An API key. Its secret is shown once, by createKey or rotateKey; afterwards only maskedKey.',
+  authScopes: READ,
+  fields: (t) => ({
+    publicId: t.exposeString('publicId', { description: 'Identifies the key (`pk_…`); not a secret.' }),
+    maskedKey: t.string({
+      description: 'The key prefix and the last four characters of the key text, e.g. `kw_…AbCd`.',
+      select: { keyTail: true, tenant: { select: { keyPrefix: true } } },
+      resolve: (key) => maskKey(key.tenant.keyPrefix, key.keyTail),
+    }),
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    contactEmail: t.exposeString('contactEmail', { nullable: true }),
+    status: t.field({
+      type: ApiKeyStatusEnum,
+      select: { status: true, expiresAt: true },
+      resolve: (key, _args, ctx) => keyStatusAt(key, ctx.app.clock()),
+    }),
+    owner: t.relation('owner', { description: 'The member the key acts for ("on behalf of"); the key never grants more than their role.' }),
+    group: t.relation('group', { nullable: true }),
+    scopes: t.exposeStringList('scopes', { description: 'The scopes given to the key.' }),
+    effectiveScopes: t.stringList({
+      description: "What the key may do right now: scopes ∩ its owner's role ∩ its group's scope limit.",
+      select: {
+        scopes: true,
+        owner: { select: { role: { select: { builtIn: true, scopes: true } } } },
+        group: { select: { limitsScopes: true, scopeLimit: true } },
+      },
+      resolve: (key) => keyEffectiveScopes({ key, group: key.group, ownerRole: key.owner.role }),
+    }),
+    endpoints: t.exposeStringList('endpoints', { description: 'Allowed endpoint glob patterns; `*` allows all.' }),
+    ipRules: t.relation('ipRules', { description: "The key's own IP rules (its group's and the tenant's apply too)." , query: { orderBy: { id: 'asc' } } }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    rotationGraceEndsAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'After a rotation with a grace period: until when the previous secret still works.',
+      select: { previousSecretExpiresAt: true },
+      resolve: (key, _args, ctx) => (key.previousSecretExpiresAt && key.previousSecretExpiresAt > ctx.app.clock() ? key.previousSecretExpiresAt : null),
+    }),
+    metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+    lastUsedIp: t.exposeString('lastUsedIp', { nullable: true }),
+    usageCount: t.float({
+      description: 'Successful uses. A whole number (Float because it can outgrow GraphQL\'s 32-bit Int).',
+      select: { usageCount: true },
+      resolve: (key) => Number(key.usageCount),
+    }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    revokedReason: t.exposeString('revokedReason', { nullable: true }),
+  }),
+});
+
+export const ApiKeyFilterRef = builder.inputType('ApiKeyFilter', {
+  fields: (t) => ({
+    status: t.field({ type: ApiKeyStatusEnum, required: false }),
+    groupId: t.id({ required: false }),
+    ownerId: t.id({ required: false }),
+    scope: t.string({ required: false, description: 'Keys given this scope.' }),
+    expiringBefore: t.field({ type: 'DateTime', required: false, description: 'Keys whose expiresAt is before this time (expired ones included).' }),
+    search: t.string({ required: false, description: 'Matches name, description or public id, case-insensitively.' }),
+  }),
+});
+
+type FilterArg = { status?: string | null; groupId?: string | number | null; ownerId?: string | number | null; scope?: string | null; expiringBefore?: Date | null; search?: string | null };
+
+function keyFilter(filter: FilterArg | null | undefined) {
+  if (!filter) return filter;
+  return {
+    ...filter,
+    status: filter.status as 'ACTIVE' | 'DISABLED' | 'REVOKED' | 'EXPIRED' | null | undefined,
+    groupId: filter.groupId == null ? null : String(filter.groupId),
+    ownerId: filter.ownerId == null ? null : String(filter.ownerId),
+  };
+}
+
+// --- explainAccess -------------------------------------------------------------------------
+
+const AccessCodeEnum = builder.enumType('AccessCode', { values: ACCESS_CODES });
+const IpDenialReasonEnum = builder.enumType('IpDenialReason', {
+  values: ['DENIED', 'NOT_ALLOWED', 'INVALID_ADDRESS'] as const,
+  description: 'DENIED: a DENY rule matched. NOT_ALLOWED: the level has ALLOW rules and none matched. INVALID_ADDRESS: the address could not be read.',
+});
+
+type IpRefusalShape = { level: 'TENANT' | 'GROUP' | 'KEY'; reason: 'DENIED' | 'NOT_ALLOWED' | 'INVALID_ADDRESS'; cidr: string | null; explanation: AccessExplanation };
+
+const IpRefusalRef = builder.objectRef<IpRefusalShape>('IpRefusal').implement({
+  description: 'Which IP rule level refused the address, and the DENY rule when one matched.',
+  fields: (t) => ({
+    level: t.expose('level', { type: IpRuleLevelEnum }),
+    reason: t.expose('reason', { type: IpDenialReasonEnum }),
+    cidr: t.exposeString('cidr', { nullable: true }),
+    rule: t.field({ type: IpRuleRef, nullable: true, resolve: (refusal) => refusal.explanation.ipRule }),
+  }),
+});
+
+const AccessExplanationRef = builder.objectRef<AccessExplanation>('AccessExplanation').implement({
+  description: 'Why a key would be accepted or refused, checked in order: tenant, revoked, expired, disabled, IP rules, endpoint, scopes.',
+  fields: (t) => ({
+    allowed: t.exposeBoolean('allowed'),
+    code: t.expose('code', { type: AccessCodeEnum, description: 'The first check that fails, or VALID.' }),
+    detail: t.exposeString('detail'),
+    effectiveScopes: t.exposeStringList('effectiveScopes'),
+    missingScopes: t.exposeStringList('missingScopes', { description: 'Asked-for scopes the key does not effectively hold.' }),
+    ipRefusal: t.field({
+      type: IpRefusalRef,
+      nullable: true,
+      description: 'Set when the IP rules refuse the address (whatever the code).',
+      resolve: (explanation) =>
+        explanation.ip.allowed
+          ? null
+          : { level: explanation.ip.level, reason: explanation.ip.reason, cidr: explanation.ip.cidr ?? null, explanation },
+    }),
+    apiKey: t.field({ type: ApiKeyRef, resolve: (explanation) => explanation.apiKey }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  apiKeys: t.prismaConnection({
+    type: 'ApiKey',
+    cursor: 'id',
+    description: "The tenant's API keys, oldest first.",
+    authScopes: READ,
+    args: { filter: t.arg({ type: ApiKeyFilterRef, required: false }) },
+    resolve: async (query, _root, args, ctx) => {
+      await assertCursorVisible(ctx.db.apiKey, args);
+      return ctx.db.apiKey.findMany({ ...query, where: keyWhere(keyFilter(args.filter), ctx.app.clock()), orderBy: { id: 'asc' } });
+    },
+  }),
+  apiKey: t.prismaField({
+    type: 'ApiKey',
+    nullable: true,
+    description: "The key with this id; NOT_FOUND when the caller's tenant has none.",
+    authScopes: READ,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const key = await ctx.db.apiKey.findUnique({ ...query, where: { id: String(args.id) } });
+      if (!key) throw new NotFoundError('ApiKey', String(args.id));
+      return key;
+    },
+  }),
+  explainAccess: t.field({
+    type: AccessExplanationRef,
+    // Like apiKey(id), a bad argument or unknown key is a top-level error (VALIDATION_FAILED with
+    // fieldErrors, NOT_FOUND), which keeps `code` free for the verdict.
+    nullable: true,
+    description: 'Tells exactly why the key would be refused or allowed for this address, endpoint and scopes right now.',
+    authScopes: READ,
+    args: {
+      keyId: t.arg.id({ required: true }),
+      ip: t.arg.string({ required: true, description: 'The client address to check, IPv4 or IPv6.' }),
+      endpoint: t.arg.string({ required: false, description: '`/path` or `METHOD /path`; not checked when absent.' }),
+      scopes: t.arg.stringList({ required: false, description: 'Scopes the request would need.' }),
+    },
+    resolve: (_root, args, ctx) => explainAccess(ctx, { ...args, keyId: String(args.keyId) }),
+  }),
+}));
+
+// --- mutations -------------------------------------------------------------------------------
+
+const InitialKeyStatusEnum = builder.enumType('InitialKeyStatus', { values: ['ACTIVE', 'DISABLED'] as const });
+
+const CreateKeyInput = builder.inputType('CreateKeyInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Nickname shown in lists.' }),
+    description: t.string({ required: false }),
+    contactEmail: t.string({ required: false, description: 'Who to contact about the key.' }),
+    ownerId: t.id({ required: false, description: 'The member the key acts for ("on behalf of"); default: the calling member. Required for API-key callers.' }),
+    groupId: t.id({ required: false }),
+    scopes: t.stringList({ required: false, description: "Default: the group's default scopes (none without a group)." }),
+    endpoints: t.stringList({ required: false, description: 'Allowed endpoint glob patterns, e.g. `GET /v1/tickets/**`; default `*` (all).' }),
+    ipRules: t.field({ type: [IpRuleInputRef], required: false, description: 'Key-level IP rules.' }),
+    expiresIn: t.string({ required: false, description: `A preset: ${PRESETS}.` }),
+    expiresAt: t.field({ type: 'DateTime', required: false, description: 'An exact expiry (whole seconds); not with expiresIn.' }),
+    status: t.field({ type: InitialKeyStatusEnum, required: false, description: 'Default ACTIVE ("activated").' }),
+    metadata: t.field({ type: 'JSON', required: false, description: 'A JSON object of at most 4 KiB, returned by verification.' }),
+    publicId: t.string({ required: false, description: 'Choose the public id: `pk_` and 3-64 letters, digits, `_` or `-`; unique. Default: generated.' }),
+  }),
+});
+
+const UpdateKeyInput = builder.inputType('UpdateKeyInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string({ required: false }),
+    description: t.string({ required: false }),
+    contactEmail: t.string({ required: false, description: 'An empty string removes it.' }),
+    ownerId: t.id({ required: false }),
+    groupId: t.id({ required: false }),
+    removeFromGroup: t.boolean({ required: false }),
+    scopes: t.stringList({ required: false }),
+    endpoints: t.stringList({ required: false }),
+    ipRules: t.field({ type: [IpRuleInputRef], required: false, description: "Replaces the key's whole list." }),
+    expiresIn: t.string({ required: false, description: `A preset from now: ${PRESETS}.` }),
+    expiresAt: t.field({ type: 'DateTime', required: false }),
+    neverExpires: t.boolean({ required: false, description: 'Remove the expiry (only when the tenant has no maximum key lifetime).' }),
+    metadata: t.field({ type: 'JSON', required: false, description: 'Replaces the metadata.' }),
+  }),
+});
+
+const RevokeKeyInput = builder.inputType('RevokeKeyInput', {
+  fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ required: true }) }),
+});
+
+const RotateKeyInput = builder.inputType('RotateKeyInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    gracePeriodSeconds: t.int({
+      required: false,
+      description: `How long the previous secret keeps working, 0-${MAX_ROTATION_GRACE_SECONDS} seconds; default 0 (it stops at once).`,
+    }),
+  }),
+});
+
+const BulkKeyActionEnum = builder.enumType('BulkKeyAction', { values: ['DISABLE', 'ENABLE', 'REVOKE'] as const });
+
+const BulkUpdateKeysInput = builder.inputType('BulkUpdateKeysInput', {
+  fields: (t) => ({
+    ids: t.idList({ required: false, description: 'These keys (all must exist in the tenant)…' }),
+    filter: t.field({ type: ApiKeyFilterRef, required: false, description: '…or every key matching this filter (revoked keys are passed over).' }),
+    action: t.field({ type: BulkKeyActionEnum, required: true }),
+    reason: t.string({ required: false, description: 'Required for REVOKE.' }),
+  }),
+});
+
+const secretDescription = 'The full key text. Shown this once: store it now; only maskedKey is shown again.';
+
+const CreateKeyPayload = builder.objectRef<IssuedKey>('CreateKeyPayload').implement({
+  fields: (t) => ({
+    apiKey: t.expose('apiKey', { type: ApiKeyRef }),
+    secret: t.exposeString('secret', { description: secretDescription }),
+  }),
+});
+
+const RotateKeyPayload = builder.objectRef<IssuedKey>('RotateKeyPayload').implement({
+  fields: (t) => ({
+    apiKey: t.expose('apiKey', { type: ApiKeyRef }),
+    secret: t.exposeString('secret', { description: secretDescription }),
+  }),
+});
+
+const ApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('ApiKeyPayload').implement({
+  fields: (t) => ({ apiKey: t.expose('apiKey', { type: ApiKeyRef }) }),
+});
+
+const DeleteKeyPayload = builder.objectRef<{ deletedKeyId: string }>('DeleteKeyPayload').implement({
+  fields: (t) => ({ deletedKeyId: t.exposeID('deletedKeyId') }),
+});
+
+const BulkUpdateKeysPayload = builder.objectRef<{ count: number; keyIds: string[] }>('BulkUpdateKeysPayload').implement({
+  fields: (t) => ({
+    count: t.exposeInt('count', { description: 'Keys whose status changed.' }),
+    keyIds: t.exposeIDList('keyIds'),
+  }),
+});
+
+const idOrNull = (id: string | number | null | undefined) => (id == null ? null : String(id));
+
+builder.mutationFields((t) => ({
+  createKey: t.field({
+    type: CreateKeyPayload,
+    description: 'Issue a key. The payload carries the full key text, once.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: CreateKeyInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      createKey(ctx, { ...input, ownerId: idOrNull(input.ownerId), groupId: idOrNull(input.groupId) }),
+  }),
+  updateKey: t.field({
+    type: ApiKeyPayload,
+    description: 'Change a key (not a revoked one). Given lists replace the stored ones.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: UpdateKeyInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      apiKey: await updateKey(ctx, { ...input, id: String(input.id), ownerId: idOrNull(input.ownerId), groupId: idOrNull(input.groupId) }),
+    }),
+  }),
+  disableKey: t.field({
+    type: ApiKeyPayload,
+    description: 'Refuse the key until enabled again.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => ({ apiKey: await setKeyEnabled(ctx, String(id), false) }),
+  }),
+  enableKey: t.field({
+    type: ApiKeyPayload,
+    description: 'Accept a disabled key again (not a revoked one).',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => ({ apiKey: await setKeyEnabled(ctx, String(id), true) }),
+  }),
+  revokeKey: t.field({
+    type: ApiKeyPayload,
+    description: 'Refuse the key for good, with a reason. A revoked key cannot be enabled, rotated or changed.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: RevokeKeyInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ apiKey: await revokeKey(ctx, { ...input, id: String(input.id) }) }),
+  }),
+  deleteKey: t.field({
+    type: DeleteKeyPayload,
+    description: 'Remove the key; its audit history stays.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => ({ deletedKeyId: await deleteKey(ctx, String(id)) }),
+  }),
+  rotateKey: t.field({
+    type: RotateKeyPayload,
+    description: 'A new secret for the same public id, shown once; the previous one works for the grace period.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: RotateKeyInput, required: true }) },
+    resolve: (_root, { input }, ctx) => rotateKey(ctx, { ...input, id: String(input.id) }),
+  }),
+  bulkUpdateKeys: t.field({
+    type: BulkUpdateKeysPayload,
+    description: 'Disable, enable or revoke many keys at once, all or nothing.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: BulkUpdateKeysInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      bulkUpdateKeys(ctx, { ...input, ids: input.ids?.map(String) ?? null, filter: keyFilter(input.filter) }),
+  }),
+}));

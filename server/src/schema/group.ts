@@ -1,0 +1,139 @@
+import { builder } from '../builder.ts';
+import type { Group } from '../generated/prisma/client.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { createGroup, deleteGroup, updateGroup, type DeletedGroup } from '../services/groups.ts';
+import { MUTATION_ERRORS } from './errors.ts';
+import { IpRuleInputRef } from './ipRule.ts';
+import { assertCursorVisible } from './pagination.ts';
+import { textSearch } from '../services/filters.ts';
+
+const READ = { scope: 'groups:read' } as const;
+const WRITE = { scope: 'groups:write' } as const;
+
+export const GroupRef = builder.prismaNode('Group', {
+  id: { field: 'id' },
+  // node(id:) of a record outside the caller's tenant answers null, like a missing one.
+  nullable: true,
+  description: 'A key group: default scopes, an optional scope limit, IP rules and a default expiry for the keys inside it.',
+  authScopes: READ,
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    defaultScopes: t.exposeStringList('defaultScopes', { description: 'Given to a new key in the group that names no scopes.' }),
+    limitsScopes: t.exposeBoolean('limitsScopes', { description: 'When true, keys in the group never effectively hold more than scopeLimit.' }),
+    scopeLimit: t.exposeStringList('scopeLimit'),
+    defaultExpirySeconds: t.exposeInt('defaultExpirySeconds', {
+      nullable: true,
+      description: "Lifetime of a new key that names no expiry (never beyond the tenant's maximum).",
+    }),
+    ipRules: t.relation('ipRules', { description: "The group's IP rules, oldest first.", query: { orderBy: { id: 'asc' } } }),
+    keyCount: t.relationCount('apiKeys', { description: 'Keys in the group, revoked ones included.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const GroupFilter = builder.inputType('GroupFilter', {
+  fields: (t) => ({ search: t.string({ required: false, description: 'Matches name or description, case-insensitively.' }) }),
+});
+
+builder.queryFields((t) => ({
+  groups: t.prismaConnection({
+    type: 'Group',
+    cursor: 'id',
+    description: "The tenant's key groups, oldest first.",
+    authScopes: READ,
+    args: { filter: t.arg({ type: GroupFilter, required: false }) },
+    resolve: async (query, _root, args, ctx) => {
+      await assertCursorVisible(ctx.db.group, args);
+      return ctx.db.group.findMany({ ...query, where: textSearch(['name', 'description'], args.filter?.search), orderBy: { id: 'asc' } });
+    },
+  }),
+  group: t.prismaField({
+    type: 'Group',
+    nullable: true,
+    description: "The group with this id; NOT_FOUND when the caller's tenant has none.",
+    authScopes: READ,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const group = await ctx.db.group.findUnique({ ...query, where: { id: String(args.id) } });
+      if (!group) throw new NotFoundError('Group', String(args.id));
+      return group;
+    },
+  }),
+}));
+
+const CreateGroupInput = builder.inputType('CreateGroupInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Unique in the tenant.' }),
+    description: t.string({ required: false }),
+    defaultScopes: t.stringList({ required: false }),
+    limitsScopes: t.boolean({ required: false }),
+    scopeLimit: t.stringList({ required: false }),
+    defaultExpirySeconds: t.int({ required: false }),
+    ipRules: t.field({ type: [IpRuleInputRef], required: false }),
+  }),
+});
+
+const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string({ required: false }),
+    description: t.string({ required: false }),
+    defaultScopes: t.stringList({ required: false }),
+    limitsScopes: t.boolean({ required: false }),
+    scopeLimit: t.stringList({ required: false }),
+    defaultExpirySeconds: t.int({ required: false }),
+    clearDefaultExpiry: t.boolean({ required: false }),
+    ipRules: t.field({ type: [IpRuleInputRef], required: false, description: "Replaces the group's whole list." }),
+  }),
+});
+
+const DeleteGroupInput = builder.inputType('DeleteGroupInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    moveKeysTo: t.id({ required: false, description: "Move the group's keys to this group first." }),
+    revokeKeys: t.boolean({ required: false, description: "Revoke the group's keys first (and detach them from the group)." }),
+    reason: t.string({ required: false, description: 'Revocation reason, with revokeKeys.' }),
+  }),
+});
+
+const GroupPayload = builder.objectRef<{ group: Group }>('GroupPayload').implement({
+  fields: (t) => ({ group: t.expose('group', { type: GroupRef }) }),
+});
+
+const DeleteGroupPayload = builder.objectRef<DeletedGroup>('DeleteGroupPayload').implement({
+  fields: (t) => ({
+    deletedGroupId: t.exposeID('deletedGroupId'),
+    movedKeyCount: t.exposeInt('movedKeyCount'),
+    revokedKeyCount: t.exposeInt('revokedKeyCount'),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createGroup: t.field({
+    type: GroupPayload,
+    description: 'Create a key group with its defaults and IP rules.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: CreateGroupInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ group: await createGroup(ctx, input) }),
+  }),
+  updateGroup: t.field({
+    type: GroupPayload,
+    description: 'Change a group; the new scope limit and IP rules apply to its keys at once.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: UpdateGroupInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ group: await updateGroup(ctx, { ...input, id: String(input.id) }) }),
+  }),
+  deleteGroup: t.field({
+    type: DeleteGroupPayload,
+    description: 'Delete a group. One that holds keys needs moveKeysTo or revokeKeys: true; otherwise CONFLICT, naming the count.',
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: DeleteGroupInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      deleteGroup(ctx, { ...input, id: String(input.id), moveKeysTo: input.moveKeysTo == null ? null : String(input.moveKeysTo) }),
+  }),
+}));
