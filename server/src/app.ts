@@ -5,6 +5,7 @@ import type { Caller, RequestInfo } from './context.ts';
 import type { PresentedCredential } from './http/credentials.ts';
 import { systemClock, type Clock } from './domain/expiry.ts';
 import { createYogaServer, type KeywardenYoga } from './yoga.ts';
+import { createVerificationService, type VerificationOptions, type VerificationService } from './services/verification/index.ts';
 
 /**
  * Told after every committed change that can alter a verification verdict (keys, groups, members,
@@ -24,7 +25,11 @@ export interface App {
   /** Resolves API keys and access tokens presented to the management API (verification pipeline). */
   apiKeyAuthenticator: ((credential: PresentedCredential, info: RequestInfo) => Promise<Caller | null>) | null;
   invalidation: CredentialInvalidation;
+  /** The verification pipeline (POST /v1/verify, the `verify` query, API-key authentication) and its caches. */
+  verification: VerificationService;
   yoga: KeywardenYoga;
+  /** Writes pending usage and stops listeners and Redis; call before closing the database. */
+  close(): Promise<void>;
 }
 
 export interface AppOptions {
@@ -32,6 +37,8 @@ export interface AppOptions {
   db: Database;
   logger: Logger;
   clock?: Clock;
+  /** Overrides of the verification settings (tests, benchmark); the rest come from the environment. */
+  verification?: Partial<VerificationOptions>;
 }
 
 export function createApp(options: AppOptions): App {
@@ -40,9 +47,11 @@ export function createApp(options: AppOptions): App {
     db: options.db,
     logger: options.logger,
     clock: options.clock ?? systemClock,
-    apiKeyAuthenticator: null,
-    invalidation: { invalidate: async () => {} },
   } as Omit<App, 'yoga'> as App;
+  app.verification = createVerificationService(app, options.verification);
+  app.invalidation = app.verification.invalidation;
+  app.apiKeyAuthenticator = (credential, info) => app.verification.authenticate(credential, info);
+  app.close = () => app.verification.close();
   app.yoga = createYogaServer(app);
   return app;
 }

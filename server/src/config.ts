@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { compileTrustedProxies, type TrustedProxies } from './domain/clientAddress.ts';
 import { OWASP_MIN_ARGON2, type Argon2Params } from './domain/secrets.ts';
 import type { DatabaseConfig } from './db/database.ts';
+import { verificationOptionsFromEnv, type VerificationOptions } from './services/verification/options.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -45,6 +46,8 @@ export interface Config {
   logLevel: string;
   argon2: Argon2Params;
   shutdownTimeoutMs: number;
+  /** Verification tuning set in the environment (KEYWARDEN_VERIFY_*, KEYWARDEN_HASH_*, …). */
+  verification: Partial<VerificationOptions>;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +72,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`Invalid configuration: KEYWARDEN_TRUSTED_PROXIES: ${(error as Error).message}`);
   }
+  let verification: Partial<VerificationOptions>;
+  try {
+    verification = verificationOptionsFromEnv(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -81,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     argon2: { memoryCost: e.ARGON2_MEMORY_COST, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    verification,
   };
 }
 

@@ -5,6 +5,7 @@ import { createLogger } from './logger.ts';
 import { openDatabase } from './db/database.ts';
 import { applyMigrations } from './db/migrations.ts';
 import { createApp } from './app.ts';
+import { createRequestListener } from './http/verifyRoute.ts';
 import { bootstrapIfEmpty } from './services/bootstrap.ts';
 
 async function main(): Promise<void> {
@@ -26,7 +27,10 @@ async function main(): Promise<void> {
   }
   if (config.bootstrapOnStart) await bootstrapIfEmpty(db, process.stdout);
   const app = createApp({ config, db, logger });
-  const server = http.createServer(app.yoga);
+  // Listen for cache invalidations before serving, so no verification misses a revocation.
+  await app.verification.ready();
+  // POST /v1/verify is served straight from node:http; everything else goes through Yoga.
+  const server = http.createServer(createRequestListener(app));
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Stop accepting; requests already received run to completion, idle keep-alives close.
     server.close(async () => {
+      // Pending usage counters are written before the database goes.
+      await app.close().catch((error) => logger.error({ err: error }, 'error while closing'));
       await db.close();
       logger.info('stopped');
       process.exit(0);

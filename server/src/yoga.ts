@@ -4,6 +4,7 @@ import type { App } from './app.ts';
 import { createContext, requestInfo, type Context, type ServerContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { toPublicError, useErrorPolicy } from './http/errorPolicy.ts';
+import { useVerifyRoute } from './http/verifyRoute.ts';
 import { pendingMigrations } from './db/migrations.ts';
 
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
@@ -28,6 +29,8 @@ export function createYogaServer(app: App): KeywardenYoga {
     maskedErrors: false,
     logging: app.logger,
     plugins: [
+      // POST /v1/verify answers before any GraphQL work.
+      useVerifyRoute(app),
       useErrorPolicy(app.logger),
       useReadinessCheck({
         endpoint: '/readyz',

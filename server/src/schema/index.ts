@@ -3,6 +3,7 @@ import { builder } from '../builder.ts';
 import './scalars.ts';
 import './errors.ts';
 import './viewer.ts';
+import './verify.ts';
 import './tenant.ts';
 import './member.ts';
 import './role.ts';

@@ -26,6 +26,8 @@ describe('configuration', () => {
     ['KEYWARDEN_SERVER_SECRET', 'short'],
     ['KEYWARDEN_MIGRATE_ON_START', 'maybe'],
     ['KEYWARDEN_TRUSTED_PROXIES', '10.0.0.0/33'],
+    ['KEYWARDEN_HASH_CONCURRENCY', '0'],
+    ['KEYWARDEN_VERIFY_CACHE_SIZE', 'many'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}`));

@@ -65,6 +65,9 @@ export async function createTestApp(options: { env?: Record<string, string>; clo
       const parsed = JSON.parse(body);
       return { status: response.status, headers: response.headers, data: parsed.data, errors: parsed.errors, body };
     },
-    close: () => db.dispose(),
+    close: async () => {
+      await app.close();
+      await db.dispose();
+    },
   };
 }

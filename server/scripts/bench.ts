@@ -1,0 +1,395 @@
+// `pnpm bench`: the verification hot path against its ceilings, on this machine, in one run.
+//
+// Servers run in child processes (this file, started again with `serve`), autocannon in this one,
+// so the load generator and the server do not share an event loop. Scenarios:
+//   a0  bare node:http JSON handler (parse body, answer JSON): the ceiling
+//   a   Yoga `{ __typename }`: the GraphQL baseline (a+: the same with the caller's API key)
+//   b   POST /v1/verify, warm cache
+//   c   GraphQL `verify`, warm cache
+//   d   POST /v1/verify with the credential cache off (argon2 on every request)
+//   e   POST /v1/verify with malformed / bad-checksum keys (must cost no DB lookup and no hash)
+//   f   (b) while a second load floods wrong secrets for the same public id at >= 10x argon2 capacity
+//       (b2 is (b) measured again just before, to compare with the machine as it is then)
+// Besides req/s and latency, each row shows the server process's CPU time per request, which
+// other load on the machine disturbs far less than throughput.
+//
+// Environment: BENCH_DURATION (seconds per scenario, default 5), BENCH_WARMUP (default 1),
+// BENCH_CONNECTIONS (default 10), BENCH_COLD_CONNECTIONS (d, default 1), DATABASE_URL (default: a
+// temporary PGlite folder), BENCH_PROFILE=<dir> (CPU profiles of a0, b, d, e), BENCH_NODE_ARGS.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SELF = fileURLToPath(import.meta.url);
+const SERVER_DIR = path.resolve(path.dirname(SELF), '..');
+
+// ---------------------------------------------------------------------------------------------
+// Child: one server (bare or Keywarden), controlled over IPC.
+
+type ChildMessage = { port: number } | { stats: Record<string, number> };
+
+/** CPU the server process has used so far, in microseconds (user + system). */
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+/** BENCH_PROFILE=<dir>: each measured run of a server is CPU-profiled into <dir>/<scenario>.cpuprofile. */
+async function profiler(): Promise<(m: unknown) => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  return async (m) => {
+    if (m === 'profile:start') await session.post('Profiler.start');
+    if (typeof m === 'string' && m.startsWith('profile:stop:')) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(path.join(process.env.BENCH_PROFILE!, `${m.slice('profile:stop:'.length)}.cpuprofile`), JSON.stringify(profile));
+      process.send!({ stats: {} });
+    }
+  };
+}
+
+async function serve(): Promise<void> {
+  const send = (message: ChildMessage) => process.send!(message);
+  if (process.env.BENCH_PROFILE) {
+    const handle = await profiler();
+    process.on('message', (m) => void handle(m));
+  }
+  if (process.env.BENCH_MODE === 'bare') {
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { key?: string };
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ valid: true, code: 'VALID', keyLength: body.key?.length ?? 0 }));
+      });
+    });
+    server.listen(0, '127.0.0.1', () => send({ port: (server.address() as { port: number }).port }));
+    process.on('message', (m) => {
+      if (m === 'stats') send({ stats: { cpuMicros: cpuMicros() } });
+      if (m === 'stop') server.close(() => process.exit(0));
+    });
+    return;
+  }
+  const { loadConfig } = await import('../src/config.ts');
+  const { createLogger } = await import('../src/logger.ts');
+  const { openDatabase } = await import('../src/db/database.ts');
+  const { createApp } = await import('../src/app.ts');
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  const db = await openDatabase(config.database);
+  const app = createApp({ config, db, logger: createLogger('warn') });
+  await app.verification.ready();
+  const { createRequestListener } = await import('../src/http/verifyRoute.ts');
+  const server = http.createServer(createRequestListener(app));
+  server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => send({ port: (server.address() as { port: number }).port }));
+  process.on('message', (m) => {
+    if (m === 'stats') send({ stats: { ...app.verification.stats, cpuMicros: cpuMicros() } });
+    if (m === 'stop') {
+      server.close(async () => {
+        await app.close();
+        await db.close();
+        process.exit(0);
+      });
+      server.closeAllConnections();
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: seed, start servers, run autocannon, print the table.
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  duration: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  overallRate?: number;
+  requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (req: { body?: string }) => { body?: string } }[];
+}
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as (options: AutocannonOptions) => Promise<AutocannonResult>;
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+interface Seed {
+  callerKey: string;
+  callerSession: string;
+  targetKey: string;
+  targetPublicId: string;
+  /** More keys for (d), so that concurrent requests present different keys (no shared argon2). */
+  coldKeys: string[];
+  prefix: string;
+}
+
+async function seed(database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }): Promise<Seed> {
+  const { openDatabase } = await import('../src/db/database.ts');
+  const { applyMigrations } = await import('../src/db/migrations.ts');
+  const { createTenantWithRoles } = await import('../src/services/tenantSetup.ts');
+  const { newId } = await import('../src/domain/ids.ts');
+  const { formatKey, generatePublicId, generateSecret } = await import('../src/domain/keyFormat.ts');
+  const { hashSecret, generateOpaqueToken, sha256Hex, OWASP_MIN_ARGON2 } = await import('../src/domain/secrets.ts');
+  const { randomBytes } = await import('node:crypto');
+
+  const db = await openDatabase(database);
+  try {
+    await applyMigrations(db);
+    const prisma = db.prisma;
+    const tenant = await prisma.$transaction((tx) => createTenantWithRoles(tx, { name: 'Bench', slug: `bench-${randomBytes(4).toString('hex')}` }));
+    const owner = await prisma.role.findFirstOrThrow({ where: { tenantId: tenant.id, builtIn: 'OWNER' } });
+    const member = await prisma.member.create({ data: { id: newId('mem'), tenantId: tenant.id, roleId: owner.id, email: 'bench@example.test', name: 'Bench' } });
+    const session = generateOpaqueToken('kws');
+    await prisma.session.create({ data: { id: newId('ses'), tenantId: tenant.id, memberId: member.id, tokenHash: sha256Hex(session), expiresAt: new Date(Date.now() + 86_400_000) } });
+    const key = async (scopes: string[]) => {
+      const publicId = generatePublicId();
+      const secret = generateSecret();
+      const text = formatKey(tenant.keyPrefix, publicId, secret);
+      await prisma.apiKey.create({
+        data: { id: newId('key'), tenantId: tenant.id, publicId, name: 'bench', ownerId: member.id, scopes, secretHash: await hashSecret(secret, OWASP_MIN_ARGON2), keyTail: text.slice(-4) },
+      });
+      return { text, publicId };
+    };
+    const caller = await key(['keys:verify']);
+    const target = await key(['tickets:read']);
+    const coldKeys: string[] = [];
+    for (let i = 0; i < 8; i++) coldKeys.push((await key(['tickets:read'])).text);
+    return { callerKey: caller.text, callerSession: session, targetKey: target.text, targetPublicId: target.publicId, coldKeys, prefix: tenant.keyPrefix };
+  } finally {
+    await db.close();
+  }
+}
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+  stats(): Promise<Record<string, number>>;
+  /** Sends a command and waits for the child's next stats message. */
+  command(message: string): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+async function startChild(env: Record<string, string>): Promise<Child> {
+  const child = fork(SELF, ['serve'], {
+    cwd: SERVER_DIR,
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    child.on('message', (m: ChildMessage) => 'port' in m && resolve(m.port));
+  });
+  const command = (message: string) =>
+    new Promise<Record<string, number>>((resolve) => {
+      const onMessage = (m: ChildMessage) => {
+        if ('stats' in m) {
+          child.off('message', onMessage);
+          resolve(m.stats);
+        }
+      };
+      child.on('message', onMessage);
+      child.send(message);
+    });
+  return {
+    process: child,
+    url: `http://127.0.0.1:${port}`,
+    stats: () => command('stats'),
+    command,
+    stop: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
+}
+
+interface Row {
+  id: string;
+  name: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  /** Server CPU per answered request, microseconds (robust to other load on the machine). */
+  cpuPerRequest: number;
+  note?: string;
+}
+
+interface Measured {
+  result: AutocannonResult;
+  /** Server counters (verification stats, cpuMicros) during the measured run only. */
+  delta: Record<string, number>;
+}
+
+/** Warm-up (not recorded), then the measured run, with the server's counters around it. */
+async function measure(child: Child, options: AutocannonOptions, warmup = true, name?: string): Promise<Measured> {
+  if (warmup && WARMUP > 0) await autocannon({ ...options, duration: WARMUP });
+  if (process.env.BENCH_PROFILE && name) child.process.send('profile:start');
+  const before = await child.stats();
+  const result = await autocannon({ ...options, duration: DURATION });
+  const after = await child.stats();
+  if (process.env.BENCH_PROFILE && name) await child.command(`profile:stop:${name}`);
+  return { result, delta: Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)])) };
+}
+
+function row(id: string, name: string, connections: number, m: Measured, note?: string, requests = m.result.requests.total): Row {
+  const r = m.result;
+  return { id, name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, cpuPerRequest: m.delta.cpuMicros! / Math.max(1, requests), note };
+}
+
+const json = { 'content-type': 'application/json' };
+const verifyBody = (key: string) => JSON.stringify({ key, scopes: ['tickets:read'], ip: '198.51.100.7', endpoint: 'GET /v1/tickets/1' });
+const GRAPHQL_VERIFY = 'query ($input: VerifyInput!) { verify(input: $input) { valid code keyId scopes } }';
+
+async function main(): Promise<void> {
+  const { formatKey, generateSecret } = await import('../src/domain/keyFormat.ts');
+  const dataDir = process.env.DATABASE_URL ? null : mkdtempSync(path.join(tmpdir(), 'keywarden-bench-'));
+  const database = process.env.DATABASE_URL ? { kind: 'postgres' as const, url: process.env.DATABASE_URL } : { kind: 'pglite' as const, dataDir: dataDir! };
+  const dbEnv: Record<string, string> = process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : { KEYWARDEN_DATA_DIR: dataDir! };
+  const serverEnv = { ...dbEnv, KEYWARDEN_MIGRATE_ON_START: 'false', KEYWARDEN_BOOTSTRAP_ON_START: 'false' };
+
+  console.log(`Keywarden verification benchmark: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${database.kind}, ` +
+    `${DURATION}s per scenario after ${WARMUP}s warm-up, ${CONNECTIONS} connections, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+  const s = await seed(database);
+  const rows: Row[] = [];
+  const url = (child: Child, path_: string) => `${child.url}${path_}`;
+
+  // a0: the ceiling.
+  const bare = await startChild({ BENCH_MODE: 'bare' });
+  rows.push(row('a0', 'bare node:http JSON handler', CONNECTIONS, await measure(bare, { url: url(bare, '/'), connections: CONNECTIONS, duration: DURATION, method: 'POST', headers: json, body: verifyBody(s.targetKey) }, true, 'a0')));
+  await bare.stop();
+
+  // d: argon2 on every request (credential cache off). The caller uses a session, so the only
+  // argon2 is the presented key's. One connection by default (BENCH_COLD_CONNECTIONS): p50 is then
+  // the cost of a cold verify, not of waiting behind other hashes on a CPU shared with autocannon.
+  const hashSlots = Number(process.env.BENCH_COLD_CONNECTIONS ?? 1);
+  const cold = await startChild({ ...serverEnv, KEYWARDEN_VERIFY_CACHE_SIZE: '0' });
+  let coldNext = 0;
+  const d = await measure(cold, {
+    url: url(cold, '/v1/verify'), connections: hashSlots, duration: DURATION,
+    requests: [{ method: 'POST', headers: { ...json, authorization: `Bearer ${s.callerSession}` }, setupRequest: (req) => ({ ...req, body: verifyBody(s.coldKeys[coldNext++ % s.coldKeys.length]!) }) }],
+  }, true, 'd');
+  rows.push(row('d', 'REST verify, cache off (argon2 each)', hashSlots, d, `${d.delta.argon2Verifies} argon2 verifies for ${d.result.requests.total} requests`));
+  await cold.stop();
+  // Capacity estimate: one argon2 per request on each of the server's argon2 slots (upper bound).
+  const argon2Capacity = (d.result.requests.average / hashSlots) * availableParallelism();
+
+  const server = await startChild(serverEnv);
+  const auth = { ...json, authorization: `Bearer ${s.callerKey}` };
+
+  // a: the GraphQL baseline (anonymous, as the brief defines it), and the same with the caller's key.
+  const hello = JSON.stringify({ query: '{ __typename }' });
+  rows.push(row('a', 'Yoga { __typename }', CONNECTIONS, await measure(server, { url: url(server, '/graphql'), connections: CONNECTIONS, duration: DURATION, method: 'POST', headers: json, body: hello })));
+  rows.push(row('a+', 'Yoga { __typename }, with the API key', CONNECTIONS, await measure(server, { url: url(server, '/graphql'), connections: CONNECTIONS, duration: DURATION, method: 'POST', headers: auth, body: hello })));
+
+  // b: REST verify, warm.
+  const restWarm: AutocannonOptions = { url: url(server, '/v1/verify'), connections: CONNECTIONS, duration: DURATION, method: 'POST', headers: auth, body: verifyBody(s.targetKey) };
+  const b = await measure(server, restWarm, true, 'b');
+  rows.push(row('b', 'REST verify, warm cache', CONNECTIONS, b, `${b.delta.argon2Verifies} argon2, ${b.delta.dbLookups} DB lookups`));
+
+  // c: GraphQL verify, warm.
+  rows.push(row('c', 'GraphQL verify, warm cache', CONNECTIONS, await measure(server, {
+    url: url(server, '/graphql'), connections: CONNECTIONS, duration: DURATION, method: 'POST', headers: auth,
+    body: JSON.stringify({ query: GRAPHQL_VERIFY, variables: { input: { key: s.targetKey, scopes: ['tickets:read'], ip: '198.51.100.7', endpoint: 'GET /v1/tickets/1' } } }),
+  })));
+
+  // e: malformed and bad-checksum keys: no DB lookup, no hash.
+  const good = s.targetKey;
+  const badKeys = [
+    good.slice(0, -1) + (good.endsWith('A') ? 'B' : 'A'), // bad checksum
+    good.slice(0, -3), // truncated
+    `${s.prefix}_pk_${'x'.repeat(70)}`, // malformed
+    'sk_live_notakeyatall_0123456789',
+  ];
+  const e = await measure(server, { url: url(server, '/v1/verify'), connections: CONNECTIONS, duration: DURATION, requests: badKeys.map((k) => ({ method: 'POST', headers: auth, body: verifyBody(k) })) }, true, 'e');
+  rows.push(row('e', 'REST verify, malformed / bad checksum', CONNECTIONS, e, `${e.delta.dbLookups} DB lookups, ${e.delta.argon2Verifies} argon2, ${e.delta.rejectedByFormat} rejected by format`));
+
+  // b2: (b) again right before (f), so that (f) is compared with the machine as it is now.
+  const b2 = await measure(server, restWarm, false);
+  rows.push(row('b2', 'REST verify, warm cache (again, before f)', CONNECTIONS, b2));
+
+  // f: warm verify under a flood of wrong secrets for the same public id at >= 10x argon2 capacity.
+  const floodRate = Math.max(500, Math.ceil(10 * argon2Capacity));
+  const floodBodies = Array.from({ length: 2_000 }, () => verifyBody(formatKey(s.prefix, s.targetPublicId, generateSecret())));
+  let next = 0;
+  const before = await server.stats();
+  const [fResult, flood] = await Promise.all([
+    autocannon({ ...restWarm, duration: DURATION }),
+    autocannon({
+      url: url(server, '/v1/verify'), connections: CONNECTIONS, duration: DURATION, overallRate: floodRate,
+      requests: [{ method: 'POST', headers: auth, setupRequest: (req) => ({ ...req, body: floodBodies[next++ % floodBodies.length] }) }],
+    }),
+  ]);
+  const after = await server.stats();
+  const fDelta = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
+  const floodRps = flood.requests.average;
+  rows.push(row('f', 'REST verify, warm, under flood', CONNECTIONS, { result: fResult, delta: fDelta },
+    `flood ${Math.round(floodRps)} req/s = ${(floodRps / argon2Capacity).toFixed(1)}x argon2 capacity (~${Math.round(argon2Capacity)}/s: d's rate x ${availableParallelism()} slots); ` +
+    `${fDelta.argon2Verifies} argon2 and ${fDelta.throttled} throttled during f; CPU/req over both loads`,
+    fResult.requests.total + flood.requests.total));
+  await server.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+
+  print(rows, { eLookups: e.delta.dbLookups!, eHashes: e.delta.argon2Verifies!, floodRps, argon2Capacity });
+}
+
+function print(rows: Row[], ref: { eLookups: number; eHashes: number; floodRps: number; argon2Capacity: number }): void {
+  const get = (id: string) => rows.find((r) => r.id === id)!;
+  const order = ['a0', 'a', 'a+', 'b', 'c', 'd', 'e', 'b2', 'f'];
+  rows.sort((x, y) => order.indexOf(x.id) - order.indexOf(y.id));
+  const a0 = get('a0');
+  const a = get('a');
+  const fmt = (n: number, digits = 0) => n.toFixed(digits);
+  const header = ['', 'scenario', 'conn', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', '×a0', '×a', 'CPU µs/req'];
+  const table = rows.map((r) => [r.id, r.name, String(r.connections), fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1), String(r.non2xx), fmt(r.rps / a0.rps, 2), fmt(r.rps / a.rps, 2), fmt(r.cpuPerRequest)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const t of table) console.log(line(t));
+  for (const r of rows) if (r.note) console.log(`  (${r.id}) ${r.note}`);
+
+  const checks: [string, boolean, string][] = [
+    ['(b) >= 0.5 x (a0)', get('b').rps >= 0.5 * a0.rps, `${fmt(get('b').rps / a0.rps, 2)}`],
+    ['(c) >= 0.9 x (a)', get('c').rps >= 0.9 * a.rps, `${fmt(get('c').rps / a.rps, 2)} (${fmt(get('c').rps / get('a+').rps, 2)} of a+)`],
+    ['(e) >= 0.5 x (a0), no DB, no hash', get('e').rps >= 0.5 * a0.rps && ref.eLookups === 0 && ref.eHashes === 0, `${fmt(get('e').rps / a0.rps, 2)}, ${ref.eLookups} lookups, ${ref.eHashes} hashes`],
+    ['(f) >= 0.8 x (b2), flood >= 10x argon2', get('f').rps >= 0.8 * get('b2').rps && ref.floodRps >= 10 * ref.argon2Capacity, `${fmt(get('f').rps / get('b2').rps, 2)} (${fmt(get('f').rps / get('b').rps, 2)} of b), flood ${fmt(ref.floodRps / ref.argon2Capacity, 1)}x`],
+    ['(d) p50 <= 30 ms (OWASP argon2id)', get('d').p50 <= 30, `${fmt(get('d').p50, 1)} ms`],
+  ];
+  console.log('\nTargets:');
+  for (const [name, ok, value] of checks) console.log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(38)} ${value}`);
+  console.log('\nOne machine: autocannon and the server share its CPUs, and anything else running skews req/s;');
+  console.log('server CPU µs/req is the steadier figure for comparing scenarios.');
+}
+
+if (process.argv[2] === 'serve') {
+  serve().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,116 @@
+import { builder } from '../builder.ts';
+import { RateLimitedError } from '../domain/errors.ts';
+import { OverloadedError, VERIFY_CODES, type VerifyOutcome } from '../services/verification/index.ts';
+import { parseVerifyInput } from '../services/verification/input.ts';
+
+// The GraphQL face of POST /v1/verify: the same input, the same verdicts, the same pipeline.
+
+const VerifyCodeEnum = builder.enumType('VerifyCode', {
+  description: 'The verdict. Only VALID means the credential may act; a key of another tenant is NOT_FOUND.',
+  values: VERIFY_CODES,
+});
+
+const CredentialTypeEnum = builder.enumType('VerifiedCredentialType', { values: ['API_KEY', 'ACCESS_TOKEN'] as const });
+
+const VerifyInput = builder.inputType('VerifyInput', {
+  fields: (t) => ({
+    key: t.string({ required: true, description: 'The key text or access token presented to the resource server.' }),
+    scopes: t.stringList({ required: false, description: 'Scopes the request needs; all must be held.' }),
+    ip: t.string({ required: false, description: "The end client's address, checked against IP rules (keys with IP rules are refused without it)." }),
+    endpoint: t.string({ required: false, description: 'The endpoint called, `METHOD /path` or `/path` (keys limited to endpoints are refused without it).' }),
+  }),
+});
+
+const VerifyRateLimit = builder.objectRef<{ limit: number; remaining: number; resetAt: Date }>('VerifyRateLimit').implement({
+  fields: (t) => ({
+    limit: t.exposeInt('limit', { description: 'Requests allowed per window.' }),
+    remaining: t.exposeInt('remaining', { description: 'Requests left in the current window.' }),
+    resetAt: t.expose('resetAt', { type: 'DateTime', description: 'When the current window ends.' }),
+  }),
+});
+
+/** The verdict flattened for GraphQL: every field a plain property, so none needs a resolver. */
+interface VerifyResultShape {
+  valid: boolean;
+  code: VerifyOutcome['code'];
+  message: string;
+  credentialType: 'API_KEY' | 'ACCESS_TOKEN' | null;
+  keyId: string | null;
+  publicId: string | null;
+  tokenId: string | null;
+  tenantId: string | null;
+  ownerId: string | null;
+  name: string | null;
+  scopes: string[] | null;
+  metadata: unknown;
+  expiresAt: Date | null;
+  rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
+  remainingUses: number | null;
+  missingScopes: string[] | null;
+  retryAfter: number | null;
+}
+
+function toShape(o: VerifyOutcome): VerifyResultShape {
+  if (!o.valid) {
+    return {
+      valid: false, code: o.code, message: o.message, credentialType: null, keyId: null, publicId: null, tokenId: null, tenantId: null,
+      ownerId: null, name: null, scopes: null, metadata: null, expiresAt: null, rateLimit: null, remainingUses: null,
+      missingScopes: o.missingScopes ?? null, retryAfter: o.retryAfter ?? null,
+    };
+  }
+  return {
+    valid: true, code: o.code, message: o.message, credentialType: o.credentialType, keyId: o.keyId, publicId: o.publicId, tokenId: o.tokenId,
+    tenantId: o.tenantId, ownerId: o.ownerId, name: o.name, scopes: o.scopeList, metadata: o.metadata ?? null, expiresAt: o.expiresAt,
+    rateLimit: o.rateLimit, remainingUses: o.remainingUses, missingScopes: null, retryAfter: null,
+  };
+}
+
+const VerifyResult = builder.objectRef<VerifyResultShape>('VerifyResult').implement({
+  description: 'A verdict on a presented credential. Identity fields are set only when valid.',
+  fields: (t) => ({
+    valid: t.exposeBoolean('valid'),
+    code: t.expose('code', { type: VerifyCodeEnum }),
+    message: t.exposeString('message'),
+    credentialType: t.expose('credentialType', { type: CredentialTypeEnum, nullable: true }),
+    keyId: t.exposeID('keyId', { nullable: true }),
+    publicId: t.exposeString('publicId', { nullable: true }),
+    tokenId: t.exposeID('tokenId', { nullable: true }),
+    tenantId: t.exposeID('tenantId', { nullable: true }),
+    ownerId: t.exposeID('ownerId', { nullable: true, description: 'The member the key acts for.' }),
+    name: t.exposeString('name', { nullable: true }),
+    scopes: t.exposeStringList('scopes', { nullable: true, description: 'Effective scopes: key ∩ owner role ∩ group limit (∩ token scopes).' }),
+    metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    rateLimit: t.expose('rateLimit', { type: VerifyRateLimit, nullable: true }),
+    remainingUses: t.exposeInt('remainingUses', { nullable: true, description: 'Usage credits left after this use; null when unlimited.' }),
+    missingScopes: t.exposeStringList('missingScopes', { nullable: true }),
+    retryAfter: t.exposeInt('retryAfter', { nullable: true, description: 'Seconds to wait (RATE_LIMITED).' }),
+  }),
+});
+
+builder.queryField('verify', (t) =>
+  t.field({
+    type: VerifyResult,
+    description: 'Whether a presented key or access token may act (resource servers; needs keys:verify). Same as POST /v1/verify.',
+    authScopes: { scope: 'keys:verify' },
+    args: { input: t.arg({ type: VerifyInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      if (!('tenantId' in ctx.caller)) throw new Error('unreachable: keys:verify implies a tenant caller');
+      const input = parseVerifyInput({ key: args.input.key, scopes: args.input.scopes, ip: args.input.ip, endpoint: args.input.endpoint });
+      try {
+        const outcome = await ctx.app.verification.verify({
+          credential: { kind: 'text', text: input.key },
+          tenantId: ctx.caller.tenantId,
+          ip: input.ip,
+          throttleAddress: input.ip ?? ctx.request.ip,
+          endpoint: input.endpoint,
+          requiredScopes: input.scopes,
+        });
+        return toShape(outcome);
+      } catch (error) {
+        if (error instanceof OverloadedError) throw new RateLimitedError(error.retryAfterSeconds, 'Verification capacity exhausted');
+        throw error;
+      }
+    },
+  }),
+);

@@ -1,0 +1,165 @@
+import { LruCache } from './lru.ts';
+import type { KeyRecord } from './keyRecord.ts';
+import type { VerificationOptions } from './options.ts';
+
+/** A secret that passed argon2 for a key, remembered under HMAC(server secret, public id + secret). */
+export interface VerifiedCredential {
+  keyId: string;
+  tenantId: string;
+  /** The stored hash it matched: the entry counts only while the key still has that hash. */
+  matchedHash: string;
+}
+
+/** An access token read from the database, remembered under SHA-256 of the token. */
+export interface CachedToken {
+  id: string;
+  tenantId: string;
+  keyId: string;
+  scopes: readonly string[];
+  expiresAt: Date;
+  revoked: boolean;
+}
+
+export interface InvalidationChange {
+  tenantId: string;
+  /** No keyIds: everything of the tenant. */
+  keyIds?: readonly string[];
+}
+
+/**
+ * The verification caches of one process and the one way to drop entries from them.
+ *
+ * `generation` grows with every invalidation; a loader notes it before reading the database and
+ * stores its result only if it has not changed, so a read that raced with a change can never
+ * put the old state back into the cache after the change's invalidation went by.
+ */
+export class VerificationCaches {
+  generation = 0;
+  /** False while no invalidation listener is connected: entries are then trusted only briefly. */
+  private healthy = true;
+
+  readonly records: LruCache<string, KeyRecord>;
+  readonly credentials: LruCache<string, VerifiedCredential>;
+  readonly tokens: LruCache<string, CachedToken>;
+  readonly unknownPublicIds: LruCache<string, true>;
+
+  private readonly publicIdByKeyId = new Map<string, string>();
+  private readonly credentialsByKeyId = new Map<string, Set<string>>();
+  private readonly tokensByKeyId = new Map<string, Set<string>>();
+
+  constructor(private readonly options: VerificationOptions) {
+    this.records = new LruCache(options.recordCacheSize, options.recordCacheTtlMs, (publicId, record) => {
+      if (this.publicIdByKeyId.get(record.id) === publicId) this.publicIdByKeyId.delete(record.id);
+    });
+    this.credentials = new LruCache(options.credentialCacheSize, options.credentialCacheTtlMs, (hmac, entry) =>
+      removeFromIndex(this.credentialsByKeyId, entry.keyId, hmac),
+    );
+    this.tokens = new LruCache(options.credentialCacheSize, options.recordCacheTtlMs, (hash, token) =>
+      removeFromIndex(this.tokensByKeyId, token.keyId, hash),
+    );
+    this.unknownPublicIds = new LruCache(options.recordCacheSize, options.negativeCacheTtlMs);
+  }
+
+  /** Entries are usable for at most this long right now (undefined: until their TTL). */
+  private get maxAge(): number | undefined {
+    return this.healthy ? undefined : this.options.degradedMaxAgeMs;
+  }
+
+  setHealthy(healthy: boolean): void {
+    this.healthy = healthy;
+  }
+
+  getRecord(publicId: string): KeyRecord | undefined {
+    return this.records.get(publicId, this.maxAge);
+  }
+
+  getRecordByKeyId(keyId: string): KeyRecord | undefined {
+    const publicId = this.publicIdByKeyId.get(keyId);
+    return publicId === undefined ? undefined : this.getRecord(publicId);
+  }
+
+  isKnownUnknown(publicId: string): boolean {
+    return this.unknownPublicIds.get(publicId, this.maxAge) !== undefined;
+  }
+
+  /** Stores a database read made at `generation` (nothing, if an invalidation came since). */
+  storeRecord(publicId: string, record: KeyRecord | null, generation: number): void {
+    if (generation !== this.generation) return;
+    if (record === null) {
+      this.unknownPublicIds.set(publicId, true);
+      return;
+    }
+    this.records.set(publicId, record);
+    this.publicIdByKeyId.set(record.id, publicId);
+  }
+
+  getCredential(hmac: string): VerifiedCredential | undefined {
+    return this.credentials.get(hmac, this.maxAge);
+  }
+
+  storeCredential(hmac: string, entry: VerifiedCredential, generation: number): void {
+    if (generation !== this.generation) return;
+    this.credentials.set(hmac, entry);
+    addToIndex(this.credentialsByKeyId, entry.keyId, hmac);
+  }
+
+  getToken(hash: string): CachedToken | undefined {
+    return this.tokens.get(hash, this.maxAge);
+  }
+
+  storeToken(hash: string, token: CachedToken, generation: number): void {
+    if (generation !== this.generation) return;
+    this.tokens.set(hash, token);
+    addToIndex(this.tokensByKeyId, token.keyId, hash);
+  }
+
+  /** Drops what a change may have made stale. Synchronous: done before the change is announced. */
+  invalidate(change: InvalidationChange): void {
+    this.generation++;
+    // A new key (possibly with a chosen public id) must be seen at once: unknown ids are cheap to forget.
+    this.unknownPublicIds.clear();
+    if (change.keyIds === undefined) {
+      this.records.deleteWhere((r) => r.tenantId === change.tenantId);
+      this.credentials.deleteWhere((c) => c.tenantId === change.tenantId);
+      this.tokens.deleteWhere((t) => t.tenantId === change.tenantId);
+      return;
+    }
+    for (const keyId of change.keyIds) {
+      const publicId = this.publicIdByKeyId.get(keyId);
+      if (publicId !== undefined) this.records.delete(publicId);
+      for (const hmac of [...(this.credentialsByKeyId.get(keyId) ?? [])]) this.credentials.delete(hmac);
+      for (const hash of [...(this.tokensByKeyId.get(keyId) ?? [])]) this.tokens.delete(hash);
+    }
+  }
+
+  /** Forgets everything (a listener reconnected: changes made meanwhile were not heard). */
+  clear(): void {
+    this.generation++;
+    this.records.clear();
+    this.credentials.clear();
+    this.tokens.clear();
+    this.unknownPublicIds.clear();
+  }
+
+  get sizes(): { records: number; credentials: number; tokens: number; unknownPublicIds: number } {
+    return {
+      records: this.records.size,
+      credentials: this.credentials.size,
+      tokens: this.tokens.size,
+      unknownPublicIds: this.unknownPublicIds.size,
+    };
+  }
+}
+
+function addToIndex(index: Map<string, Set<string>>, keyId: string, entry: string): void {
+  let set = index.get(keyId);
+  if (!set) index.set(keyId, (set = new Set()));
+  set.add(entry);
+}
+
+function removeFromIndex(index: Map<string, Set<string>>, keyId: string, entry: string): void {
+  const set = index.get(keyId);
+  if (!set) return;
+  set.delete(entry);
+  if (set.size === 0) index.delete(keyId);
+}

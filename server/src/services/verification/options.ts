@@ -1,0 +1,110 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { verifySecret } from '../../domain/secrets.ts';
+
+/**
+ * Tuning of the verification pipeline. Defaults suit one instance on a small machine; every value
+ * can be set from the environment (see `verificationOptionsFromEnv`) or passed to `createApp`.
+ */
+export interface VerificationOptions {
+  /** Verified credentials kept (LRU). 0 disables the cache: argon2 on every verification. */
+  credentialCacheSize: number;
+  /** Backstop: a verified credential is re-checked with argon2 at least this often. */
+  credentialCacheTtlMs: number;
+  /** Key records (with group, owner role, tenant flags, compiled IP rules and endpoints) kept (LRU). */
+  recordCacheSize: number;
+  /** Backstop for a change whose invalidation was lost: records are re-read at least this often. */
+  recordCacheTtlMs: number;
+  /** Unknown public ids remembered (dropped on any invalidation, so a new key is seen at once). */
+  negativeCacheTtlMs: number;
+  /** While no invalidation listener is connected, cached entries older than this are not used. */
+  degradedMaxAgeMs: number;
+  /** argon2 verifications running at once (they run on libuv's thread pool). */
+  hashConcurrency: number;
+  /** argon2 verifications allowed to wait; beyond that the request is refused with Retry-After. */
+  hashQueueSize: number;
+  /** Retry-After (seconds) when the argon2 queue is full. */
+  overloadRetryAfterSeconds: number;
+  /** Failed secret checks per public id per window before further attempts are refused unhashed. */
+  failedAttemptsPerKey: number;
+  /** Failed attempts (wrong secret, unknown or foreign key) per source address per window. */
+  failedAttemptsPerAddress: number;
+  failedAttemptsWindowMs: number;
+  /** Usage (last used, counters) is written in batches at this interval, and on close. */
+  usageFlushIntervalMs: number;
+  /** Redis (shared rate limits, cache invalidation); null: in-process rate limits only. */
+  redisUrl: string | null;
+  /** Namespace of Keywarden's Redis keys and channels. */
+  redisPrefix: string;
+  /** PostgreSQL LISTEN/NOTIFY (and PGlite's in-process equivalent) for invalidation. */
+  databaseNotifications: boolean;
+  /** argon2 verify; injectable so tests can hold it. */
+  verifySecret: (storedHash: string, secret: string) => Promise<boolean>;
+}
+
+export const DEFAULT_VERIFICATION_OPTIONS: Omit<VerificationOptions, 'redisUrl'> = {
+  credentialCacheSize: 10_000,
+  credentialCacheTtlMs: 10 * 60_000,
+  recordCacheSize: 10_000,
+  recordCacheTtlMs: 60_000,
+  negativeCacheTtlMs: 5_000,
+  degradedMaxAgeMs: 1_000,
+  hashConcurrency: Math.max(1, availableParallelism()),
+  hashQueueSize: 16,
+  overloadRetryAfterSeconds: 1,
+  failedAttemptsPerKey: 10,
+  failedAttemptsPerAddress: 100,
+  failedAttemptsWindowMs: 60_000,
+  usageFlushIntervalMs: 1_000,
+  redisPrefix: 'keywarden',
+  databaseNotifications: true,
+  verifySecret,
+};
+
+const int = (min: number) => z.coerce.number().int().min(min).optional();
+
+const envSchema = z.object({
+  KEYWARDEN_VERIFY_CACHE_SIZE: int(0),
+  KEYWARDEN_VERIFY_CACHE_TTL_SECONDS: int(1),
+  KEYWARDEN_VERIFY_RECORD_CACHE_SIZE: int(0),
+  KEYWARDEN_VERIFY_RECORD_TTL_SECONDS: int(1),
+  KEYWARDEN_HASH_CONCURRENCY: int(1),
+  KEYWARDEN_HASH_QUEUE: int(0),
+  KEYWARDEN_FAILED_ATTEMPTS_PER_KEY: int(1),
+  KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS: int(1),
+  KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS: int(1),
+  KEYWARDEN_USAGE_FLUSH_MS: int(10),
+  KEYWARDEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).optional(),
+  /** false: invalidations travel over Redis only (PostgreSQL LISTEN/NOTIFY off). */
+  KEYWARDEN_DB_NOTIFICATIONS: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+});
+
+/**
+ * Reads the verification settings from the environment; config.ts calls it at start, so a bad
+ * value stops the server with one line naming the variable.
+ */
+export function verificationOptionsFromEnv(env: Record<string, string | undefined> = process.env): Partial<VerificationOptions> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new Error(`Invalid configuration: ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const seconds = (v: number | undefined) => (v === undefined ? undefined : v * 1000);
+  const options: Partial<VerificationOptions> = {
+    credentialCacheSize: e.KEYWARDEN_VERIFY_CACHE_SIZE,
+    credentialCacheTtlMs: seconds(e.KEYWARDEN_VERIFY_CACHE_TTL_SECONDS),
+    recordCacheSize: e.KEYWARDEN_VERIFY_RECORD_CACHE_SIZE,
+    recordCacheTtlMs: seconds(e.KEYWARDEN_VERIFY_RECORD_TTL_SECONDS),
+    hashConcurrency: e.KEYWARDEN_HASH_CONCURRENCY,
+    hashQueueSize: e.KEYWARDEN_HASH_QUEUE,
+    failedAttemptsPerKey: e.KEYWARDEN_FAILED_ATTEMPTS_PER_KEY,
+    failedAttemptsPerAddress: e.KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS,
+    failedAttemptsWindowMs: seconds(e.KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS),
+    usageFlushIntervalMs: e.KEYWARDEN_USAGE_FLUSH_MS,
+    redisPrefix: e.KEYWARDEN_REDIS_PREFIX,
+    databaseNotifications: e.KEYWARDEN_DB_NOTIFICATIONS,
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<VerificationOptions>;
+}

@@ -1,0 +1,412 @@
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { Caller, RequestInfo } from '../../context.ts';
+import type { Logger } from '../../logger.ts';
+import type { Clock } from '../../domain/expiry.ts';
+import type { PresentedCredential } from '../../http/credentials.ts';
+import { isBase62 } from '../../domain/base62.ts';
+import { AuthenticationError, RateLimitedError } from '../../domain/errors.ts';
+import { isValidPublicId, parseKey, SECRET_LENGTH } from '../../domain/keyFormat.ts';
+import { scopeSet, type ScopeSet } from '../../domain/scopes.ts';
+import { hashSecret, secretNeedsRehash, sha256Hex, type Argon2Params } from '../../domain/secrets.ts';
+import { TOKEN_PREFIX } from '../authentication.ts';
+import type { VerificationCaches, CachedToken } from './caches.ts';
+import { retryAfterSeconds } from './counters.ts';
+import { decideCachedAccess, VERIFY_MESSAGES, type DenialCode } from './decide.ts';
+import type { InvalidationBus } from './invalidationBus.ts';
+import { loadKeyRecord, type KeyLookup, type KeyRecord } from './keyRecord.ts';
+import { ConcurrencyLimiter, OverloadedError, SingleFlight } from './limiter.ts';
+import type { VerificationOptions } from './options.ts';
+import type { FailedAttemptThrottle, RateLimiter, RateLimitResult } from './rateLimit.ts';
+import { consumeUsageCredit, type UsageRecorder } from './usage.ts';
+
+/** What was presented: key text or access token, or the two halves of Basic credentials. */
+export type PresentedSecret = { kind: 'text'; text: string } | { kind: 'basic'; publicId: string; secret: string };
+
+export interface VerifyRequest {
+  credential: PresentedSecret;
+  /** Only keys of this tenant exist for this request (the caller's); null: any tenant. */
+  tenantId: string | null;
+  /** The end client's address, checked against IP rules; null: not given (keys with rules are refused). */
+  ip: string | null;
+  /** Whose failed attempts these are: the end client, else the HTTP peer. */
+  throttleAddress: string;
+  /**
+   * `METHOD /path` or `/path` being called; null: not given (keys limited to endpoints are
+   * refused); undefined: not checked (the management API is not one of the tenant's endpoints).
+   */
+  endpoint: string | null | undefined;
+  requiredScopes: readonly string[];
+  /** The credential came in the `rest_api_key` query parameter (allowed only where the tenant says so). */
+  viaQueryParameter?: boolean;
+}
+
+export interface VerifyValid {
+  valid: true;
+  code: 'VALID';
+  message: string;
+  credentialType: 'API_KEY' | 'ACCESS_TOKEN';
+  keyId: string;
+  publicId: string;
+  tokenId: string | null;
+  tenantId: string;
+  ownerId: string;
+  name: string;
+  scopes: ScopeSet;
+  /** `scopes` as a sorted list. */
+  scopeList: string[];
+  metadata: unknown;
+  expiresAt: Date | null;
+  rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
+  remainingUses: number | null;
+}
+
+export interface VerifyDenied {
+  valid: false;
+  code: DenialCode;
+  message: string;
+  missingScopes?: string[];
+  /** Seconds (RATE_LIMITED). */
+  retryAfter?: number;
+}
+
+export type VerifyOutcome = VerifyValid | VerifyDenied;
+
+/** Counters for tests, the benchmark and metrics: what the pipeline actually paid for. */
+export interface VerificationStats {
+  verifications: number;
+  rejectedByFormat: number;
+  dbLookups: number;
+  argon2Verifies: number;
+  argon2Hashes: number;
+  credentialCacheHits: number;
+  credentialCacheMisses: number;
+  throttled: number;
+  overloaded: number;
+  creditUpdates: number;
+}
+
+export function emptyStats(): VerificationStats {
+  return {
+    verifications: 0, rejectedByFormat: 0, dbLookups: 0, argon2Verifies: 0, argon2Hashes: 0,
+    credentialCacheHits: 0, credentialCacheMisses: 0, throttled: 0, overloaded: 0, creditUpdates: 0,
+  };
+}
+
+const MALFORMED_MESSAGE = 'The key is malformed (wrong length, characters or checksum)';
+const ACCESS_TOKEN_PATTERN = /^kwt_[A-Za-z0-9]{43}$/;
+
+function denied(code: DenialCode, extra: Partial<VerifyDenied> = {}): VerifyDenied {
+  return { valid: false, code, message: VERIFY_MESSAGES[code], ...extra };
+}
+
+export interface VerifierDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  clock: Clock;
+  serverSecret: Buffer;
+  argon2: Argon2Params;
+  options: VerificationOptions;
+  caches: VerificationCaches;
+  bus: InvalidationBus;
+  throttle: FailedAttemptThrottle;
+  rateLimiter: RateLimiter;
+  usage: UsageRecorder;
+  stats: VerificationStats;
+}
+
+/**
+ * The verification pipeline, shared by POST /v1/verify, the GraphQL `verify` query and the
+ * management API's own authentication:
+ *   1. parse: length, shape and checksum, with no I/O;
+ *   2. the key record by public id (cached), then tenant, status, owner, expiry, IP rules,
+ *      endpoints and scopes: all free, so a key that cannot pass never costs a hash;
+ *   3. the secret: a cache of verified credentials under HMAC-SHA-256(server secret, public id +
+ *      secret); on a miss, failed-attempt throttles, then argon2 behind a bounded limiter;
+ *   4. after the secret: the key's rate limit, then its usage credits (so wrong guesses can spend
+ *      neither), then usage recorded for the batched write.
+ */
+export class Verifier {
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly secretChecks = new SingleFlight<string | null>();
+  private readonly recordLoads = new SingleFlight<KeyRecord | null>();
+  private readonly rehashing = new Map<string, Promise<void>>();
+  /** The server secret imported once, not on every HMAC. */
+  private readonly hmacKey: KeyObject;
+
+  constructor(private readonly deps: VerifierDeps) {
+    const { options } = deps;
+    this.hmacKey = createSecretKey(deps.serverSecret);
+    this.limiter = new ConcurrencyLimiter(options.hashConcurrency, options.hashQueueSize, options.overloadRetryAfterSeconds);
+  }
+
+  get hashLimiter(): ConcurrencyLimiter {
+    return this.limiter;
+  }
+
+  /** Throws OverloadedError when argon2 capacity is exhausted; every other outcome is a verdict. */
+  async verify(request: VerifyRequest): Promise<VerifyOutcome> {
+    const { stats } = this.deps;
+    stats.verifications++;
+    const now = this.deps.clock();
+    const credential = request.credential;
+
+    let publicId: string;
+    let secret: string;
+    if (credential.kind === 'text') {
+      if (credential.text.startsWith(`${TOKEN_PREFIX.accessToken}_`)) return this.verifyAccessToken(credential.text, request, now);
+      const parsed = parseKey(credential.text);
+      if (!parsed.ok) {
+        stats.rejectedByFormat++;
+        return denied('NOT_FOUND', { message: MALFORMED_MESSAGE });
+      }
+      publicId = parsed.publicId;
+      secret = parsed.secret;
+    } else {
+      if (!isValidPublicId(credential.publicId) || credential.secret.length !== SECRET_LENGTH || !isBase62(credential.secret)) {
+        stats.rejectedByFormat++;
+        return denied('NOT_FOUND', { message: MALFORMED_MESSAGE });
+      }
+      publicId = credential.publicId;
+      secret = credential.secret;
+    }
+
+    const address = request.throttleAddress;
+    const found = await this.record({ publicId }, address);
+    if (found.throttledUntil !== undefined) return this.throttled(found.throttledUntil);
+    const record = found.record;
+    if (record === null || (request.tenantId !== null && record.tenantId !== request.tenantId)) {
+      // Unknown, or another tenant's: the same answer, and the same cost to whoever is probing.
+      this.deps.throttle.fail(null, address);
+      return denied('NOT_FOUND');
+    }
+    if (request.viaQueryParameter && !record.tenant.allowQueryParamKey) return denied('NOT_FOUND');
+
+    const decision = decideCachedAccess(record, { now, ip: request.ip, endpoint: request.endpoint, requiredScopes: request.requiredScopes });
+    if (!decision.allowed) return denied(decision.code, decision.missingScopes ? { missingScopes: decision.missingScopes } : {});
+
+    const secretCheck = await this.checkSecret(record, secret, address, now);
+    if (secretCheck === 'wrong') return denied('NOT_FOUND');
+    if (secretCheck !== 'ok') return this.throttled(secretCheck.throttledUntil);
+
+    return this.admit(record, request, now, { credentialType: 'API_KEY', tokenId: null, scopes: record.scopes, scopeList: record.scopeList });
+  }
+
+  /** The management API's authenticator: a key or access token becomes the caller, with its effective scopes. */
+  async authenticate(credential: PresentedCredential, info: RequestInfo): Promise<Caller | null> {
+    const viaQueryParameter = credential.kind === 'token' && credential.source === 'query';
+    let outcome: VerifyOutcome;
+    try {
+      outcome = await this.verify({
+        credential: credential.kind === 'basic' ? credential : { kind: 'text', text: credential.text },
+        tenantId: null,
+        ip: info.ip,
+        throttleAddress: info.ip,
+        // Allowed endpoints describe the tenant's own APIs; access to this API is governed by scopes.
+        endpoint: undefined,
+        requiredScopes: [],
+        viaQueryParameter,
+      });
+    } catch (error) {
+      if (error instanceof OverloadedError) throw new RateLimitedError(error.retryAfterSeconds, 'Verification capacity exhausted');
+      throw error;
+    }
+    if (outcome.valid) {
+      return outcome.credentialType === 'API_KEY'
+        ? { kind: 'apiKey', tenantId: outcome.tenantId, keyId: outcome.keyId, publicId: outcome.publicId, ownerId: outcome.ownerId, scopes: outcome.scopes }
+        : { kind: 'accessToken', tenantId: outcome.tenantId, tokenId: outcome.tokenId!, keyId: outcome.keyId, ownerId: outcome.ownerId, scopes: outcome.scopes };
+    }
+    // Refusals after the secret was proven may say why; before it, every refusal looks the same.
+    if (outcome.code === 'RATE_LIMITED') throw new RateLimitedError(outcome.retryAfter ?? 1, outcome.message);
+    if (outcome.code === 'USAGE_EXCEEDED') throw new AuthenticationError(outcome.message);
+    if (viaQueryParameter) {
+      throw new AuthenticationError('The credential is invalid, expired or revoked (a key in the rest_api_key query parameter is accepted only where its tenant allows it)');
+    }
+    return null;
+  }
+
+  private throttled(until: number): VerifyDenied {
+    this.deps.stats.throttled++;
+    return denied('RATE_LIMITED', { message: 'Too many failed attempts; try again later', retryAfter: retryAfterSeconds(until) });
+  }
+
+  /**
+   * The cached record, or a database read (one per public id at a time). When the record is not
+   * cached and the address has used up its failed attempts, nothing is read.
+   */
+  private async record(lookup: KeyLookup, address: string): Promise<{ record: KeyRecord | null; throttledUntil?: number }> {
+    const { caches } = this.deps;
+    const cached = 'publicId' in lookup ? caches.getRecord(lookup.publicId) : caches.getRecordByKeyId(lookup.id);
+    if (cached !== undefined) return { record: cached };
+    if ('publicId' in lookup && caches.isKnownUnknown(lookup.publicId)) return { record: null };
+    const blocked = this.deps.throttle.blockedUntil(null, address);
+    if (blocked !== null) return { record: null, throttledUntil: blocked };
+    const flightId = 'publicId' in lookup ? `p:${lookup.publicId}` : `i:${lookup.id}`;
+    const record = await this.recordLoads.run(flightId, async () => {
+      const generation = caches.generation;
+      this.deps.stats.dbLookups++;
+      const loaded = await loadKeyRecord(this.deps.prisma, lookup, this.deps.logger);
+      if (loaded !== null || 'publicId' in lookup) caches.storeRecord(loaded?.publicId ?? (lookup as { publicId: string }).publicId, loaded, generation);
+      return loaded;
+    });
+    return { record };
+  }
+
+  /** 'ok', 'wrong', or throttled. Cache hits skip the throttles: a flood of guesses cannot lock out the real key. */
+  private async checkSecret(record: KeyRecord, secret: string, address: string, now: Date): Promise<'ok' | 'wrong' | { throttledUntil: number }> {
+    const { caches, stats, throttle } = this.deps;
+    // HMAC-SHA-256 (domain/secrets.ts hmacSha256Hex) with the key object made once.
+    const hmac = createHmac('sha256', this.hmacKey).update(`${record.publicId}:${secret}`, 'utf8').digest('hex');
+    const previousValid = record.previousSecretHash !== null && record.previousSecretExpiresAt !== null && record.previousSecretExpiresAt > now;
+
+    const entry = caches.getCredential(hmac);
+    if (entry !== undefined && entry.keyId === record.id && (entry.matchedHash === record.secretHash || (previousValid && entry.matchedHash === record.previousSecretHash))) {
+      stats.credentialCacheHits++;
+      return 'ok';
+    }
+    stats.credentialCacheMisses++;
+
+    const blocked = throttle.blockedUntil(record.publicId, address);
+    if (blocked !== null) return { throttledUntil: blocked };
+
+    const generation = caches.generation;
+    let matched: string | null;
+    try {
+      matched = await this.secretChecks.run(`${hmac}:${record.secretHash}`, () =>
+        this.limiter.run(async () => {
+          stats.argon2Verifies++;
+          if (await this.deps.options.verifySecret(record.secretHash, secret)) return record.secretHash;
+          if (previousValid) {
+            stats.argon2Verifies++;
+            if (await this.deps.options.verifySecret(record.previousSecretHash!, secret)) return record.previousSecretHash;
+          }
+          return null;
+        }),
+      );
+    } catch (error) {
+      if (error instanceof OverloadedError) stats.overloaded++;
+      throw error;
+    }
+    if (matched === null) {
+      throttle.fail(record.publicId, address);
+      return 'wrong';
+    }
+    caches.storeCredential(hmac, { keyId: record.id, tenantId: record.tenantId, matchedHash: matched }, generation);
+    if (matched === record.secretHash && secretNeedsRehash(record.secretHash, this.deps.argon2)) this.rehash(record, secret, hmac);
+    return 'ok';
+  }
+
+  /**
+   * Stores a hash with the current argon2 parameters after a successful verify, in the background
+   * and only when a hashing slot is free. The conditional UPDATE never overwrites a rotation that
+   * happened meanwhile.
+   */
+  private rehash(record: KeyRecord, secret: string, hmac: string): void {
+    if (this.rehashing.has(record.id)) return;
+    const hashing = this.limiter.tryRun(() => {
+      this.deps.stats.argon2Hashes++;
+      return hashSecret(secret, this.deps.argon2);
+    });
+    if (hashing === null) return;
+    const done = hashing
+      .then(async (newHash) => {
+        const updated = await this.deps.prisma.$executeRawUnsafe(
+          'UPDATE "ApiKey" SET "secretHash" = $1 WHERE "id" = $2 AND "secretHash" = $3',
+          newHash, record.id, record.secretHash,
+        );
+        if (updated !== 1) return;
+        await this.deps.bus.invalidate({ tenantId: record.tenantId, keyIds: [record.id] });
+        this.deps.caches.storeCredential(hmac, { keyId: record.id, tenantId: record.tenantId, matchedHash: newHash }, this.deps.caches.generation);
+        this.deps.logger.info({ keyId: record.id }, 'upgraded the stored hash of a key to the current argon2 parameters');
+      })
+      .catch((error) => this.deps.logger.error({ err: error, keyId: record.id }, 'could not upgrade a key hash'))
+      .finally(() => this.rehashing.delete(record.id));
+    this.rehashing.set(record.id, done);
+  }
+
+  private async verifyAccessToken(text: string, request: VerifyRequest, now: Date): Promise<VerifyOutcome> {
+    const { caches, stats, throttle } = this.deps;
+    if (!ACCESS_TOKEN_PATTERN.test(text)) {
+      stats.rejectedByFormat++;
+      return denied('NOT_FOUND', { message: 'The access token is malformed' });
+    }
+    const address = request.throttleAddress;
+    const hash = sha256Hex(text);
+    let token = caches.getToken(hash);
+    if (token === undefined) {
+      const blocked = throttle.blockedUntil(null, address);
+      if (blocked !== null) return this.throttled(blocked);
+      const generation = caches.generation;
+      stats.dbLookups++;
+      const row = await this.deps.prisma.accessToken.findUnique({ where: { tokenHash: hash } });
+      if (row === null) {
+        throttle.fail(null, address);
+        return denied('NOT_FOUND');
+      }
+      token = { id: row.id, tenantId: row.tenantId, keyId: row.apiKeyId, scopes: row.scopes, expiresAt: row.expiresAt, revoked: row.revokedAt !== null } satisfies CachedToken;
+      caches.storeToken(hash, token, generation);
+    }
+    if (request.tenantId !== null && token.tenantId !== request.tenantId) {
+      throttle.fail(null, address);
+      return denied('NOT_FOUND');
+    }
+    const found = await this.record({ id: token.keyId }, address);
+    if (found.throttledUntil !== undefined) return this.throttled(found.throttledUntil);
+    const record = found.record;
+    if (record === null) return denied('NOT_FOUND');
+    if (request.viaQueryParameter && !record.tenant.allowQueryParamKey) return denied('NOT_FOUND');
+    if (token.revoked) return denied('REVOKED', { message: 'The access token has been revoked' });
+    if (token.expiresAt <= now) return denied('EXPIRED', { message: 'The access token has expired' });
+    const scopes = record.scopes.intersect(scopeSet(token.scopes));
+    const decision = decideCachedAccess(record, { now, ip: request.ip, endpoint: request.endpoint, requiredScopes: [] });
+    if (!decision.allowed) return denied(decision.code);
+    const missing = scopes.missing(request.requiredScopes);
+    if (missing.length > 0) return denied('INSUFFICIENT_SCOPES', { missingScopes: missing });
+    return this.admit(record, request, now, { credentialType: 'ACCESS_TOKEN', tokenId: token.id, scopes, scopeList: scopes.toArray(), expiresAt: token.expiresAt });
+  }
+
+  /** After the credential is proven: rate limit, usage credits, usage recording. */
+  private async admit(
+    record: KeyRecord,
+    request: VerifyRequest,
+    now: Date,
+    credential: { credentialType: 'API_KEY' | 'ACCESS_TOKEN'; tokenId: string | null; scopes: ScopeSet; scopeList: string[]; expiresAt?: Date },
+  ): Promise<VerifyOutcome> {
+    let rateLimit: RateLimitResult | null = null;
+    if (record.rateLimit !== null) {
+      rateLimit = await this.deps.rateLimiter.hit(record.id, record.rateLimit);
+      if (!rateLimit.allowed) return denied('RATE_LIMITED', { retryAfter: retryAfterSeconds(rateLimit.resetAt) });
+    }
+    let remainingUses: number | null = null;
+    if (record.usageLimited) {
+      this.deps.stats.creditUpdates++;
+      remainingUses = await consumeUsageCredit(this.deps.prisma, record.id, now);
+      if (remainingUses === null) return denied('USAGE_EXCEEDED');
+    }
+    this.deps.usage.record(record.id, now, request.ip ?? request.throttleAddress);
+    const expiresAt = credential.expiresAt !== undefined && (record.expiresAt === null || credential.expiresAt < record.expiresAt) ? credential.expiresAt : record.expiresAt;
+    return {
+      valid: true,
+      code: 'VALID',
+      message: VERIFY_MESSAGES.VALID,
+      credentialType: credential.credentialType,
+      keyId: record.id,
+      publicId: record.publicId,
+      tokenId: credential.tokenId,
+      tenantId: record.tenantId,
+      ownerId: record.ownerId,
+      name: record.name,
+      scopes: credential.scopes,
+      scopeList: credential.scopeList,
+      metadata: record.metadata,
+      expiresAt,
+      rateLimit: rateLimit === null ? null : { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: new Date(rateLimit.resetAt) },
+      remainingUses,
+    };
+  }
+
+  /** Waits for background hash upgrades. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.rehashing.values()]);
+  }
+}

@@ -1,0 +1,133 @@
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+
+/**
+ * Usage credits: one conditional UPDATE per use, atomic in the database, so concurrent
+ * verifications on any number of instances never spend more than there is. A due refill
+ * (lastRefillAt, or creation, plus the interval) resets the credits to refillAmount in the same
+ * statement. Returns the credits left after this use, or null when there were none.
+ */
+export async function consumeUsageCredit(prisma: PrismaClient, keyId: string, now: Date): Promise<number | null> {
+  const due = `"refillIntervalSeconds" IS NOT NULL AND "refillAmount" IS NOT NULL AND "refillAmount" > 0
+    AND COALESCE("lastRefillAt", "createdAt") + make_interval(secs => "refillIntervalSeconds") <= ($2::timestamptz AT TIME ZONE 'UTC')`;
+  const rows = await prisma.$queryRawUnsafe<{ remainingUses: number }[]>(
+    `UPDATE "ApiKey" SET
+       "remainingUses" = CASE WHEN ${due} THEN "refillAmount" - 1 ELSE "remainingUses" - 1 END,
+       "lastRefillAt" = CASE WHEN ${due} THEN ($2::timestamptz AT TIME ZONE 'UTC') ELSE "lastRefillAt" END
+     WHERE "id" = $1 AND "remainingUses" IS NOT NULL
+       AND ("remainingUses" > 0 OR (${due}))
+     RETURNING "remainingUses"`,
+    keyId,
+    now.toISOString(),
+  );
+  const row = rows[0];
+  return row === undefined ? null : Number(row.remainingUses);
+}
+
+interface PendingUsage {
+  count: number;
+  lastUsedAt: Date;
+  lastUsedIp: string | null;
+}
+
+const BATCH = 200;
+
+/**
+ * Last-used time and address and the usage counter, gathered in memory and written in batches
+ * (one UPDATE … FROM (VALUES …) per 200 keys) every `intervalMs` and on close, instead of a
+ * write per request. A failed write keeps its counts for the next flush.
+ */
+export class UsageRecorder {
+  private pending = new Map<string, PendingUsage>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Rows written so far (for tests and metrics). */
+  flushedUses = 0;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly logger: Logger,
+    intervalMs: number,
+  ) {
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  record(keyId: string, at: Date, ip: string | null): void {
+    const entry = this.pending.get(keyId);
+    if (entry === undefined) {
+      this.pending.set(keyId, { count: 1, lastUsedAt: at, lastUsedIp: ip });
+      return;
+    }
+    entry.count++;
+    if (at >= entry.lastUsedAt) {
+      entry.lastUsedAt = at;
+      entry.lastUsedIp = ip;
+    }
+  }
+
+  get pendingKeys(): number {
+    return this.pending.size;
+  }
+
+  /** Writes everything recorded so far; flushes never overlap. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const entries = [...batch];
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const chunk = entries.slice(i, i + BATCH);
+      try {
+        await this.writeChunk(chunk);
+        for (const [, usage] of chunk) this.flushedUses += usage.count;
+      } catch (error) {
+        this.logger.error({ err: error, keys: chunk.length }, 'could not write key usage; keeping it for the next flush');
+        for (const [keyId, usage] of chunk) this.merge(keyId, usage);
+      }
+    }
+  }
+
+  private merge(keyId: string, usage: PendingUsage): void {
+    const entry = this.pending.get(keyId);
+    if (entry === undefined) {
+      this.pending.set(keyId, usage);
+      return;
+    }
+    entry.count += usage.count;
+    if (usage.lastUsedAt > entry.lastUsedAt) {
+      entry.lastUsedAt = usage.lastUsedAt;
+      entry.lastUsedIp = usage.lastUsedIp;
+    }
+  }
+
+  private async writeChunk(chunk: [string, PendingUsage][]): Promise<void> {
+    const params: unknown[] = [];
+    const rows = chunk.map(([keyId, usage]) => {
+      const n = params.length;
+      params.push(keyId, usage.count, usage.lastUsedAt.toISOString(), usage.lastUsedIp);
+      return `($${n + 1}::text, $${n + 2}::bigint, ($${n + 3}::timestamptz AT TIME ZONE 'UTC'), $${n + 4}::text)`;
+    });
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE "ApiKey" AS k SET
+         "usageCount" = k."usageCount" + v.n,
+         "lastUsedIp" = CASE WHEN k."lastUsedAt" IS NULL OR v.at >= k."lastUsedAt" THEN v.ip ELSE k."lastUsedIp" END,
+         "lastUsedAt" = GREATEST(k."lastUsedAt", v.at)
+       FROM (VALUES ${rows.join(', ')}) AS v(id, n, at, ip)
+       WHERE k."id" = v.id`,
+      ...params,
+    );
+  }
+
+  /** Stops the timer and writes what is left (retrying once). */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+    if (this.pending.size > 0) await this.flush();
+  }
+}
