@@ -6,6 +6,8 @@ import type { PresentedCredential } from './http/credentials.ts';
 import { systemClock, type Clock } from './domain/expiry.ts';
 import { createYogaServer, type KeywardenYoga } from './yoga.ts';
 import { createVerificationService, type VerificationOptions, type VerificationService } from './services/verification/index.ts';
+import { AuditStream, type AuditStreamOptions } from './services/auditStream.ts';
+import { startAuditRetention, type AuditRetentionJob } from './services/auditRetention.ts';
 
 /**
  * Told after every committed change that can alter a verification verdict (keys, groups, members,
@@ -28,6 +30,10 @@ export interface App {
   /** The verification pipeline (POST /v1/verify, the `verify` query, API-key authentication) and its caches. */
   verification: VerificationService;
   yoga: KeywardenYoga;
+  /** Live audit events for the `auditEvents` subscription (LISTENs from the first subscriber on). */
+  auditStream: AuditStream;
+  /** Purges audit events past their tenant's retention, on a timer. */
+  auditRetention: AuditRetentionJob;
   /** Writes pending usage and stops listeners and Redis; call before closing the database. */
   close(): Promise<void>;
 }
@@ -39,6 +45,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Overrides of the verification settings (tests, benchmark); the rest come from the environment. */
   verification?: Partial<VerificationOptions>;
+  /** Audit stream timing, and the retention interval (null: no timer; tests call the purge themselves). */
+  audit?: Partial<AuditStreamOptions> & { retentionIntervalMs?: number | null };
 }
 
 export function createApp(options: AppOptions): App {
@@ -51,7 +59,11 @@ export function createApp(options: AppOptions): App {
   app.verification = createVerificationService(app, options.verification);
   app.invalidation = app.verification.invalidation;
   app.apiKeyAuthenticator = (credential, info) => app.verification.authenticate(credential, info);
-  app.close = () => app.verification.close();
+  app.auditStream = new AuditStream(app.db, app.logger, options.audit);
+  app.auditRetention = startAuditRetention(app, options.audit?.retentionIntervalMs);
+  app.close = async () => {
+    await Promise.all([app.verification.close(), app.auditStream.close(), app.auditRetention.stop()]);
+  };
   app.yoga = createYogaServer(app);
   return app;
 }

@@ -51,6 +51,9 @@ async function main(): Promise<void> {
       process.exit(0);
     });
     server.closeIdleConnections();
+    // Open audit subscriptions would hold the server open until the timeout: end them now
+    // (a SIEM collector resumes from its last event id on another instance).
+    void app.auditStream.close();
     setTimeout(() => {
       logger.warn('shutdown timeout: closing remaining connections');
       server.closeAllConnections();

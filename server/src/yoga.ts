@@ -5,6 +5,7 @@ import { createContext, requestInfo, type Context, type ServerContext } from './
 import { schema } from './schema/index.ts';
 import { toPublicError, useErrorPolicy } from './http/errorPolicy.ts';
 import { useVerifyRoute } from './http/verifyRoute.ts';
+import { useAuditExport } from './http/auditExport.ts';
 import { pendingMigrations } from './db/migrations.ts';
 
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
@@ -31,6 +32,7 @@ export function createYogaServer(app: App): KeywardenYoga {
     plugins: [
       // POST /v1/verify answers before any GraphQL work.
       useVerifyRoute(app),
+      useAuditExport(app),
       useErrorPolicy(app.logger),
       useReadinessCheck({
         endpoint: '/readyz',

@@ -10,5 +10,6 @@ import './role.ts';
 import './scope.ts';
 import './session.ts';
 import './apiKey.ts';
+import './audit.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

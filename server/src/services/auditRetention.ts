@@ -1,0 +1,104 @@
+import type { App } from '../app.ts';
+import { PURGE_ACTION, recordAudit, systemActor } from './audit.ts';
+
+// Retention: a tenant with `auditRetentionDays` keeps its audit events that long. Every instance
+// runs the purge on a timer; runs on several instances are harmless (the per-tenant audit lock
+// serialises them and the second finds nothing to remove).
+//
+// The kept events stay a verifiable chain: a purge removes a run of the oldest events (seq 1..N,
+// never the newest event, so seq keeps counting) and, in the same transaction, appends an
+// `audit.purged` event whose changes record `throughSeq` N and `anchor`, the hash of event N.
+// verifyAuditChain takes the first kept event's prevHash as the start of the chain only when it
+// equals that recorded anchor.
+
+export const RETENTION_INTERVAL_MS = 60 * 60_000;
+/** The first run waits a little, so a fleet restarting together does not purge at once. */
+const FIRST_RUN_DELAY_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** Events removed per transaction; a large backlog takes several, each with its own purge event. */
+const PURGE_CHUNK = 5_000;
+
+export interface PurgeResult {
+  tenantId: string;
+  removed: number;
+  /** The last removed seq: the kept chain starts at the next one. */
+  throughSeq: number;
+}
+
+type RetentionApp = Pick<App, 'db' | 'clock' | 'logger'>;
+
+/** Removes every tenant's events older than its retention (by the app's clock). */
+export async function purgeExpiredAuditEvents(app: RetentionApp): Promise<PurgeResult[]> {
+  const tenants = await app.db.prisma.tenant.findMany({
+    where: { auditRetentionDays: { not: null } },
+    select: { id: true, auditRetentionDays: true },
+  });
+  const results: PurgeResult[] = [];
+  for (const tenant of tenants) {
+    const cutoff = new Date(app.clock().getTime() - tenant.auditRetentionDays! * DAY_MS);
+    for (;;) {
+      const result = await purgeChunk(app, tenant.id, cutoff);
+      if (!result) break;
+      results.push(result);
+      if (result.removed < PURGE_CHUNK) break;
+    }
+  }
+  if (results.length) app.logger.info({ purged: results }, 'purged expired audit events');
+  return results;
+}
+
+async function purgeChunk(app: RetentionApp, tenantId: string, cutoff: Date): Promise<PurgeResult | null> {
+  return app.db.prisma.$transaction(async (tx) => {
+    // The same lock recordAudit takes: no event is appended while the start of the chain moves.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${tenantId}`}))`;
+    const [oldest, newest] = await Promise.all([
+      tx.auditEvent.findFirst({ where: { tenantId }, orderBy: { seq: 'asc' }, select: { seq: true } }),
+      tx.auditEvent.findFirst({ where: { tenantId }, orderBy: { seq: 'desc' }, select: { seq: true } }),
+    ]);
+    if (!oldest || !newest) return null;
+    // A contiguous run from the oldest event: the newest expired one, within this chunk, never the newest event.
+    const last = await tx.auditEvent.findFirst({
+      where: { tenantId, createdAt: { lt: cutoff }, seq: { lt: Math.min(newest.seq, oldest.seq + PURGE_CHUNK) } },
+      orderBy: { seq: 'desc' },
+      select: { seq: true, hash: true },
+    });
+    if (!last) return null;
+    const { count } = await tx.auditEvent.deleteMany({ where: { tenantId, seq: { lte: last.seq } } });
+    await recordAudit(tx, systemActor('retention'), {
+      tenantId,
+      action: PURGE_ACTION,
+      changes: { throughSeq: last.seq, anchor: last.hash, removed: count, olderThan: cutoff },
+    });
+    return { tenantId, removed: count, throughSeq: last.seq };
+  }, { timeout: 60_000 });
+}
+
+export interface AuditRetentionJob {
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/** Runs purgeExpiredAuditEvents every `intervalMs` (null: never, e.g. in tests that call it themselves). */
+export function startAuditRetention(app: RetentionApp, intervalMs: number | null = RETENTION_INTERVAL_MS): AuditRetentionJob {
+  if (intervalMs === null) return { stop: async () => {} };
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const run = () => {
+    if (running || stopped) return;
+    running = purgeExpiredAuditEvents(app)
+      .catch((error) => app.logger.error({ err: error }, 'audit retention run failed'))
+      .finally(() => (running = null));
+  };
+  const first = setTimeout(run, Math.min(FIRST_RUN_DELAY_MS, intervalMs));
+  const every = setInterval(run, intervalMs);
+  first.unref();
+  every.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(every);
+      await running;
+    },
+  };
+}
