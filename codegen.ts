@@ -2,10 +2,15 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Typed documents for the SDK, generated from the committed schema.graphql (never from server code,
 // which would construct a database client) and the SDK's own operation documents.
+// `pnpm codegen` regenerates sdk/src/gql/ (committed); `pnpm codegen:check` fails when it is stale.
 const config: CodegenConfig = {
   schema: 'schema.graphql',
   documents: ['sdk/src/operations/**/*.ts'],
-  ignoreNoDocuments: true,
+  // An operation that no longer matches the schema must fail the run, not be skipped.
+  ignoreNoDocuments: false,
+  emitLegacyCommonJSImports: false,
+  // The SDK's sources import each other with `.ts` (rewritten to `.js` by tsc on build).
+  importExtension: '.ts',
   generates: {
     'sdk/src/gql/': {
       preset: 'client',
@@ -13,7 +18,9 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { DateTime: 'string', JSON: 'unknown' },
+        // Only what the operations use (their results, inputs and enums), not every schema type.
+        onlyOperationTypes: true,
+        scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
       },
     },
   },

@@ -1,3 +1,44 @@
-// The Keywarden SDK: a typed client over the management API, generated from schema.graphql.
-// Its client, resource methods and errors arrive with the SDK work; for now it names the package.
-export const SDK_NAME = '@keywarden/sdk';
+// @keywarden/sdk — a typed client for the Keywarden management API, generated from schema.graphql.
+export { createClient, KeywardenClient, type ClientOptions } from './client.ts';
+export type { Credential, CredentialOptions, CredentialProvider } from './credentials.ts';
+export type { CallOptions, FetchLike, SubscribeOptions, TransportOptions } from './transport.ts';
+export { DEFAULT_RETRY, type RetryInfo, type RetryOptions } from './retry.ts';
+export { PageIterator, MAX_PAGE_SIZE, type ListOptions, type Page, type PageInfo, type PageRequest } from './pagination.ts';
+export {
+  KeywardenError,
+  AuthenticationError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  ConflictError,
+  RateLimitedError,
+  BadRequestError,
+  ServerError,
+  NetworkError,
+  TimeoutError,
+  AbortedError,
+  MalformedKeyError,
+  type ErrorCode,
+  type FieldError,
+  type GraphQLErrorInfo,
+} from './errors.ts';
+export { isWellFormedKey, parseKey, maskKey, type ParsedKey, type KeyFormatFailure, type KeyFormatProblem } from './keyFormat.ts';
+export {
+  requireKey,
+  presentedKey,
+  type GuardCode,
+  type GuardDecision,
+  type GuardRequest,
+  type KeyGuard,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type RequireKeyOptions,
+} from './resourceServer.ts';
+export type { VerifyOptions, VerifyRequest } from './resources/verify.ts';
+export type { ExplainAccessInput } from './resources/keys.ts';
+export type { IpRuleOwner } from './resources/ipRules.ts';
+export type { AuditExportOptions, AuditListFilter, AuditStreamOptions } from './resources/audit.ts';
+export type { MemberListFilter } from './resources/members.ts';
+export type { RoleListFilter } from './resources/roles.ts';
+export type { ScopeListFilter } from './resources/scopes.ts';
+export type * from './types.ts';

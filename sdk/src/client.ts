@@ -1,0 +1,96 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { resolveCredential, type CredentialOptions } from './credentials.ts';
+import { ViewerQuery } from './operations/viewer.ts';
+import { auditResource } from './resources/audit.ts';
+import { groupsResource } from './resources/groups.ts';
+import { ipRulesResource } from './resources/ipRules.ts';
+import { keysResource } from './resources/keys.ts';
+import { membersResource } from './resources/members.ts';
+import { rolesResource } from './resources/roles.ts';
+import { scopesResource } from './resources/scopes.ts';
+import { sessionsResource } from './resources/sessions.ts';
+import { tenantsResource } from './resources/tenants.ts';
+import { verify, type VerifyOptions, type VerifyRequest } from './resources/verify.ts';
+import { Transport, type CallOptions, type SubscribeOptions, type TransportOptions } from './transport.ts';
+import type { VerifyResult, Viewer } from './types.ts';
+
+export interface ClientOptions extends TransportOptions, CredentialOptions {}
+
+/**
+ * A typed client for one Keywarden server and one credential. Every method returns plain data or
+ * throws a KeywardenError subclass; list methods are async iterables over all pages.
+ */
+export class KeywardenClient {
+  /** The server's base URL (without `/graphql`). */
+  readonly url: string;
+  readonly tenants: ReturnType<typeof tenantsResource>;
+  readonly members: ReturnType<typeof membersResource>;
+  readonly sessions: ReturnType<typeof sessionsResource>;
+  readonly roles: ReturnType<typeof rolesResource>;
+  readonly scopes: ReturnType<typeof scopesResource>;
+  readonly groups: ReturnType<typeof groupsResource>;
+  readonly keys: ReturnType<typeof keysResource>;
+  readonly ipRules: ReturnType<typeof ipRulesResource>;
+  readonly audit: ReturnType<typeof auditResource>;
+
+  /** @internal use createClient() */
+  constructor(
+    private readonly options: ClientOptions,
+    private readonly transport: Transport = new Transport(options, resolveCredential(options)),
+  ) {
+    this.url = transport.baseUrl;
+    this.tenants = tenantsResource(transport);
+    this.members = membersResource(transport);
+    this.sessions = sessionsResource(transport);
+    this.roles = rolesResource(transport);
+    this.scopes = scopesResource(transport);
+    this.groups = groupsResource(transport);
+    this.keys = keysResource(transport);
+    this.ipRules = ipRulesResource(transport);
+    this.audit = auditResource(transport);
+  }
+
+  /** Who the server takes this client's credential to be (kind, tenant, scopes, address). */
+  async viewer(call?: CallOptions): Promise<Viewer> {
+    return (await this.transport.request(ViewerQuery, {}, call)).viewer;
+  }
+
+  /**
+   * Whether a credential presented to your API may act (needs keys:verify). A refusal is a result
+   * with `valid: false` and a `code`; see also `requireKey()` for a ready-made guard.
+   */
+  verify(input: VerifyRequest, options?: VerifyOptions): Promise<VerifyResult> {
+    return verify(this.transport, input, options);
+  }
+
+  /**
+   * Runs any typed GraphQL document (e.g. one made with graphql-codegen against schema.graphql)
+   * with this client's credential, retries and error classes.
+   */
+  request<TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables, call?: CallOptions): Promise<TData> {
+    return this.transport.request(document, variables, call);
+  }
+
+  /** Runs any typed GraphQL subscription over SSE: one result's data per event, until the server completes it. */
+  subscribe<TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables, options?: SubscribeOptions): AsyncGenerator<TData, void, undefined> {
+    return this.transport.subscribe(document, variables, options);
+  }
+
+  /** A client with the same settings and another credential, e.g. the session from `sessions.login()`. */
+  withCredentials(credentials: CredentialOptions): KeywardenClient {
+    const { apiKey: _a, sessionToken: _s, platformToken: _p, credential: _c, ...settings } = this.options;
+    const options = { ...settings, ...credentials };
+    return new KeywardenClient(options, this.transport.withCredential(resolveCredential(credentials)));
+  }
+}
+
+/**
+ * ```ts
+ * const kw = createClient({ url: 'http://localhost:4000', apiKey: process.env.KEYWARDEN_KEY });
+ * const { secret } = await kw.keys.create({ name: 'billing', scopes: ['invoices:read'] });
+ * ```
+ * A malformed `apiKey` throws MalformedKeyError here, before anything is sent.
+ */
+export function createClient(options: ClientOptions): KeywardenClient {
+  return new KeywardenClient(options);
+}

@@ -1,0 +1,192 @@
+import { graphql } from '../gql/index.ts';
+
+// No nested owner/group objects: reading them needs members:read / groups:read besides keys:read,
+// and a provisioning key holding only keys:* must be able to read what it creates.
+export const ApiKeyFields = graphql(`
+  fragment ApiKeyFields on ApiKey {
+    id
+    publicId
+    maskedKey
+    name
+    description
+    contactEmail
+    status
+    scopes
+    effectiveScopes
+    endpoints
+    ipRules {
+      ...IpRuleFields
+    }
+    expiresAt
+    rotationGraceEndsAt
+    metadata
+    lastUsedAt
+    lastUsedIp
+    usageCount
+    revokedAt
+    revokedReason
+    createdAt
+    updatedAt
+  }
+`);
+
+export const ListKeysQuery = graphql(`
+  query ListKeys($first: Int, $after: String, $filter: ApiKeyFilter) {
+    apiKeys(first: $first, after: $after, filter: $filter) {
+      pageInfo {
+        ...PageInfoFields
+      }
+      edges {
+        cursor
+        node {
+          ...ApiKeyFields
+        }
+      }
+    }
+  }
+`);
+
+export const GetKeyQuery = graphql(`
+  query GetKey($id: ID!) {
+    apiKey(id: $id) {
+      ...ApiKeyFields
+    }
+  }
+`);
+
+export const ExplainAccessQuery = graphql(`
+  query ExplainAccess($keyId: ID!, $ip: String!, $endpoint: String, $scopes: [String!]) {
+    explainAccess(keyId: $keyId, ip: $ip, endpoint: $endpoint, scopes: $scopes) {
+      allowed
+      code
+      detail
+      effectiveScopes
+      missingScopes
+      ipRefusal {
+        level
+        reason
+        cidr
+        rule {
+          ...IpRuleFields
+        }
+      }
+      apiKey {
+        id
+        publicId
+        name
+        status
+      }
+    }
+  }
+`);
+
+export const CreateKeyMutation = graphql(`
+  mutation CreateKey($input: CreateKeyInput!) {
+    createKey(input: $input) {
+      __typename
+      ... on CreateKeyPayload {
+        secret
+        apiKey {
+          ...ApiKeyFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const UpdateKeyMutation = graphql(`
+  mutation UpdateKey($input: UpdateKeyInput!) {
+    updateKey(input: $input) {
+      __typename
+      ... on ApiKeyPayload {
+        apiKey {
+          ...ApiKeyFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const DisableKeyMutation = graphql(`
+  mutation DisableKey($id: ID!) {
+    disableKey(id: $id) {
+      __typename
+      ... on ApiKeyPayload {
+        apiKey {
+          ...ApiKeyFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const EnableKeyMutation = graphql(`
+  mutation EnableKey($id: ID!) {
+    enableKey(id: $id) {
+      __typename
+      ... on ApiKeyPayload {
+        apiKey {
+          ...ApiKeyFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const RevokeKeyMutation = graphql(`
+  mutation RevokeKey($input: RevokeKeyInput!) {
+    revokeKey(input: $input) {
+      __typename
+      ... on ApiKeyPayload {
+        apiKey {
+          ...ApiKeyFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const DeleteKeyMutation = graphql(`
+  mutation DeleteKey($id: ID!) {
+    deleteKey(id: $id) {
+      __typename
+      ... on DeleteKeyPayload {
+        deletedKeyId
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const RotateKeyMutation = graphql(`
+  mutation RotateKey($input: RotateKeyInput!) {
+    rotateKey(input: $input) {
+      __typename
+      ... on RotateKeyPayload {
+        secret
+        apiKey {
+          ...ApiKeyFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const BulkUpdateKeysMutation = graphql(`
+  mutation BulkUpdateKeys($input: BulkUpdateKeysInput!) {
+    bulkUpdateKeys(input: $input) {
+      __typename
+      ... on BulkUpdateKeysPayload {
+        count
+        keyIds
+      }
+      ...ErrorFields
+    }
+  }
+`);

@@ -1,0 +1,77 @@
+import { graphql } from '../gql/index.ts';
+
+export const SessionFields = graphql(`
+  fragment SessionFields on Session {
+    id
+    current
+    createdAt
+    expiresAt
+    revokedAt
+    lastUsedAt
+    ip
+    userAgent
+  }
+`);
+
+export const LoginMutation = graphql(`
+  mutation Login($input: LoginInput!) {
+    login(input: $input) {
+      __typename
+      ... on LoginPayload {
+        token
+        expiresAt
+        member {
+          ...MemberFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const LogoutMutation = graphql(`
+  mutation Logout {
+    logout {
+      __typename
+      ... on SessionPayload {
+        session {
+          ...SessionFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const RevokeSessionMutation = graphql(`
+  mutation RevokeSession($id: ID!) {
+    revokeSession(id: $id) {
+      __typename
+      ... on SessionPayload {
+        session {
+          ...SessionFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const MemberSessionsQuery = graphql(`
+  query MemberSessions($memberId: ID!, $first: Int, $after: String) {
+    member(id: $memberId) {
+      id
+      sessions(first: $first, after: $after) {
+        pageInfo {
+          ...PageInfoFields
+        }
+        edges {
+          cursor
+          node {
+            ...SessionFields
+          }
+        }
+      }
+    }
+  }
+`);

@@ -1,0 +1,98 @@
+import { graphql } from '../gql/index.ts';
+
+export const TenantFields = graphql(`
+  fragment TenantFields on Tenant {
+    id
+    name
+    slug
+    status
+    apiEnabled
+    keyPrefix
+    maxKeyLifetimeSeconds
+    defaultTokenTtlSeconds
+    allowQueryParamKey
+    auditRetentionDays
+    createdAt
+    updatedAt
+  }
+`);
+
+export const ListTenantsQuery = graphql(`
+  query ListTenants($first: Int, $after: String, $filter: TenantFilter) {
+    tenants(first: $first, after: $after, filter: $filter) {
+      pageInfo {
+        ...PageInfoFields
+      }
+      edges {
+        cursor
+        node {
+          ...TenantFields
+        }
+      }
+    }
+  }
+`);
+
+export const GetTenantQuery = graphql(`
+  query GetTenant($id: ID) {
+    tenant(id: $id) {
+      ...TenantFields
+    }
+  }
+`);
+
+export const CreateTenantMutation = graphql(`
+  mutation CreateTenant($input: CreateTenantInput!) {
+    createTenant(input: $input) {
+      __typename
+      ... on TenantPayload {
+        tenant {
+          ...TenantFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const UpdateTenantMutation = graphql(`
+  mutation UpdateTenant($input: UpdateTenantInput!) {
+    updateTenant(input: $input) {
+      __typename
+      ... on TenantPayload {
+        tenant {
+          ...TenantFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const SuspendTenantMutation = graphql(`
+  mutation SuspendTenant($id: ID!) {
+    suspendTenant(id: $id) {
+      __typename
+      ... on TenantPayload {
+        tenant {
+          ...TenantFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const ResumeTenantMutation = graphql(`
+  mutation ResumeTenant($id: ID!) {
+    resumeTenant(id: $id) {
+      __typename
+      ... on TenantPayload {
+        tenant {
+          ...TenantFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);

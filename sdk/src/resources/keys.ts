@@ -1,0 +1,90 @@
+import {
+  BulkUpdateKeysMutation, CreateKeyMutation, DeleteKeyMutation, DisableKeyMutation, EnableKeyMutation, ExplainAccessQuery,
+  GetKeyQuery, ListKeysQuery, RevokeKeyMutation, RotateKeyMutation, UpdateKeyMutation,
+} from '../operations/keys.ts';
+import { pageOf } from '../pagination.ts';
+import { expectPayload, type CallOptions, type Transport } from '../transport.ts';
+import type {
+  AccessExplanation, ApiKey, ApiKeyFilter, BulkUpdateKeysInput, CreateKeyInput, IssuedKey, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
+} from '../types.ts';
+import { notFound, paginated } from './shared.ts';
+
+export interface ExplainAccessInput {
+  keyId: string;
+  /** The client address to check, IPv4 or IPv6. */
+  ip: string;
+  /** `/path` or `METHOD /path`; not checked when absent. */
+  endpoint?: string | null;
+  scopes?: string[] | null;
+}
+
+export function keysResource(t: Transport) {
+  return {
+    /** The tenant's API keys, oldest first: `for await (const key of client.keys.list({ filter }))`. */
+    ...paginated<ApiKey, ApiKeyFilter>(async ({ first, after, filter }, call) => pageOf((await t.request(ListKeysQuery, { first, after, filter }, call)).apiKeys)),
+
+    async get(id: string, call?: CallOptions): Promise<ApiKey> {
+      const { apiKey } = await t.request(GetKeyQuery, { id }, call);
+      if (!apiKey) throw notFound('ApiKey', id, 'GetKey');
+      return apiKey;
+    },
+
+    /** Issue a key. `secret` is the full key text: store it now, it is never shown again. */
+    async create(input: CreateKeyInput, call?: CallOptions): Promise<IssuedKey> {
+      const { createKey } = await t.request(CreateKeyMutation, { input }, call);
+      return expectPayload(createKey, 'CreateKeyPayload', 'CreateKey');
+    },
+
+    /** Change a key (not a revoked one). Given lists replace the stored ones. */
+    async update(input: UpdateKeyInput, call?: CallOptions): Promise<ApiKey> {
+      const { updateKey } = await t.request(UpdateKeyMutation, { input }, call);
+      return expectPayload(updateKey, 'ApiKeyPayload', 'UpdateKey').apiKey;
+    },
+
+    /** Refuse the key until enabled again. */
+    async disable(id: string, call?: CallOptions): Promise<ApiKey> {
+      const { disableKey } = await t.request(DisableKeyMutation, { id }, call);
+      return expectPayload(disableKey, 'ApiKeyPayload', 'DisableKey').apiKey;
+    },
+
+    async enable(id: string, call?: CallOptions): Promise<ApiKey> {
+      const { enableKey } = await t.request(EnableKeyMutation, { id }, call);
+      return expectPayload(enableKey, 'ApiKeyPayload', 'EnableKey').apiKey;
+    },
+
+    /** Refuse the key for good. */
+    async revoke(input: RevokeKeyInput, call?: CallOptions): Promise<ApiKey> {
+      const { revokeKey } = await t.request(RevokeKeyMutation, { input }, call);
+      return expectPayload(revokeKey, 'ApiKeyPayload', 'RevokeKey').apiKey;
+    },
+
+    /** Remove the key; its audit history stays. */
+    async delete(id: string, call?: CallOptions): Promise<{ deletedKeyId: string }> {
+      const { deleteKey } = await t.request(DeleteKeyMutation, { id }, call);
+      return expectPayload(deleteKey, 'DeleteKeyPayload', 'DeleteKey');
+    },
+
+    /** A new secret for the same public id, shown once; the old one works for `gracePeriodSeconds`. */
+    async rotate(input: RotateKeyInput, call?: CallOptions): Promise<IssuedKey> {
+      const { rotateKey } = await t.request(RotateKeyMutation, { input }, call);
+      return expectPayload(rotateKey, 'RotateKeyPayload', 'RotateKey');
+    },
+
+    /** Disable, enable or revoke many keys (by `ids` or `filter`), all or nothing. */
+    async bulkUpdate(input: BulkUpdateKeysInput, call?: CallOptions): Promise<{ count: number; keyIds: string[] }> {
+      const { bulkUpdateKeys } = await t.request(BulkUpdateKeysMutation, { input }, call);
+      return expectPayload(bulkUpdateKeys, 'BulkUpdateKeysPayload', 'BulkUpdateKeys');
+    },
+
+    /** Why the key would be allowed or refused for this address, endpoint and scopes right now. */
+    async explainAccess(input: ExplainAccessInput, call?: CallOptions): Promise<AccessExplanation> {
+      const { explainAccess } = await t.request(
+        ExplainAccessQuery,
+        { keyId: input.keyId, ip: input.ip, endpoint: input.endpoint ?? null, scopes: input.scopes ?? null },
+        call,
+      );
+      if (!explainAccess) throw notFound('ApiKey', input.keyId, 'ExplainAccess');
+      return explainAccess;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The SDK's public data types: exactly what its operations select (src/operations/), so a type
+// never promises a field the SDK did not fetch. Inputs, filters and enums come from schema.graphql.
+import type * as G from './gql/graphql.ts';
+
+export type Tenant = G.TenantFieldsFragment;
+export type Member = G.MemberFieldsFragment;
+/** The calling member with their role (`members.me()`). */
+export type Me = NonNullable<G.MeQuery['me']>;
+export type Role = G.RoleFieldsFragment;
+export type Scope = G.ScopeFieldsFragment;
+export type ManagementScope = G.ManagementScopesQuery['managementScopes'][number];
+export type Group = G.GroupFieldsFragment;
+export type ApiKey = G.ApiKeyFieldsFragment;
+export type IpRule = G.IpRuleFieldsFragment;
+export type Session = G.SessionFieldsFragment;
+export type Viewer = G.ViewerQuery['viewer'];
+export type AccessExplanation = NonNullable<G.ExplainAccessQuery['explainAccess']>;
+export type VerifyResult = G.VerifyQuery['verify'];
+export type AuditEvent = G.AuditEventFieldsFragment;
+export type AuditChainVerification = G.VerifyAuditChainQuery['verifyAuditChain'];
+
+/** A new or rotated key: `secret` is the full key text, shown this once. */
+export interface IssuedKey {
+  apiKey: ApiKey;
+  secret: string;
+}
+
+export interface LoginResult {
+  /** The session token: `createClient({ url, sessionToken: token })` or `client.withCredentials(...)`. */
+  token: string;
+  expiresAt: string;
+  member: Member;
+}
+
+export type {
+  AccessCode,
+  ApiKeyFilter,
+  ApiKeyStatus,
+  AuditActorType,
+  AuditEventFilter,
+  BuiltInRole,
+  BulkKeyAction,
+  BulkUpdateKeysInput,
+  CallerKind,
+  CreateGroupInput,
+  CreateIpRuleInput,
+  CreateKeyInput,
+  CreateMemberInput,
+  CreateRoleInput,
+  CreateScopeInput,
+  CreateTenantInput,
+  DeleteGroupInput,
+  DeleteRoleInput,
+  DeleteScopeInput,
+  ErrorCode as ServerErrorCode,
+  GroupFilter,
+  InitialKeyStatus,
+  IpDenialReason,
+  IpRuleAction,
+  IpRuleInput,
+  IpRuleLevel,
+  LoginInput,
+  MemberFilter,
+  MemberStatus,
+  RevokeKeyInput,
+  RoleFilter,
+  RotateKeyInput,
+  ScopeFilter,
+  SetMemberPasswordInput,
+  TenantFilter,
+  TenantStatus,
+  UpdateGroupInput,
+  UpdateKeyInput,
+  UpdateMemberInput,
+  UpdateRoleInput,
+  UpdateScopeInput,
+  UpdateTenantInput,
+  VerifiedCredentialType,
+  VerifyCode,
+  VerifyInput,
+} from './gql/graphql.ts';
