@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.ts';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Clock } from '../../src/domain/expiry.ts';
 import { openTestDatabase } from './database.ts';
@@ -44,11 +44,17 @@ export interface GraphQLResponse<T> {
   body: string;
 }
 
-export async function createTestApp(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+/** A fresh database and app; `verification` and `audit` override those settings, as in createApp. */
+export async function createTestApp(
+  options: { env?: Record<string, string> } & Pick<AppOptions, 'clock' | 'verification' | 'audit'> = {},
+): Promise<TestApp> {
   const db = await openTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'info', KEYWARDEN_SERVER_SECRET: 'test-secret-test-secret-test-secret!', ...options.env });
   const logs = new LogCapture();
-  const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), clock: options.clock });
+  const { env: _env, ...appOptions } = options;
+  const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), ...appOptions });
+  // As the server does: listen for invalidations before the first request.
+  await app.verification.ready();
 
   const fetchThrough = (path: string, init: RequestInit = {}, ip = '127.0.0.1') =>
     Promise.resolve(app.yoga.fetch(`http://keywarden.test${path}`, init, { req: { socket: { remoteAddress: ip } } as any }));

@@ -1,17 +1,11 @@
 // Keys, groups and IP rules made straight in the database for the verification tests (the keys
 // API is written concurrently), plus a test app with chosen verification settings.
-import { loadConfig } from '../../src/config.ts';
-import { createApp } from '../../src/app.ts';
-import { createLogger } from '../../src/logger.ts';
-import type { Clock } from '../../src/domain/expiry.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { formatKey, generatePublicId, generateSecret } from '../../src/domain/keyFormat.ts';
 import { hashSecret, type Argon2Params } from '../../src/domain/secrets.ts';
-import type { VerificationOptions } from '../../src/services/verification/index.ts';
 import type { Prisma } from '../../src/generated/prisma/client.ts';
 import type { App } from '../../src/app.ts';
-import { LogCapture, type TestApp } from './app.ts';
-import { openTestDatabase } from './database.ts';
+import type { TestApp } from './app.ts';
 
 export interface TestKey {
   id: string;
@@ -87,34 +81,6 @@ export async function createTestGroup(
     data: { id, tenantId, name: `group ${id.slice(-6)}`, limitsScopes: data.limitsScopes ?? false, scopeLimit: data.scopeLimit ?? [], defaultScopes: [], rateLimitMax: data.rateLimitMax, rateLimitWindowMs: data.rateLimitWindowMs },
   });
   return id;
-}
-
-/** A test app like createTestApp's, with chosen verification settings. */
-export async function createVerifyTestApp(options: { verification?: Partial<VerificationOptions>; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
-  const db = await openTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'info', KEYWARDEN_SERVER_SECRET: 'test-secret-test-secret-test-secret!', ...options.env });
-  const logs = new LogCapture();
-  const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), clock: options.clock, verification: options.verification });
-  await app.verification.ready();
-  const fetchThrough = (path: string, init: RequestInit = {}, ip = '127.0.0.1') =>
-    Promise.resolve(app.yoga.fetch(`http://keywarden.test${path}`, init, { req: { socket: { remoteAddress: ip } } as any }));
-  return {
-    app,
-    logs,
-    fetch: (path, init, opts) => fetchThrough(path, init, opts?.ip),
-    async graphql(query, variables, opts = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
-      if (opts.token && !headers.authorization) headers.authorization = `Bearer ${opts.token}`;
-      const response = await fetchThrough('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, opts.ip);
-      const body = await response.text();
-      const parsed = JSON.parse(body);
-      return { status: response.status, headers: response.headers, data: parsed.data, errors: parsed.errors, body };
-    },
-    close: async () => {
-      await app.close();
-      await db.dispose();
-    },
-  };
 }
 
 export interface VerifyCall {

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
-import { createTestKey, createVerifyTestApp, verifyKey } from '../harness/keys.ts';
+import { createTestApp } from '../harness/app.ts';
+import { createTestKey, verifyKey } from '../harness/keys.ts';
 import { formatKey, generateSecret } from '../../src/domain/keyFormat.ts';
 import { verifySecret } from '../../src/domain/secrets.ts';
 
@@ -25,7 +26,7 @@ let tenant: TestTenant;
 let caller: string;
 
 beforeAll(async () => {
-  t = await createVerifyTestApp({
+  t = await createTestApp({
     verification: {
       hashConcurrency: 1,
       hashQueueSize: 2,
@@ -152,7 +153,7 @@ describe('failed attempts', () => {
   });
 
   it('throttles a source address that keeps presenting unknown keys, before any lookup', async () => {
-    const strict = await createVerifyTestApp({ verification: { failedAttemptsPerAddress: 3 } });
+    const strict = await createTestApp({ verification: { failedAttemptsPerAddress: 3 } });
     try {
       const owner = (await createTenant(strict.app)).owner.token;
       const unknown = () => formatKey('kw', `pk_${generateSecret().slice(0, 20)}`, generateSecret());
