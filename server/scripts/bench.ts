@@ -164,7 +164,7 @@ async function seed(database: { kind: 'pglite'; dataDir: string } | { kind: 'pos
       const secret = generateSecret();
       const text = formatKey(tenant.keyPrefix, publicId, secret);
       await prisma.apiKey.create({
-        data: { id: newId('key'), tenantId: tenant.id, publicId, name: 'bench', ownerId: member.id, scopes, secretHash: await hashSecret(secret, OWASP_MIN_ARGON2), keyTail: text.slice(-4) },
+        data: { id: newId('key'), tenantId: tenant.id, publicId, name: 'bench', ownerId: member.id, scopes, secretHash: await hashSecret(secret, OWASP_MIN_ARGON2), keyPrefix: tenant.keyPrefix, keyTail: text.slice(-4) },
       });
       return { text, publicId };
     };

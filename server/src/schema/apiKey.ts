@@ -33,8 +33,8 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     publicId: t.exposeString('publicId', { description: 'Identifies the key (`pk_…`); not a secret.' }),
     maskedKey: t.string({
       description: 'The key prefix and the last four characters of the key text, e.g. `kw_…AbCd`.',
-      select: { keyTail: true, tenant: { select: { keyPrefix: true } } },
-      resolve: (key) => maskKey(key.tenant.keyPrefix, key.keyTail),
+      select: { keyPrefix: true, keyTail: true },
+      resolve: (key) => maskKey(key.keyPrefix, key.keyTail),
     }),
     name: t.exposeString('name'),
     description: t.exposeString('description'),

@@ -307,6 +307,7 @@ export async function createKey(ctx: Context, raw: unknown): Promise<IssuedKey> 
           id: newId('key'),
           tenantId: tenant.id,
           publicId,
+          keyPrefix: tenant.keyPrefix,
           name: input.name,
           description: input.description ?? '',
           contactEmail: input.contactEmail || null,
@@ -486,6 +487,8 @@ export async function rotateKey(ctx: Context, raw: unknown): Promise<IssuedKey> 
       where: { id: before.id },
       data: {
         secretHash,
+        // The new text takes the tenant's current prefix; the old one keeps working in the grace period.
+        keyPrefix: tenant.keyPrefix,
         keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
         previousSecretHash: graceEndsAt ? before.secretHash : null,
         previousSecretExpiresAt: graceEndsAt,

@@ -37,7 +37,7 @@ async function groupAndKey(tenant: TestTenant) {
   const key = await db.apiKey.create({
     data: {
       id: newId('key'), tenantId: tenant.id, publicId: `pk_${newId('key').slice(-20)}`, name: 'k', ownerId: tenant.owner.id,
-      groupId: group.id, scopes: [], secretHash: 'not-a-real-hash', keyTail: 'abcd',
+      groupId: group.id, scopes: [], secretHash: 'not-a-real-hash', keyPrefix: 'kw', keyTail: 'abcd',
     },
   });
   return { group, key };

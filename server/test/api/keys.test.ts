@@ -663,6 +663,25 @@ describe('rotateKey', () => {
     expect(event!.changes).toMatchObject({ gracePeriodSeconds: 600 });
   });
 
+  it('a key keeps the prefix it was issued with when the tenant changes its prefix; rotation takes the new one', async () => {
+    const a = await createTenant(t.app);
+    const { apiKey, secret: first } = await issue(a);
+    expect(first.startsWith('kw_')).toBe(true);
+    const renamed = await call(
+      'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { __typename ... on TenantPayload { tenant { keyPrefix } } } }',
+      { input: { id: a.id, keyPrefix: 'acme' } },
+      a.owner.token,
+    );
+    expect(renamed).toMatchObject({ __typename: 'TenantPayload', tenant: { keyPrefix: 'acme' } });
+    expect((await call(GET, { id: apiKey.id }, a.owner.token)).maskedKey).toBe(`kw_…${first.slice(-4)}`);
+    expect(await secretAccepted(apiKey.id, first)).toBe(true);
+
+    const rotated = await call(ROTATE, { input: { id: apiKey.id } }, a.owner.token);
+    expect(rotated.secret.startsWith('acme_')).toBe(true);
+    expect(rotated.apiKey.maskedKey).toBe(`acme_…${rotated.secret.slice(-4)}`);
+    expect((await storedKey(apiKey.id)).keyPrefix).toBe('acme');
+  });
+
   it('with no grace the old secret stops at once, and a second rotation ends an earlier grace', async () => {
     const a = await createTenant(t.app);
     const { apiKey, secret: first } = await issue(a);

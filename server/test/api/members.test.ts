@@ -41,7 +41,7 @@ const auditActions = async (tenantId: string) =>
 async function createApiKeyRow(tenantId: string, ownerId: string): Promise<void> {
   const id = newId('key');
   await t.app.db.prisma.apiKey.create({
-    data: { id, tenantId, ownerId, publicId: id.slice(4), name: 'key', secretHash: 'x', keyTail: 'abcd' },
+    data: { id, tenantId, ownerId, publicId: id.slice(4), name: 'key', secretHash: 'x', keyPrefix: 'kw', keyTail: 'abcd' },
   });
 }
 

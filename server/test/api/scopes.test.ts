@@ -41,7 +41,7 @@ async function grantsNaming(tenant: TestTenant, scope: string) {
   const keyId = newId('key');
   const roleId = newId('rol');
   const groupId = newId('grp');
-  await db.apiKey.create({ data: { id: keyId, tenantId: tenant.id, publicId: keyId.slice(4), name: 'k', ownerId: tenant.owner.id, secretHash: 'x', keyTail: 'abcd', scopes } });
+  await db.apiKey.create({ data: { id: keyId, tenantId: tenant.id, publicId: keyId.slice(4), name: 'k', ownerId: tenant.owner.id, secretHash: 'x', keyPrefix: 'kw', keyTail: 'abcd', scopes } });
   await db.role.create({ data: { id: roleId, tenantId: tenant.id, name: `uses-${roleId.slice(-6)}`, scopes } });
   await db.group.create({ data: { id: groupId, tenantId: tenant.id, name: `g-${groupId.slice(-6)}`, defaultScopes: scopes, limitsScopes: true, scopeLimit: scopes } });
   const read = async () => ({

@@ -47,6 +47,7 @@ export async function createTestKey(app: App, tenantId: string, options: TestKey
       id,
       tenantId,
       publicId,
+      keyPrefix: tenant.keyPrefix,
       name: `test key ${publicId.slice(-4)}`,
       ownerId: options.ownerId,
       groupId: options.groupId ?? null,
