@@ -20,58 +20,78 @@ export interface ThrottleLimits {
   windowMs: number;
 }
 
-interface Window {
-  failures: number;
-  endsAt: number;
-}
+/**
+ * Fixed-window counters in memory: the login and failed-verification throttles and the
+ * per-process rate limit all count with these. A window starts at the first hit of an id and
+ * lasts `windowMs`; expired ids are swept lazily so the map stays bounded by the active ids.
+ */
+export class WindowCounters {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private nextSweep = 0;
 
-// Expired windows are dropped on the way, so memory follows the keys seen in one window.
-const SWEEP_EVERY = 1_000;
+  constructor(private readonly now: () => number = Date.now) {}
 
-export class InMemoryFailureThrottle implements FailureThrottle {
-  private readonly windows = new Map<string, Window>();
-  private writesSinceSweep = 0;
-
-  constructor(
-    private readonly limits: ThrottleLimits,
-    private readonly clock: Clock,
-  ) {}
-
-  async retryAfter(key: string): Promise<number | null> {
-    const window = this.current(key);
-    if (!window || window.failures < this.limits.limit) return null;
-    return Math.max(1, Math.ceil((window.endsAt - this.now()) / 1000));
-  }
-
-  async recordFailure(key: string): Promise<void> {
-    const window = this.current(key);
-    if (window) window.failures += 1;
-    else this.windows.set(key, { failures: 1, endsAt: this.now() + this.limits.windowMs });
-    if (++this.writesSinceSweep >= SWEEP_EVERY) this.sweep();
-  }
-
-  async reset(key: string): Promise<void> {
-    this.windows.delete(key);
-  }
-
-  private current(key: string): Window | null {
-    const window = this.windows.get(key);
-    if (!window) return null;
-    if (window.endsAt <= this.now()) {
-      this.windows.delete(key);
-      return null;
-    }
+  /** Current count of an id (0 when its window is over). */
+  count(id: string): { count: number; resetAt: number } {
+    const window = this.windows.get(id);
+    const now = this.now();
+    if (window === undefined || window.resetAt <= now) return { count: 0, resetAt: now };
     return window;
   }
 
-  private sweep(): void {
-    this.writesSinceSweep = 0;
+  /** Adds one hit and returns the count including it. */
+  hit(id: string, windowMs: number): { count: number; resetAt: number } {
     const now = this.now();
-    for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
+    this.sweep(now);
+    let window = this.windows.get(id);
+    if (window === undefined || window.resetAt <= now) {
+      window = { count: 0, resetAt: now + windowMs };
+      this.windows.set(id, window);
+    }
+    window.count++;
+    return window;
   }
 
-  private now(): number {
-    return this.clock().getTime();
+  /** Forget an id's window (after a success). */
+  reset(id: string): void {
+    this.windows.delete(id);
+  }
+
+  private sweep(now: number): void {
+    if (now < this.nextSweep && this.windows.size < 100_000) return;
+    this.nextSweep = now + 10_000;
+    for (const [id, window] of this.windows) if (window.resetAt <= now) this.windows.delete(id);
+  }
+}
+
+/** Seconds until `resetAt`, at least 1: what a Retry-After header says. */
+export function retryAfterSeconds(resetAt: number, now: number = Date.now()): number {
+  return Math.max(1, Math.ceil((resetAt - now) / 1000));
+}
+
+export class InMemoryFailureThrottle implements FailureThrottle {
+  private readonly now: () => number;
+  private readonly counters: WindowCounters;
+
+  constructor(
+    private readonly limits: ThrottleLimits,
+    clock: Clock,
+  ) {
+    this.now = () => clock().getTime();
+    this.counters = new WindowCounters(this.now);
+  }
+
+  async retryAfter(key: string): Promise<number | null> {
+    const window = this.counters.count(key);
+    return window.count < this.limits.limit ? null : retryAfterSeconds(window.resetAt, this.now());
+  }
+
+  async recordFailure(key: string): Promise<void> {
+    this.counters.hit(key, this.limits.windowMs);
+  }
+
+  async reset(key: string): Promise<void> {
+    this.counters.reset(key);
   }
 }
 

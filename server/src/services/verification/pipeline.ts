@@ -11,7 +11,7 @@ import { scopeSet, type ScopeSet } from '../../domain/scopes.ts';
 import { hashSecret, secretNeedsRehash, sha256Hex, type Argon2Params } from '../../domain/secrets.ts';
 import { TOKEN_PREFIX } from '../authentication.ts';
 import type { VerificationCaches, CachedToken } from './caches.ts';
-import { retryAfterSeconds } from './counters.ts';
+import { retryAfterSeconds } from '../throttle.ts';
 import { decideCachedAccess, VERIFY_MESSAGES, type DenialCode } from './decide.ts';
 import type { InvalidationBus } from './invalidationBus.ts';
 import { loadKeyRecord, type KeyLookup, type KeyRecord } from './keyRecord.ts';

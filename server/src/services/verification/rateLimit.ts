@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
-import { WindowCounters } from './counters.ts';
+import { WindowCounters } from '../throttle.ts';
 
 export interface RateLimitResult {
   allowed: boolean;
