@@ -25,7 +25,7 @@ export interface App {
   logger: Logger;
   clock: Clock;
   /** Resolves API keys and access tokens presented to the management API (verification pipeline). */
-  apiKeyAuthenticator: ((credential: PresentedCredential, info: RequestInfo) => Promise<Caller | null>) | null;
+  apiKeyAuthenticator: (credential: PresentedCredential, info: RequestInfo) => Promise<Caller | null>;
   invalidation: CredentialInvalidation;
   /** The verification pipeline (POST /v1/verify, the `verify` query, API-key authentication) and its caches. */
   verification: VerificationService;

@@ -25,7 +25,7 @@ async function resolveCredential(app: App, credential: PresentedCredential, info
     if (credential.text.startsWith(`${TOKEN_PREFIX.platform}_`)) return platformCaller(app, credential.text);
     if (credential.text.startsWith(`${TOKEN_PREFIX.session}_`)) return sessionCaller(app, credential.text);
   }
-  return app.apiKeyAuthenticator ? app.apiKeyAuthenticator(credential, info) : null;
+  return app.apiKeyAuthenticator(credential, info);
 }
 
 async function platformCaller(app: App, text: string): Promise<Caller | null> {
