@@ -215,7 +215,7 @@ export function errorForCode(code: string | undefined, fields: Record<string, un
     case 'INTERNAL_SERVER_ERROR':
       return new ServerError(details);
     default:
-      // Codes outside the server's closed set come from GraphQL itself (parse/validation errors).
+      // A code this SDK does not know (e.g. from a newer server): classify by status, else a bad request.
       if (details.status !== undefined && details.status >= 500) return errorForStatus(details.status, details);
       return new BadRequestError(details);
   }

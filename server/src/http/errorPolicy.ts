@@ -34,6 +34,21 @@ export function toPublicError(error: unknown, requestId: string, logger: Logger)
   });
 }
 
+// GraphQL's own request errors (Yoga's codes) join the closed set as BAD_REQUEST.
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
+
+function withClosedCodes(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.some((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)))) return result;
+  return {
+    ...result,
+    errors: result.errors.map((e) =>
+      REQUEST_ERROR_CODES.has(String(e.extensions?.code))
+        ? new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: { ...e.extensions, code: 'BAD_REQUEST' } })
+        : e,
+    ),
+  };
+}
+
 export function useErrorPolicy(logger: Logger): Plugin<{ request: { id: string } }> {
   const rewrite = (requestId: string) => ({ result, setResult }: { result: ExecutionResult; setResult: (r: ExecutionResult) => void }) => {
     if (!result.errors?.length) return;
@@ -43,6 +58,11 @@ export function useErrorPolicy(logger: Logger): Plugin<{ request: { id: string }
     onExecute: ({ args }) => ({
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, rewrite(args.contextValue.request.id)),
     }),
+    // Parse and validation failures never reach execution, so they are rewritten here.
+    onResultProcess: ({ result, setResult }) => {
+      if (Array.isArray(result)) setResult(result.map(withClosedCodes));
+      else if (!(Symbol.asyncIterator in result)) setResult(withClosedCodes(result));
+    },
     onSubscribe: ({ args }) => ({
       onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, rewrite(args.contextValue.request.id)),
       onSubscribeError: () => undefined,

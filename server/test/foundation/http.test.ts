@@ -64,9 +64,12 @@ describe('errors', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 
-  it('reports GraphQL validation errors with a code', async () => {
-    const response = await t.graphql('{ noSuchField }');
-    expect(response.errors?.[0]?.message).toContain('noSuchField');
-    expect(response.errors?.[0]?.extensions?.code).toBeTruthy();
+  it('reports GraphQL parse and validation errors as BAD_REQUEST, within the closed set of codes', async () => {
+    const invalid = await t.graphql('{ noSuchField }');
+    expect(invalid.errors?.[0]?.message).toContain('noSuchField');
+    expect(invalid.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    const unparsable = await t.graphql('{ viewer { kind ');
+    expect(unparsable.errors?.[0]?.message).toContain('Syntax Error');
+    expect(unparsable.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 });
