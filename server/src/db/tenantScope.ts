@@ -15,7 +15,28 @@ const WHERE_OPERATIONS = new Set([
 
 type Args = { where?: Record<string, unknown>; data?: unknown; create?: Record<string, unknown> };
 
+// Building an extended client costs ~20 µs, a fifth of a small GraphQL request, so each tenant's
+// client is made once and kept (the most recently made MAX_SCOPED_CLIENTS per base client).
+const MAX_SCOPED_CLIENTS = 1_000;
+const scopedClients = new WeakMap<PrismaClient, Map<string, PrismaClient>>();
+
+/** The client that sees only `tenantId`'s rows. The same tenant gets the same client back. */
 export function scopeToTenant(prisma: PrismaClient, tenantId: string): PrismaClient {
+  let clients = scopedClients.get(prisma);
+  if (clients === undefined) {
+    clients = new Map();
+    scopedClients.set(prisma, clients);
+  }
+  let scoped = clients.get(tenantId);
+  if (scoped === undefined) {
+    scoped = extendForTenant(prisma, tenantId);
+    if (clients.size >= MAX_SCOPED_CLIENTS) clients.delete(clients.keys().next().value!);
+    clients.set(tenantId, scoped);
+  }
+  return scoped;
+}
+
+function extendForTenant(prisma: PrismaClient, tenantId: string): PrismaClient {
   const extended = prisma.$extends({
     name: 'tenantScope',
     query: {
