@@ -68,9 +68,10 @@ export interface ClientAddressInput {
 
 export function clientAddress({ socketAddress, headers, trustedProxies }: ClientAddressInput): string {
   if (socketAddress === null || socketAddress === undefined) return '';
-  const socket = parseAddress(socketAddress);
-  if (socket === null) return socketAddress;
-  if (trustedProxies.cidrs.length === 0 || !trustedProxies.contains(socket)) return socket.toString();
+  const peer = parsePeer(socketAddress);
+  if (peer === null) return socketAddress;
+  const socket = peer.address;
+  if (trustedProxies.cidrs.length === 0 || !trustedProxies.contains(socket)) return peer.text;
 
   const hops =
     trustedProxies.header === 'forwarded'
@@ -86,6 +87,22 @@ export function clientAddress({ socketAddress, headers, trustedProxies }: Client
     lastTrusted = address;
   }
   return lastTrusted.toString();
+}
+
+// The TCP peer repeats on every request of a connection, and peers are few: their parse (about a
+// microsecond, on every request) is remembered, up to MAX_PEERS addresses at a time.
+const MAX_PEERS = 4_096;
+const peers = new Map<string, { address: IpAddress; text: string } | null>();
+
+function parsePeer(socketAddress: string): { address: IpAddress; text: string } | null {
+  let peer = peers.get(socketAddress);
+  if (peer === undefined) {
+    const address = parseAddress(socketAddress);
+    peer = address === null ? null : { address, text: address.toString() };
+    if (peers.size >= MAX_PEERS) peers.clear();
+    peers.set(socketAddress, peer);
+  }
+  return peer;
 }
 
 const IPV4_WITH_PORT = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/;
