@@ -22,6 +22,8 @@ export interface RequestInfo {
   id: string;
   ip: string;
   userAgent: string | null;
+  /** The TCP connection the request came on (absent: not over a socket, e.g. `yoga.fetch`). */
+  connection?: object;
 }
 
 export interface Context {
@@ -46,6 +48,7 @@ export function requestInfo(app: App, request: Request, server: ServerContext | 
       trustedProxies: app.config.trustedProxies,
     }),
     userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
+    connection: server?.req?.socket,
   };
 }
 

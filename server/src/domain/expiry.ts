@@ -94,6 +94,11 @@ export function resolveExpiry(input: {
   return { ok: true, expiresAt: latest === null ? null : new Date(latest * 1000) };
 }
 
+/** The first instant (epoch ms) at which `isExpired` holds for `expiresAt`. */
+export function expiryInstant(expiresAt: Date): number {
+  return wholeSeconds(expiresAt) * 1000;
+}
+
 /** True when `expiresAt` has been reached, compared to the second; null never expires. */
 export function isExpired(expiresAt: Date | null, now: Date): boolean {
   return expiresAt !== null && wholeSeconds(expiresAt) <= wholeSeconds(now);

@@ -65,6 +65,11 @@ export class VerificationCaches {
     return this.healthy ? undefined : this.options.degradedMaxAgeMs;
   }
 
+  /** True while an invalidation listener is connected (every change is heard). */
+  get isHealthy(): boolean {
+    return this.healthy;
+  }
+
   setHealthy(healthy: boolean): void {
     this.healthy = healthy;
   }

@@ -2,7 +2,7 @@ import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Caller, RequestInfo } from '../../context.ts';
 import type { Logger } from '../../logger.ts';
-import type { Clock } from '../../domain/expiry.ts';
+import { expiryInstant, type Clock } from '../../domain/expiry.ts';
 import type { PresentedCredential } from '../../http/credentials.ts';
 import { isBase62 } from '../../domain/base62.ts';
 import { AuthenticationError, RateLimitedError } from '../../domain/errors.ts';
@@ -59,6 +59,12 @@ export interface VerifyValid {
   expiresAt: Date | null;
   rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
   remainingUses: number | null;
+  /**
+   * Until when (epoch ms) this verdict may be reused for the same credential without checking it
+   * again, provided nothing is invalidated meanwhile; null: never (rate limits and usage credits
+   * must count every request). Not part of any response.
+   */
+  reusableUntil: number | null;
 }
 
 export interface VerifyDenied {
@@ -84,12 +90,14 @@ export interface VerificationStats {
   throttled: number;
   overloaded: number;
   creditUpdates: number;
+  /** Management-API authentications answered from the connection's last proof. */
+  connectionReuses: number;
 }
 
 export function emptyStats(): VerificationStats {
   return {
     verifications: 0, rejectedByFormat: 0, dbLookups: 0, argon2Verifies: 0, argon2Hashes: 0,
-    credentialCacheHits: 0, credentialCacheMisses: 0, throttled: 0, overloaded: 0, creditUpdates: 0,
+    credentialCacheHits: 0, credentialCacheMisses: 0, throttled: 0, overloaded: 0, creditUpdates: 0, connectionReuses: 0,
   };
 }
 
@@ -98,6 +106,36 @@ const ACCESS_TOKEN_PATTERN = /^kwt_[A-Za-z0-9]{43}$/;
 
 function denied(code: DenialCode, extra: Partial<VerifyDenied> = {}): VerifyDenied {
   return { valid: false, code, message: VERIFY_MESSAGES[code], ...extra };
+}
+
+/** What the credential proved: the key itself, or an access token of it (narrower scopes, own expiry). */
+interface ProvenCredential {
+  credentialType: 'API_KEY' | 'ACCESS_TOKEN';
+  tokenId: string | null;
+  scopes: ScopeSet;
+  scopeList: string[];
+  expiresAt?: Date;
+}
+
+type SecretCheck = 'ok' | 'wrong' | { throttledUntil: number };
+
+interface FoundRecord {
+  record: KeyRecord | null;
+  /** Set when nothing was read because the address used up its failed attempts. */
+  throttledUntil?: number;
+}
+
+/** The credential a connection last proved to the management API, and what it proved. */
+interface ConnectionProof {
+  /** The credential text exactly as presented. */
+  text: string;
+  ip: string;
+  /** The caches' generation when it was proved: any invalidation since voids the proof. */
+  generation: number;
+  /** Epoch ms: the credential cache's TTL, the key's expiry, the end of a rotation grace. */
+  until: number;
+  keyId: string;
+  caller: Caller;
 }
 
 export interface VerifierDeps {
@@ -131,6 +169,7 @@ export class Verifier {
   private readonly secretChecks = new SingleFlight<string | null>();
   private readonly recordLoads = new SingleFlight<KeyRecord | null>();
   private readonly rehashing = new Map<string, Promise<void>>();
+  private readonly connectionProofs = new WeakMap<object, ConnectionProof>();
   /** The server secret imported once, not on every HMAC. */
   private readonly hmacKey: KeyObject;
 
@@ -172,7 +211,8 @@ export class Verifier {
     }
 
     const address = request.throttleAddress;
-    const found = await this.record({ publicId }, address);
+    const lookup = this.record({ publicId }, address);
+    const found = lookup instanceof Promise ? await lookup : lookup;
     if (found.throttledUntil !== undefined) return this.throttled(found.throttledUntil);
     const record = found.record;
     if (record === null || (request.tenantId !== null && record.tenantId !== request.tenantId)) {
@@ -185,16 +225,44 @@ export class Verifier {
     const decision = decideCachedAccess(record, { now, ip: request.ip, endpoint: request.endpoint, requiredScopes: request.requiredScopes });
     if (!decision.allowed) return denied(decision.code, decision.missingScopes ? { missingScopes: decision.missingScopes } : {});
 
-    const secretCheck = await this.checkSecret(record, secret, address, now);
+    const check = this.checkSecret(record, secret, address, now);
+    const secretCheck = check instanceof Promise ? await check : check;
     if (secretCheck === 'wrong') return denied('NOT_FOUND');
     if (secretCheck !== 'ok') return this.throttled(secretCheck.throttledUntil);
 
     return this.admit(record, request, now, { credentialType: 'API_KEY', tokenId: null, scopes: record.scopes, scopeList: record.scopeList });
   }
 
-  /** The management API's authenticator: a key or access token becomes the caller, with its effective scopes. */
+  /**
+   * The management API's authenticator: a key or access token becomes the caller, with its
+   * effective scopes.
+   *
+   * A resource server sends the same credential on every request of a keep-alive connection, so
+   * the connection's last proof is reused while it still holds: the same text from the same
+   * address, no invalidation anywhere since (revocation, key, role, tenant or IP-rule changes all
+   * invalidate), an invalidation listener connected, and before the proof's `reusableUntil`.
+   * Credentials with a rate limit or usage credits are proved on every request.
+   */
   async authenticate(credential: PresentedCredential, info: RequestInfo): Promise<Caller | null> {
+    const { caches, stats } = this.deps;
     const viaQueryParameter = credential.kind === 'token' && credential.source === 'query';
+    // Only header credentials: a query parameter's allowance depends on the tenant's setting.
+    const text = credential.kind === 'token' && !viaQueryParameter ? credential.text : null;
+    // With the credential cache off (size 0) every request is proved with argon2: no shortcut.
+    const connection = text !== null && this.deps.options.credentialCacheSize > 0 ? info.connection : undefined;
+    if (connection !== undefined) {
+      const proof = this.connectionProofs.get(connection);
+      if (proof !== undefined && proof.text === text && proof.ip === info.ip && proof.generation === caches.generation && caches.isHealthy) {
+        const now = this.deps.clock();
+        if (now.getTime() < proof.until) {
+          stats.connectionReuses++;
+          this.deps.usage.record(proof.keyId, now, info.ip);
+          return proof.caller;
+        }
+      }
+    }
+
+    const generation = caches.generation;
     let outcome: VerifyOutcome;
     try {
       outcome = await this.verify({
@@ -212,9 +280,13 @@ export class Verifier {
       throw error;
     }
     if (outcome.valid) {
-      return outcome.credentialType === 'API_KEY'
+      const caller: Caller = outcome.credentialType === 'API_KEY'
         ? { kind: 'apiKey', tenantId: outcome.tenantId, keyId: outcome.keyId, publicId: outcome.publicId, ownerId: outcome.ownerId, scopes: outcome.scopes }
         : { kind: 'accessToken', tenantId: outcome.tenantId, tokenId: outcome.tokenId!, keyId: outcome.keyId, ownerId: outcome.ownerId, scopes: outcome.scopes };
+      if (connection !== undefined && text !== null && outcome.reusableUntil !== null && generation === caches.generation) {
+        this.connectionProofs.set(connection, { text, ip: info.ip, generation, until: outcome.reusableUntil, keyId: outcome.keyId, caller });
+      }
+      return caller;
     }
     // Refusals after the secret was proven may say why; before it, every refusal looks the same.
     if (outcome.code === 'RATE_LIMITED') throw new RateLimitedError(outcome.retryAfter ?? 1, outcome.message);
@@ -234,13 +306,19 @@ export class Verifier {
    * The cached record, or a database read (one per public id at a time). When the record is not
    * cached and the address has used up its failed attempts, nothing is read.
    */
-  private async record(lookup: KeyLookup, address: string): Promise<{ record: KeyRecord | null; throttledUntil?: number }> {
+  private record(lookup: KeyLookup, address: string): FoundRecord | Promise<FoundRecord> {
     const { caches } = this.deps;
     const cached = 'publicId' in lookup ? caches.getRecord(lookup.publicId) : caches.getRecordByKeyId(lookup.id);
+    // Answered without a promise when cached: the hot path has no await of its own.
     if (cached !== undefined) return { record: cached };
     if ('publicId' in lookup && caches.isKnownUnknown(lookup.publicId)) return { record: null };
     const blocked = this.deps.throttle.blockedUntil(null, address);
     if (blocked !== null) return { record: null, throttledUntil: blocked };
+    return this.loadRecord(lookup);
+  }
+
+  private async loadRecord(lookup: KeyLookup): Promise<FoundRecord> {
+    const { caches } = this.deps;
     const flightId = 'publicId' in lookup ? `p:${lookup.publicId}` : `i:${lookup.id}`;
     const record = await this.recordLoads.run(flightId, async () => {
       const generation = caches.generation;
@@ -253,7 +331,7 @@ export class Verifier {
   }
 
   /** 'ok', 'wrong', or throttled. Cache hits skip the throttles: a flood of guesses cannot lock out the real key. */
-  private async checkSecret(record: KeyRecord, secret: string, address: string, now: Date): Promise<'ok' | 'wrong' | { throttledUntil: number }> {
+  private checkSecret(record: KeyRecord, secret: string, address: string, now: Date): SecretCheck | Promise<SecretCheck> {
     const { caches, stats, throttle } = this.deps;
     // HMAC-SHA-256 (domain/secrets.ts hmacSha256Hex) with the key object made once.
     const hmac = createHmac('sha256', this.hmacKey).update(`${record.publicId}:${secret}`, 'utf8').digest('hex');
@@ -268,7 +346,12 @@ export class Verifier {
 
     const blocked = throttle.blockedUntil(record.publicId, address);
     if (blocked !== null) return { throttledUntil: blocked };
+    return this.proveSecret(record, secret, hmac, address, previousValid);
+  }
 
+  /** The cache did not know this secret: argon2 (one verify per secret at a time), then remember it. */
+  private async proveSecret(record: KeyRecord, secret: string, hmac: string, address: string, previousValid: boolean): Promise<SecretCheck> {
+    const { caches, stats, throttle } = this.deps;
     const generation = caches.generation;
     let matched: string | null;
     try {
@@ -350,7 +433,8 @@ export class Verifier {
       throttle.fail(null, address);
       return denied('NOT_FOUND');
     }
-    const found = await this.record({ id: token.keyId }, address);
+    const lookup = this.record({ id: token.keyId }, address);
+    const found = lookup instanceof Promise ? await lookup : lookup;
     if (found.throttledUntil !== undefined) return this.throttled(found.throttledUntil);
     const record = found.record;
     if (record === null) return denied('NOT_FOUND');
@@ -365,13 +449,16 @@ export class Verifier {
     return this.admit(record, request, now, { credentialType: 'ACCESS_TOKEN', tokenId: token.id, scopes, scopeList: scopes.toArray(), expiresAt: token.expiresAt });
   }
 
-  /** After the credential is proven: rate limit, usage credits, usage recording. */
-  private async admit(
-    record: KeyRecord,
-    request: VerifyRequest,
-    now: Date,
-    credential: { credentialType: 'API_KEY' | 'ACCESS_TOKEN'; tokenId: string | null; scopes: ScopeSet; scopeList: string[]; expiresAt?: Date },
-  ): Promise<VerifyOutcome> {
+  /**
+   * After the credential is proven: the key's rate limit and usage credits, when it has them
+   * (awaited: Redis, the database), then the verdict. A key with neither is answered at once.
+   */
+  private admit(record: KeyRecord, request: VerifyRequest, now: Date, credential: ProvenCredential): VerifyOutcome | Promise<VerifyOutcome> {
+    if (record.rateLimit === null && !record.usageLimited) return this.valid(record, request, now, credential, null, null);
+    return this.admitCounted(record, request, now, credential);
+  }
+
+  private async admitCounted(record: KeyRecord, request: VerifyRequest, now: Date, credential: ProvenCredential): Promise<VerifyOutcome> {
     let rateLimit: RateLimitResult | null = null;
     if (record.rateLimit !== null) {
       rateLimit = await this.deps.rateLimiter.hit(record.id, record.rateLimit);
@@ -383,8 +470,29 @@ export class Verifier {
       remainingUses = await consumeUsageCredit(this.deps.prisma, record.id, now);
       if (remainingUses === null) return denied('USAGE_EXCEEDED');
     }
+    return this.valid(record, request, now, credential, rateLimit, remainingUses);
+  }
+
+  /** The VALID verdict, with the use recorded for the batched write. */
+  private valid(
+    record: KeyRecord,
+    request: VerifyRequest,
+    now: Date,
+    credential: ProvenCredential,
+    rateLimit: RateLimitResult | null,
+    remainingUses: number | null,
+  ): VerifyValid {
     this.deps.usage.record(record.id, now, request.ip ?? request.throttleAddress);
     const expiresAt = credential.expiresAt !== undefined && (record.expiresAt === null || credential.expiresAt < record.expiresAt) ? credential.expiresAt : record.expiresAt;
+    const counted = record.rateLimit !== null || record.usageLimited;
+    const reusableUntil = counted
+      ? null
+      : Math.min(
+        now.getTime() + this.deps.options.credentialCacheTtlMs,
+        expiresAt === null ? Infinity : expiryInstant(expiresAt),
+        // The grace of a rotated-out secret ends then (this proof may have used it).
+        record.previousSecretExpiresAt?.getTime() ?? Infinity,
+      );
     return {
       valid: true,
       code: 'VALID',
@@ -402,6 +510,7 @@ export class Verifier {
       expiresAt,
       rateLimit: rateLimit === null ? null : { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: new Date(rateLimit.resetAt) },
       remainingUses,
+      reusableUntil,
     };
   }
 
