@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
-import type { ServerContext } from '../context.ts';
+import type { RequestInfo, ServerContext } from '../context.ts';
 import { requestInfo } from '../context.ts';
 import { BadRequestError, HTTP_STATUS, KeywardenError } from '../domain/errors.ts';
 import { authenticate } from '../services/authentication.ts';
@@ -12,7 +12,7 @@ export const VERIFY_PATH = '/v1/verify';
 const VERIFY_SCOPE = 'keys:verify';
 const TOO_LARGE = `The request body must be at most ${MAX_VERIFY_BODY_BYTES} bytes`;
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
 
 /** What the handler needs of an HTTP request, whichever server delivered it. */
 interface VerifyHttpRequest {
@@ -26,7 +26,7 @@ interface VerifyHttpRequest {
 
 interface VerifyHttpResponse {
   status: number;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   body: string;
 }
 
@@ -37,21 +37,13 @@ interface VerifyHttpResponse {
  */
 async function handleVerify(app: App, http: VerifyHttpRequest): Promise<VerifyHttpResponse> {
   const info = requestInfo(app, http.request, http.server);
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}): VerifyHttpResponse => ({
-    status,
-    headers: { ...JSON_HEADERS, ...headers },
-    body: JSON.stringify(body),
-  });
-  const error = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    json(status, { error: { code, message, requestId: info.id, ...extra } }, headers);
-
-  if (http.method !== 'POST') return error(405, 'METHOD_NOT_ALLOWED', 'Use POST with a JSON body', {}, { allow: 'POST' });
+  if (http.method !== 'POST') return refusal(info, 405, 'METHOD_NOT_ALLOWED', 'Use POST with a JSON body', {}, { allow: 'POST' });
 
   try {
     const caller = await authenticate(app, http.request, info);
-    if (caller.kind === 'anonymous') return error(401, 'UNAUTHENTICATED', 'Authenticate with a credential of your tenant that holds keys:verify');
-    if (caller.kind === 'platform') return error(403, 'FORBIDDEN', "Verification needs a credential of the key's tenant", { missingScopes: [VERIFY_SCOPE] });
-    if (!caller.scopes.has(VERIFY_SCOPE)) return error(403, 'FORBIDDEN', `Missing scope: ${VERIFY_SCOPE}`, { missingScopes: [VERIFY_SCOPE] });
+    if (caller.kind === 'anonymous') return refusal(info, 401, 'UNAUTHENTICATED', 'Authenticate with a credential of your tenant that holds keys:verify');
+    if (caller.kind === 'platform') return refusal(info, 403, 'FORBIDDEN', "Verification needs a credential of the key's tenant", { missingScopes: [VERIFY_SCOPE] });
+    if (!caller.scopes.has(VERIFY_SCOPE)) return refusal(info, 403, 'FORBIDDEN', `Missing scope: ${VERIFY_SCOPE}`, { missingScopes: [VERIFY_SCOPE] });
 
     const input = parseVerifyInput(parseJson(await http.readBody()));
     const outcome = await app.verification.verify({
@@ -62,19 +54,31 @@ async function handleVerify(app: App, http: VerifyHttpRequest): Promise<VerifyHt
       endpoint: input.endpoint,
       requiredScopes: input.scopes,
     });
-    return json(200, verifyResponseBody(outcome));
+    return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(verifyResponseBody(outcome)) };
   } catch (caught) {
     if (caught instanceof OverloadedError) {
-      return error(503, 'OVERLOADED', caught.message, { retryAfter: caught.retryAfterSeconds }, { 'retry-after': String(caught.retryAfterSeconds) });
+      return refusal(info, 503, 'OVERLOADED', caught.message, { retryAfter: caught.retryAfterSeconds }, { 'retry-after': String(caught.retryAfterSeconds) });
     }
     if (caught instanceof KeywardenError) {
       const details = caught.details();
       const headers: Record<string, string> = caught.code === 'RATE_LIMITED' ? { 'retry-after': String(details.retryAfter) } : {};
-      return error(HTTP_STATUS[caught.code], caught.code, caught.message, details, headers);
+      return refusal(info, HTTP_STATUS[caught.code], caught.code, caught.message, details, headers);
     }
     app.logger.error({ err: caught, requestId: info.id }, 'unexpected error in verify');
-    return error(500, 'INTERNAL_SERVER_ERROR', `Unexpected error (request id ${info.id})`);
+    return refusal(info, 500, 'INTERNAL_SERVER_ERROR', `Unexpected error (request id ${info.id})`);
   }
+}
+
+/** A request that gets no verdict: `{ error: { code, message, requestId, ...extra } }`. */
+function refusal(
+  info: RequestInfo,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): VerifyHttpResponse {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ error: { code, message, requestId: info.id, ...extra } }) };
 }
 
 function parseJson(text: string): unknown {
@@ -98,7 +102,9 @@ export function useVerifyRoute(app: App): Plugin<Record<string, unknown>, Server
     onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
       if (url.pathname !== VERIFY_PATH) return;
       return handleVerify(app, { method: request.method, request, server: serverContext, readBody: () => readFetchBody(request) }).then((r) =>
-        endResponse(new fetchAPI.Response(r.body, { status: r.status, headers: r.headers })),
+        // A copy: the Response may add to the object it is given (Content-Length), and r.headers
+        // can be the shared JSON_HEADERS.
+        endResponse(new fetchAPI.Response(r.body, { status: r.status, headers: { ...r.headers } })),
       );
     },
   };

@@ -55,6 +55,7 @@ function connection(toPort = port) {
       request.end(JSON.stringify(body));
     });
   return {
+    post,
     verify: (callerKey: string, target: TestKey, headers: Record<string, string> = {}) =>
       post('/v1/verify', { authorization: `Bearer ${callerKey}`, ...headers }, { key: target.text }),
     viewer: (callerKey: string) => post('/graphql', { authorization: `Bearer ${callerKey}` }, { query: '{ viewer { kind scopes } }' }),
@@ -257,6 +258,29 @@ describe('the proof of a connection', () => {
       other.closeAllConnections();
       await new Promise((resolve) => other.close(resolve));
       await uncached.close();
+    }
+  });
+
+  it("answers verdicts of every length in full on one connection, through Yoga's own node handler too", async () => {
+    // Hosts may serve the app with http.createServer(app.yoga): /v1/verify then answers from a plugin.
+    const viaYoga = http.createServer(t.app.yoga);
+    await new Promise<void>((resolve) => viaYoga.listen(0, '127.0.0.1', resolve));
+    const caller = await verifierKey();
+    const target = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['tickets:read'] });
+    const connections = [connection(), connection((viaYoga.address() as AddressInfo).port)];
+    try {
+      for (const c of connections) {
+        const answers = [];
+        for (const scopes of [['tickets:read'], ['tickets:write'], [], ['tickets:read', 'x:y']]) {
+          answers.push(await c.post('/v1/verify', { authorization: `Bearer ${caller.text}` }, { key: target.text, scopes }));
+        }
+        expect(answers.map((a) => a.body.code)).toEqual(['VALID', 'INSUFFICIENT_SCOPES', 'VALID', 'INSUFFICIENT_SCOPES']);
+        expect(new Set(answers.map((a) => a.localPort)).size).toBe(1);
+      }
+    } finally {
+      for (const c of connections) c.close();
+      viaYoga.closeAllConnections();
+      await new Promise((resolve) => viaYoga.close(resolve));
     }
   });
 });

@@ -4,7 +4,9 @@
  * keep secondary indexes (by key id, by tenant) exact.
  */
 export class LruCache<K, V> {
-  private readonly map = new Map<K, { value: V; storedAt: number; expiresAt: number }>();
+  private readonly map = new Map<K, { value: V; storedAt: number; expiresAt: number; touched: number }>();
+  /** Counts insertions and moves to the young end; `ticks - touched` bounds an entry's distance from it. */
+  private ticks = 0;
 
   constructor(
     private readonly maxSize: number,
@@ -26,9 +28,14 @@ export class LruCache<K, V> {
       this.delete(key);
       return undefined;
     }
-    // Re-inserting moves the entry to the young end of the Map's insertion order.
-    this.map.delete(key);
-    this.map.set(key, entry);
+    // Re-inserting moves the entry to the young end of the Map's insertion order. An entry moved
+    // or stored within the last half-capacity of ticks is still in the young half, far from
+    // eviction, so the hot path skips the delete and insert for it.
+    if (this.ticks - entry.touched > this.maxSize / 2) {
+      this.map.delete(key);
+      this.map.set(key, entry);
+      entry.touched = ++this.ticks;
+    }
     return entry.value;
   }
 
@@ -36,7 +43,7 @@ export class LruCache<K, V> {
     if (this.maxSize <= 0) return;
     this.delete(key);
     const now = this.now();
-    this.map.set(key, { value, storedAt: now, expiresAt: now + this.ttlMs });
+    this.map.set(key, { value, storedAt: now, expiresAt: now + this.ttlMs, touched: ++this.ticks });
     while (this.map.size > this.maxSize) {
       const oldest = this.map.keys().next();
       if (oldest.done) break;
