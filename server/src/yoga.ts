@@ -6,6 +6,7 @@ import { schema } from './schema/index.ts';
 import { toPublicError, useErrorPolicy } from './http/errorPolicy.ts';
 import { useVerifyRoute } from './http/verifyRoute.ts';
 import { useAuditExport } from './http/auditExport.ts';
+import { useRequestBodyLimit } from './http/bodyLimit.ts';
 import { pendingMigrations } from './db/migrations.ts';
 
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
@@ -28,11 +29,14 @@ export function createYogaServer(app: App): KeywardenYoga {
     graphiql: { title: 'Keywarden GraphiQL' },
     renderGraphiQL,
     maskedErrors: false,
+    // Enforced by useRequestBodyLimit, without a stream pipeline per request.
+    maxRequestBodySize: false,
     logging: app.logger,
     plugins: [
       // POST /v1/verify answers before any GraphQL work.
       useVerifyRoute(app),
       useAuditExport(app),
+      useRequestBodyLimit(),
       useErrorPolicy(app.logger),
       useReadinessCheck({
         endpoint: '/readyz',
