@@ -7,6 +7,7 @@ import { toPublicError, useErrorPolicy } from './http/errorPolicy.ts';
 import { useVerifyRoute } from './http/verifyRoute.ts';
 import { useAuditExport } from './http/auditExport.ts';
 import { useRequestBodyLimit } from './http/bodyLimit.ts';
+import { useOAuthRoutes } from './http/oauthRoutes.ts';
 import { pendingMigrations } from './db/migrations.ts';
 
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
@@ -36,6 +37,7 @@ export function createYogaServer(app: App): KeywardenYoga {
       // POST /v1/verify answers before any GraphQL work.
       useVerifyRoute(app),
       useAuditExport(app),
+      useOAuthRoutes(app),
       useRequestBodyLimit(),
       useErrorPolicy(app.logger),
       useReadinessCheck({

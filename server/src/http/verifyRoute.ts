@@ -177,8 +177,8 @@ function readNodeBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** The body of a fetch Request, refusing more than MAX_VERIFY_BODY_BYTES without reading it all. */
-async function readFetchBody(request: Request): Promise<string> {
+/** The body of a fetch Request, refusing more than MAX_VERIFY_BODY_BYTES (16 KiB) without reading it all. */
+export async function readFetchBody(request: Request): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > MAX_VERIFY_BODY_BYTES) throw new BadRequestError(TOO_LARGE);
   if (!request.body) return '';

@@ -1,0 +1,136 @@
+import type { App } from '../app.ts';
+import type { Caller, RequestInfo } from '../context.ts';
+import { scopeToTenant } from '../db/tenantScope.ts';
+import { newId } from '../domain/ids.ts';
+import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
+import { recordAudit, type AuditActor } from './audit.ts';
+import { TOKEN_PREFIX } from './authentication.ts';
+import { OverloadedError, type VerifyValid } from './verification/index.ts';
+
+// The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key
+// is the client (client_id = its public id, client_secret = its secret) and gets short-lived
+// access tokens that carry some or all of its scopes. Tokens are stored as SHA-256 and checked by
+// the verification pipeline, which also refuses them once their key can no longer act.
+
+/** The errors of RFC 6749 §5.2, plus the rate-limit answers of the verification pipeline. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'slow_down'
+  | 'temporarily_unavailable';
+
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: OAuthErrorCode,
+    message: string,
+    /** Seconds (429, 503). */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface ClientCredentials {
+  /** The key's public id. */
+  clientId: string;
+  /** The key's secret (the 32 characters between public id and checksum). */
+  clientSecret: string;
+}
+
+export interface IssuedAccessToken {
+  id: string;
+  /** The token text: returned once, stored only as SHA-256. */
+  token: string;
+  scopes: string[];
+  expiresAt: Date;
+  expiresInSeconds: number;
+}
+
+const CLIENT_FAILED = 'Client authentication failed';
+const ACCESS_TOKEN_TEXT = /^kwt_[A-Za-z0-9]{43}$/;
+
+/**
+ * Proves the client through the verification pipeline: the same throttles, argon2 limits, status,
+ * expiry and IP checks as any key, and the use counts (rate limit, usage credits, last used).
+ */
+async function authenticateClient(app: App, client: ClientCredentials, info: RequestInfo): Promise<VerifyValid> {
+  let outcome;
+  try {
+    outcome = await app.verification.verify({
+      credential: { kind: 'basic', publicId: client.clientId, secret: client.clientSecret },
+      tenantId: null,
+      ip: info.ip,
+      throttleAddress: info.ip,
+      // Allowed endpoints describe the tenant's own APIs, not this one.
+      endpoint: undefined,
+      requiredScopes: [],
+    });
+  } catch (error) {
+    if (error instanceof OverloadedError) throw new OAuthError(503, 'temporarily_unavailable', error.message, error.retryAfterSeconds);
+    throw error;
+  }
+  if (outcome.valid) return outcome;
+  if (outcome.code === 'RATE_LIMITED') throw new OAuthError(429, 'slow_down', outcome.message, outcome.retryAfter ?? 1);
+  // Unknown, wrong secret, disabled, revoked, expired, another address: one answer for all.
+  throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+}
+
+function keyActor(key: VerifyValid, request: RequestInfo): AuditActor {
+  const caller: Caller = { kind: 'apiKey', tenantId: key.tenantId, keyId: key.keyId, publicId: key.publicId, ownerId: key.ownerId, scopes: key.scopes };
+  return { caller, request };
+}
+
+/**
+ * Issues an access token for the client's key. `requestedScopes` null: every effective scope of
+ * the key; otherwise each must be held (invalid_scope names those that are not). The lifetime is
+ * the tenant's default token TTL, cut short by the key's own expiry.
+ */
+export async function issueAccessToken(app: App, client: ClientCredentials, requestedScopes: string[] | null, info: RequestInfo): Promise<IssuedAccessToken> {
+  const key = await authenticateClient(app, client, info);
+  if (key.credentialType !== 'API_KEY') throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+  const scopes = requestedScopes === null ? key.scopeList : [...new Set(requestedScopes)].sort();
+  const missing = key.scopes.missing(scopes);
+  if (missing.length > 0) throw new OAuthError(400, 'invalid_scope', `The key does not hold: ${missing.join(' ')}`);
+
+  const db = scopeToTenant(app.db.prisma, key.tenantId);
+  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: key.tenantId }, select: { defaultTokenTtlSeconds: true } });
+  const now = app.clock();
+  let expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + tenant.defaultTokenTtlSeconds * 1000);
+  if (key.expiresAt !== null && key.expiresAt < expiresAt) expiresAt = key.expiresAt;
+
+  const token = generateOpaqueToken(TOKEN_PREFIX.accessToken);
+  const id = newId('tok');
+  await db.$transaction(async (tx) => {
+    await tx.accessToken.create({
+      data: { id, tenantId: key.tenantId, apiKeyId: key.keyId, tokenHash: sha256Hex(token), scopes, expiresAt, issuedIp: info.ip || null },
+    });
+    await recordAudit(tx, keyActor(key, info), {
+      tenantId: key.tenantId,
+      action: 'accessToken.issued',
+      targetType: 'AccessToken',
+      targetId: id,
+      changes: { apiKeyId: key.keyId, scopes, expiresAt: expiresAt.toISOString() },
+    });
+  });
+  return { id, token, scopes, expiresAt, expiresInSeconds: Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / 1000)) };
+}
+
+/**
+ * Revokes an access token the client's key was issued. As RFC 7009 asks, a token that is unknown,
+ * malformed, already revoked or another key's is not an error: nothing happens.
+ */
+export async function revokeAccessToken(app: App, client: ClientCredentials, tokenText: string, info: RequestInfo): Promise<void> {
+  const key = await authenticateClient(app, client, info);
+  if (!ACCESS_TOKEN_TEXT.test(tokenText)) return;
+  const db = scopeToTenant(app.db.prisma, key.tenantId);
+  const row = await db.accessToken.findUnique({ where: { tokenHash: sha256Hex(tokenText) } });
+  if (row === null || row.apiKeyId !== key.keyId || row.revokedAt !== null) return;
+  await db.$transaction(async (tx) => {
+    await tx.accessToken.update({ where: { id: row.id }, data: { revokedAt: app.clock() } });
+    await recordAudit(tx, keyActor(key, info), { tenantId: key.tenantId, action: 'accessToken.revoked', targetType: 'AccessToken', targetId: row.id });
+  });
+  await app.invalidation.invalidate({ tenantId: key.tenantId, keyIds: [key.keyId] });
+}

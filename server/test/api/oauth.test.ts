@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/domain/secrets.ts';
+import { createTestApp, type TestApp } from '../harness/app.ts';
+import { createTenant, type TestTenant } from '../harness/fixtures.ts';
+import { createTestKey, verifyKey, type TestKey } from '../harness/keys.ts';
+
+// The OAuth 2.0 client-credentials grant: a key (client_id = public id, client_secret = secret)
+// gets short-lived access tokens, which the management API and POST /v1/verify accept.
+
+let t: TestApp;
+let tenant: TestTenant;
+let other: TestTenant;
+let client: TestKey;
+let verifier: TestKey;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  tenant = await createTenant(t.app, 'Tokens');
+  other = await createTenant(t.app, 'Elsewhere');
+  client = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read', 'tickets:read', 'tickets:write'] });
+  verifier = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:verify'] });
+});
+afterAll(() => t.close());
+
+interface OAuthAnswer {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+const basic = (key: { publicId: string; secret: string }) => `Basic ${Buffer.from(`${key.publicId}:${key.secret}`).toString('base64')}`;
+
+async function oauth(path: '/oauth/token' | '/oauth/revoke', params: Record<string, string>, options: { authorization?: string; json?: boolean } = {}): Promise<OAuthAnswer> {
+  const headers: Record<string, string> = { 'content-type': options.json ? 'application/json' : 'application/x-www-form-urlencoded' };
+  if (options.authorization) headers.authorization = options.authorization;
+  const response = await t.fetch(path, { method: 'POST', headers, body: options.json ? JSON.stringify(params) : new URLSearchParams(params).toString() });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null, text };
+}
+
+const issue = (key: TestKey = client, params: Record<string, string> = {}) => oauth('/oauth/token', { grant_type: 'client_credentials', ...params }, { authorization: basic(key) });
+const viewer = (token: string) => t.graphql<{ viewer: { kind: string; tenantId: string; scopes: string[] } }>('{ viewer { kind tenantId scopes } }', {}, { token });
+const tokenRows = (key: TestKey) => t.app.db.prisma.accessToken.findMany({ where: { apiKeyId: key.id }, orderBy: { createdAt: 'asc' } });
+
+describe('POST /oauth/token', () => {
+  it('issues a bearer token with every scope of the key, stored only as its SHA-256', async () => {
+    const answer = await issue();
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(answer.body).toEqual({ access_token: expect.stringMatching(/^kwt_[A-Za-z0-9]{43}$/), token_type: 'Bearer', expires_in: expect.any(Number), scope: 'keys:read tickets:read tickets:write' });
+    expect(answer.body.expires_in).toBeGreaterThan(86_400 - 5);
+    expect(answer.body.expires_in).toBeLessThanOrEqual(86_400);
+    const rows = await tokenRows(client);
+    const row = rows.find((r) => r.tokenHash === sha256Hex(answer.body.access_token));
+    expect(row).toBeDefined();
+    expect(JSON.stringify(rows)).not.toContain(answer.body.access_token);
+  });
+
+  it('the token acts on the management API with its scopes, and verifies at /v1/verify', async () => {
+    const { body } = await issue(client, { scope: 'keys:read' });
+    const me = await viewer(body.access_token);
+    expect(me.data?.viewer).toEqual({ kind: 'ACCESS_TOKEN', tenantId: tenant.id, scopes: ['keys:read'] });
+    const verdict = await verifyKey(t, verifier.text, { key: body.access_token, scopes: ['keys:read'] });
+    expect(verdict.body).toMatchObject({ valid: true, credentialType: 'ACCESS_TOKEN', keyId: client.id, scopes: ['keys:read'] });
+    const narrower = await verifyKey(t, verifier.text, { key: body.access_token, scopes: ['tickets:write'] });
+    expect(narrower.body).toMatchObject({ valid: false, code: 'INSUFFICIENT_SCOPES', missingScopes: ['tickets:write'] });
+  });
+
+  it('accepts client_id and client_secret as parameters, form-encoded or JSON', async () => {
+    for (const json of [false, true]) {
+      const answer = await oauth('/oauth/token', { grant_type: 'client_credentials', client_id: client.publicId, client_secret: client.secret, scope: 'tickets:read' }, { json });
+      expect(answer.status, `json ${json}`).toBe(200);
+      expect(answer.body.scope).toBe('tickets:read');
+    }
+  });
+
+  it('refuses a scope the key does not hold, naming it, and issues nothing', async () => {
+    const before = (await tokenRows(client)).length;
+    const answer = await issue(client, { scope: 'tickets:read keys:write' });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ error: 'invalid_scope', error_description: 'The key does not hold: keys:write' });
+    expect((await tokenRows(client)).length).toBe(before);
+  });
+
+  it('refuses a wrong secret, an unknown client, a revoked key alike: 401 invalid_client, nothing issued, the secret echoed nowhere', async () => {
+    const revoked = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read'], status: 'REVOKED' });
+    const wrong = { publicId: client.publicId, secret: client.secret.slice(1) + client.secret[0] };
+    const before = await t.app.db.prisma.accessToken.count();
+    for (const key of [wrong, { publicId: 'pk_nobodyatall000', secret: client.secret }, revoked]) {
+      const answer = await oauth('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(key) });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
+      expect(answer.headers.get('www-authenticate')).toMatch(/^Basic realm="keywarden"/);
+      expect(answer.text).not.toContain(key.secret);
+    }
+    expect(await t.app.db.prisma.accessToken.count()).toBe(before);
+  });
+
+  it('answers malformed requests with invalid_request or unsupported_grant_type', async () => {
+    const cases: [Record<string, string>, { authorization?: string; json?: boolean }, number, string][] = [
+      [{}, { authorization: basic(client) }, 400, 'invalid_request'],
+      [{ grant_type: 'password', username: 'a', password: 'b' }, { authorization: basic(client) }, 400, 'unsupported_grant_type'],
+      [{ grant_type: 'client_credentials', client_id: client.publicId, client_secret: client.secret }, { authorization: basic(client) }, 400, 'invalid_request'],
+      [{ grant_type: 'client_credentials' }, {}, 401, 'invalid_client'],
+      [{ grant_type: 'client_credentials' }, { authorization: `Bearer ${client.text}` }, 401, 'invalid_client'],
+      [{ grant_type: 'client_credentials', scope: 'x'.repeat(101) }, { authorization: basic(client) }, 400, 'invalid_scope'],
+    ];
+    for (const [params, options, status, error] of cases) {
+      const answer = await oauth('/oauth/token', params, options);
+      expect([answer.status, answer.body.error], JSON.stringify(params)).toEqual([status, error]);
+    }
+    const repeated = await t.fetch('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) }, body: 'grant_type=client_credentials&grant_type=client_credentials' });
+    expect(repeated.status).toBe(400);
+    const badJson = await t.fetch('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(client) }, body: '{"grant_type":' });
+    expect((await badJson.json()).error).toBe('invalid_request');
+    const get = await t.fetch('/oauth/token');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it("lives no longer than the tenant's token lifetime, nor than its key", async () => {
+    await t.app.db.prisma.tenant.update({ where: { id: tenant.id }, data: { defaultTokenTtlSeconds: 600 } });
+    try {
+      expect((await issue()).body.expires_in).toBeLessThanOrEqual(600);
+      expect((await issue()).body.expires_in).toBeGreaterThan(595);
+      const shortLived = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read'], expiresAt: new Date(Math.floor(Date.now() / 1000) * 1000 + 120_000) });
+      const answer = await issue(shortLived);
+      expect(answer.body.expires_in).toBeLessThanOrEqual(120);
+      const row = (await tokenRows(shortLived))[0]!;
+      expect(row.expiresAt.getTime()).toBe((await t.app.db.prisma.apiKey.findUniqueOrThrow({ where: { id: shortLived.id } })).expiresAt!.getTime());
+    } finally {
+      await t.app.db.prisma.tenant.update({ where: { id: tenant.id }, data: { defaultTokenTtlSeconds: 86_400 } });
+    }
+  });
+
+  it("is answered like an unknown key in another tenant's verification", async () => {
+    const { body } = await issue();
+    const foreignVerifier = await createTestKey(t.app, other.id, { ownerId: other.owner.id, scopes: ['keys:verify'] });
+    const verdict = await verifyKey(t, foreignVerifier.text, { key: body.access_token });
+    expect(verdict.body).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+  });
+
+  it('dies with its key: revoking the key refuses its tokens', async () => {
+    const key = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read'] });
+    const { body } = await issue(key);
+    expect((await viewer(body.access_token)).status).toBe(200);
+    await t.app.db.prisma.apiKey.update({ where: { id: key.id }, data: { status: 'REVOKED', revokedAt: new Date() } });
+    await t.app.invalidation.invalidate({ tenantId: tenant.id, keyIds: [key.id] });
+    expect((await viewer(body.access_token)).status).toBe(401);
+  });
+});
+
+describe('POST /oauth/revoke', () => {
+  it('revokes a token of the calling key; the token is refused from then on', async () => {
+    const { body } = await issue();
+    expect((await viewer(body.access_token)).status).toBe(200);
+    const answer = await oauth('/oauth/revoke', { token: body.access_token }, { authorization: basic(client) });
+    expect(answer.status).toBe(200);
+    expect((await viewer(body.access_token)).status).toBe(401);
+    const row = await t.app.db.prisma.accessToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(body.access_token) } });
+    expect(row.revokedAt).not.toBeNull();
+  });
+
+  it("answers 200 for an unknown or malformed token and for another key's token, which keeps working", async () => {
+    const otherKey = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read'] });
+    const { body } = await issue(otherKey);
+    for (const token of [body.access_token, 'kwt_' + 'A'.repeat(43), 'not-a-token']) {
+      expect((await oauth('/oauth/revoke', { token }, { authorization: basic(client) })).status).toBe(200);
+    }
+    expect((await viewer(body.access_token)).status).toBe(200);
+  });
+
+  it('needs the client to authenticate, and a token parameter', async () => {
+    const { body } = await issue();
+    expect((await oauth('/oauth/revoke', { token: body.access_token })).status).toBe(401);
+    expect((await oauth('/oauth/revoke', {}, { authorization: basic(client) })).body.error).toBe('invalid_request');
+    expect((await viewer(body.access_token)).status).toBe(200);
+  });
+});
+
+describe('audit and secrecy', () => {
+  it('records issuing and revoking, by the key, with neither the token nor the secret anywhere', async () => {
+    const { body } = await issue(client, { scope: 'tickets:read' });
+    await oauth('/oauth/revoke', { token: body.access_token }, { authorization: basic(client) });
+    const row = await t.app.db.prisma.accessToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(body.access_token) } });
+    const events = await t.app.db.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, targetId: row.id }, orderBy: { seq: 'asc' } });
+    expect(events.map((e) => [e.action, e.actorType, e.actorId])).toEqual([
+      ['accessToken.issued', 'API_KEY', client.id],
+      ['accessToken.revoked', 'API_KEY', client.id],
+    ]);
+    expect(events[0]!.changes).toMatchObject({ apiKeyId: client.id, scopes: ['tickets:read'] });
+    const everything = JSON.stringify(await t.app.db.prisma.auditEvent.findMany()) + t.logs.text();
+    for (const secret of [body.access_token, client.secret, client.text]) expect(everything).not.toContain(secret);
+  });
+});
