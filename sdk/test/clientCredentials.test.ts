@@ -1,0 +1,102 @@
+// OAuth 2.0 client credentials through the SDK against a real server: the client sends short-lived
+// access tokens instead of its key, fetched once, shared, refreshed before expiry and after a refusal.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AuthenticationError, clientCredentials, createClient, MalformedKeyError, parseKey, type KeywardenClient, type ParsedKey } from '../src/index.ts';
+import { startLiveServer, type LiveServer, type TestTenant } from './helpers/liveServer.ts';
+
+let live: LiveServer;
+let tenant: TestTenant;
+let owner: KeywardenClient;
+let key: string;
+
+beforeAll(async () => {
+  live = await startLiveServer();
+  tenant = await live.createTenant();
+  owner = createClient({ url: live.url, sessionToken: tenant.owner.token });
+  key = (await owner.keys.create({ name: 'automation', scopes: ['keys:read', 'keys:write'] })).secret;
+});
+afterAll(async () => {
+  await live?.close();
+});
+
+/** A fetch that counts calls to the token endpoint. */
+function countingFetch() {
+  const calls = { token: 0, revoke: 0 };
+  const fetchImpl = (input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url.endsWith('/oauth/token')) calls.token++;
+    if (url.endsWith('/oauth/revoke')) calls.revoke++;
+    return fetch(input, init);
+  };
+  return { calls, fetchImpl };
+}
+
+describe('clientCredentials()', () => {
+  test('acts as an access token with the scopes asked for, fetching one token for many requests', async () => {
+    const { calls, fetchImpl } = countingFetch();
+    const client = createClient({ url: live.url, credential: clientCredentials({ url: live.url, key, scopes: ['keys:read'], fetch: fetchImpl }) });
+    const views = await Promise.all([client.viewer(), client.viewer(), client.viewer()]);
+    for (const view of views) expect(view).toMatchObject({ kind: 'ACCESS_TOKEN', tenantId: tenant.id, scopes: ['keys:read'] });
+    expect((await client.keys.list().toArray()).length).toBeGreaterThan(0);
+    expect(calls.token).toBe(1);
+  });
+
+  test('fetches a new token before the current one expires', async () => {
+    await live.harness.app.db.prisma.tenant.update({ where: { id: tenant.id }, data: { defaultTokenTtlSeconds: 62 } });
+    try {
+      const { calls, fetchImpl } = countingFetch();
+      const client = createClient({ url: live.url, credential: clientCredentials({ url: live.url, key, refreshBeforeSeconds: 60, fetch: fetchImpl }) });
+      await client.viewer();
+      await client.viewer();
+      expect(calls.token).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      await client.viewer();
+      expect(calls.token).toBe(2);
+    } finally {
+      await live.harness.app.db.prisma.tenant.update({ where: { id: tenant.id }, data: { defaultTokenTtlSeconds: 86_400 } });
+    }
+  });
+
+  test('revoke() ends the token at the server; the next request gets a new one', async () => {
+    const { calls, fetchImpl } = countingFetch();
+    const provider = clientCredentials({ url: live.url, key, fetch: fetchImpl });
+    const header = await provider.getAuthorizationHeader();
+    await provider.revoke();
+    expect(calls.revoke).toBe(1);
+    // The revoked token itself is refused...
+    const withRevoked = createClient({ url: live.url, credential: { type: 'bearer', token: header.slice('Bearer '.length) } });
+    await expect(withRevoked.viewer()).rejects.toBeInstanceOf(AuthenticationError);
+    // ...and the provider fetches a fresh one.
+    const client = createClient({ url: live.url, credential: provider });
+    expect(await client.viewer()).toMatchObject({ kind: 'ACCESS_TOKEN' });
+    expect(calls.token).toBe(2);
+  });
+
+  test('a token refused by the server (revoked elsewhere) is dropped and fetched again, once', async () => {
+    const { calls, fetchImpl } = countingFetch();
+    const provider = clientCredentials({ url: live.url, key, fetch: fetchImpl });
+    const client = createClient({ url: live.url, credential: provider });
+    await client.viewer();
+    const header = await provider.getAuthorizationHeader();
+    // Revoked by someone else with the same key: the provider does not know.
+    const { publicId, secret } = parseKey(key) as ParsedKey;
+    const revoked = await fetch(`${live.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${btoa(`${publicId}:${secret}`)}` },
+      body: new URLSearchParams({ token: header.slice('Bearer '.length) }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+    expect(await client.viewer()).toMatchObject({ kind: 'ACCESS_TOKEN' });
+    expect(calls.token).toBe(2);
+  });
+
+  test('a key the server refuses is an AuthenticationError; a malformed one is refused offline', async () => {
+    const revokedKey = await owner.keys.create({ name: 'gone', scopes: ['keys:read'] });
+    await owner.keys.revoke({ id: revokedKey.apiKey.id, reason: 'test' });
+    const client = createClient({ url: live.url, credential: clientCredentials({ url: live.url, key: revokedKey.secret }) });
+    const error = await client.viewer().catch((e) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).toContain('Client authentication failed');
+    expect(() => clientCredentials({ url: live.url, key: key.slice(0, -1) })).toThrow(MalformedKeyError);
+  });
+});
