@@ -1,9 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_GRAPHQL_BODY_BYTES } from '../../src/http/bodyLimit.ts';
-import { createRequestListener } from '../../src/http/verifyRoute.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { createTestApp, listen, type Listening, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 
 // The GraphQL endpoint refuses bodies over MAX_GRAPHQL_BODY_BYTES with 413 and runs nothing of
@@ -11,19 +9,15 @@ import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 
 let t: TestApp;
 let tenant: TestTenant;
-let server: http.Server;
-let port: number;
+let server: Listening;
 
 beforeAll(async () => {
   t = await createTestApp();
   tenant = await createTenant(t.app, 'Bodies');
-  server = http.createServer(createRequestListener(t.app));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  server = await listen(t.app);
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await t.close();
 });
 
@@ -37,7 +31,7 @@ function post(body: string, options: { chunked?: boolean } = {}): Promise<{ stat
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${tenant.owner.token}` };
     if (!options.chunked) headers['content-length'] = String(Buffer.byteLength(body));
-    const request = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers }, (response) => {
+    const request = http.request({ host: '127.0.0.1', port: server.port, path: '/graphql', method: 'POST', headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));

@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { createRequestListener } from '../../src/http/verifyRoute.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -74,6 +77,25 @@ export async function createTestApp(
     close: async () => {
       await app.close();
       await db.dispose();
+    },
+  };
+}
+
+export interface Listening {
+  port: number;
+  /** Drops open connections and stops listening. */
+  close(): Promise<void>;
+}
+
+/** The app on a real port of 127.0.0.1, served as the server process serves it (or by `handler`). */
+export async function listen(app: App, handler: http.RequestListener = createRequestListener(app)): Promise<Listening> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }

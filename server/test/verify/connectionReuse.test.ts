@@ -1,8 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRequestListener } from '../../src/http/verifyRoute.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { createTestApp, listen, type Listening, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey, type TestKey } from '../harness/keys.ts';
 
@@ -13,20 +11,16 @@ import { createTestKey, type TestKey } from '../harness/keys.ts';
 
 let t: TestApp;
 let tenant: TestTenant;
-let server: http.Server;
-let port: number;
+let server: Listening;
 let clockOffsetMs = 0;
 
 beforeAll(async () => {
   t = await createTestApp({ env: { KEYWARDEN_TRUSTED_PROXIES: '127.0.0.1/32' }, clock: () => new Date(Date.now() + clockOffsetMs) });
   tenant = await createTenant(t.app, 'Reuse');
-  server = http.createServer(createRequestListener(t.app));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  server = await listen(t.app);
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await t.close();
 });
 beforeEach(() => {
@@ -41,7 +35,7 @@ interface Answer {
 }
 
 /** One keep-alive TCP connection (an agent with a single socket), to this file's server unless told. */
-function connection(toPort = port) {
+function connection(toPort = server.port) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const post = (path: string, headers: Record<string, string>, body: unknown) =>
     new Promise<Answer>((resolve, reject) => {
@@ -241,9 +235,8 @@ describe('the proof of a connection', () => {
 
   it('is never kept when the credential cache is off: every request is proved with argon2', async () => {
     const uncached = await createTestApp({ verification: { credentialCacheSize: 0 } });
-    const other = http.createServer(createRequestListener(uncached.app));
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    const c = connection((other.address() as AddressInfo).port);
+    const other = await listen(uncached.app);
+    const c = connection(other.port);
     try {
       const own = await createTenant(uncached.app, 'Uncached');
       const caller = await createTestKey(uncached.app, own.id, { ownerId: own.owner.id, scopes: ['keys:verify'] });
@@ -255,19 +248,17 @@ describe('the proof of a connection', () => {
       expect(uncached.app.verification.stats.argon2Verifies - hashesBefore).toBe(6);
     } finally {
       c.close();
-      other.closeAllConnections();
-      await new Promise((resolve) => other.close(resolve));
+      await other.close();
       await uncached.close();
     }
   });
 
   it("answers verdicts of every length in full on one connection, through Yoga's own node handler too", async () => {
     // Hosts may serve the app with http.createServer(app.yoga): /v1/verify then answers from a plugin.
-    const viaYoga = http.createServer(t.app.yoga);
-    await new Promise<void>((resolve) => viaYoga.listen(0, '127.0.0.1', resolve));
+    const viaYoga = await listen(t.app, t.app.yoga);
     const caller = await verifierKey();
     const target = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['tickets:read'] });
-    const connections = [connection(), connection((viaYoga.address() as AddressInfo).port)];
+    const connections = [connection(), connection(viaYoga.port)];
     try {
       for (const c of connections) {
         const answers = [];
@@ -279,8 +270,7 @@ describe('the proof of a connection', () => {
       }
     } finally {
       for (const c of connections) c.close();
-      viaYoga.closeAllConnections();
-      await new Promise((resolve) => viaYoga.close(resolve));
+      await viaYoga.close();
     }
   });
 });
