@@ -10,6 +10,7 @@ import './role.ts';
 import './scope.ts';
 import './session.ts';
 import './apiKey.ts';
+import './accessToken.ts';
 import './audit.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

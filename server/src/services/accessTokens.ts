@@ -1,7 +1,10 @@
 import type { App } from '../app.ts';
-import type { Caller, RequestInfo } from '../context.ts';
+import type { Caller, Context, RequestInfo } from '../context.ts';
 import { scopeToTenant } from '../db/tenantScope.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
+import type { AccessToken } from '../generated/prisma/client.ts';
+import { tenantCaller } from './access.ts';
 import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
 import { TOKEN_PREFIX } from './authentication.ts';
@@ -133,4 +136,19 @@ export async function revokeAccessToken(app: App, client: ClientCredentials, tok
     await recordAudit(tx, keyActor(key, info), { tenantId: key.tenantId, action: 'accessToken.revoked', targetType: 'AccessToken', targetId: row.id });
   });
   await app.invalidation.invalidate({ tenantId: key.tenantId, keyIds: [key.keyId] });
+}
+
+/** An administrator's revocation (tokens:write): refused on every instance from now on. */
+export async function revokeAccessTokenById(ctx: Context, id: string): Promise<AccessToken> {
+  const { tenantId } = tenantCaller(ctx);
+  const token = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.accessToken.findUnique({ where: { id } });
+    if (before === null) throw new NotFoundError('AccessToken', id);
+    if (before.revokedAt !== null) return before;
+    const revoked = await tx.accessToken.update({ where: { id }, data: { revokedAt: ctx.app.clock() } });
+    await recordAudit(tx, ctx, { tenantId, action: 'accessToken.revoked', targetType: 'AccessToken', targetId: id });
+    return revoked;
+  });
+  await ctx.app.invalidation.invalidate({ tenantId, keyIds: [token.apiKeyId] });
+  return token;
 }

@@ -179,6 +179,51 @@ describe('POST /oauth/revoke', () => {
   });
 });
 
+describe('access tokens in the management API', () => {
+  const LIST = 'query ($id: ID!) { node(id: $id) { ... on ApiKey { accessTokens(first: 50) { edges { node { id scopes status expiresAt issuedIp apiKey { id } } } } } } }';
+  const REVOKE = 'mutation ($id: ID!) { revokeAccessToken(id: $id) { __typename ... on AccessTokenPayload { accessToken { id status revokedAt } } ... on NotFoundError { message } } }';
+  const idOf = async (token: string) => (await t.app.db.prisma.accessToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(token) } })).id;
+
+  it("lists a key's live tokens, newest first, never their text", async () => {
+    const key = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read', 'tickets:read'] });
+    const first = (await issue(key, { scope: 'tickets:read' })).body.access_token;
+    const second = (await issue(key)).body.access_token;
+    const revoked = (await issue(key)).body.access_token;
+    await oauth('/oauth/revoke', { token: revoked }, { authorization: basic(key) });
+    const answer = await t.graphql(LIST, { id: key.id }, { token: tenant.owner.token });
+    const nodes = answer.data.node.accessTokens.edges.map((e: any) => e.node);
+    expect(nodes.map((n: any) => n.id)).toEqual([await idOf(second), await idOf(first)]);
+    expect(nodes[1]).toMatchObject({ scopes: ['tickets:read'], status: 'ACTIVE', issuedIp: '127.0.0.1', apiKey: { id: key.id } });
+    for (const token of [first, second, revoked]) expect(answer.body).not.toContain(token);
+  });
+
+  it('revokeAccessToken ends a token at once; again changes nothing', async () => {
+    const token = (await issue()).body.access_token;
+    const id = await idOf(token);
+    const answer = await t.graphql(REVOKE, { id }, { token: tenant.owner.token });
+    expect(answer.data.revokeAccessToken).toMatchObject({ __typename: 'AccessTokenPayload', accessToken: { id, status: 'REVOKED' } });
+    expect((await viewer(token)).status).toBe(401);
+    const again = await t.graphql(REVOKE, { id }, { token: tenant.owner.token });
+    expect(again.data.revokeAccessToken.accessToken.revokedAt).toBe(answer.data.revokeAccessToken.accessToken.revokedAt);
+  });
+
+  it("another tenant's token is NOT_FOUND and keeps working; tokens:read and tokens:write are required", async () => {
+    const token = (await issue()).body.access_token;
+    const id = await idOf(token);
+    const foreign = await t.graphql(REVOKE, { id }, { token: other.owner.token });
+    expect(foreign.data.revokeAccessToken.__typename).toBe('NotFoundError');
+    expect((await t.graphql('query ($id: ID!) { node(id: $id) { id } }', { id }, { token: other.owner.token })).data.node).toBeNull();
+    expect((await viewer(token)).status).toBe(200);
+
+    const reader = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read'] });
+    const refused = await t.graphql(REVOKE, { id }, { token: reader.text });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const hidden = await t.graphql(LIST, { id: client.id }, { token: reader.text });
+    expect(hidden.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', missingScopes: ['tokens:read'] });
+    expect((await viewer(token)).status).toBe(200);
+  });
+});
+
 describe('audit and secrecy', () => {
   it('records issuing and revoking, by the key, with neither the token nor the secret anywhere', async () => {
     const { body } = await issue(client, { scope: 'tickets:read' });

@@ -367,6 +367,16 @@ const ROWS: Row[] = [
     },
   },
   {
+    mutation: 'revokeAccessToken', as: 'owner',
+    prepare: async (s) => {
+      const k = await key(s);
+      const token = await prisma().accessToken.create({
+        data: { id: newId('tok'), tenantId: s.tenant.id, apiKeyId: k.id, tokenHash: newId('tok'), scopes: [], expiresAt: new Date(Date.now() + 3_600_000) },
+      });
+      return { document: withId('revokeAccessToken'), variables: { id: token.id }, expect: () => one('accessToken.revoked', 'AccessToken', token.id) };
+    },
+  },
+  {
     mutation: 'rotateKey', as: 'owner',
     prepare: async (s) => {
       const k = await key(s);
