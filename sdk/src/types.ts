@@ -11,6 +11,8 @@ export type Scope = G.ScopeFieldsFragment;
 export type ManagementScope = G.ManagementScopesQuery['managementScopes'][number];
 export type Group = G.GroupFieldsFragment;
 export type ApiKey = G.ApiKeyFieldsFragment;
+/** An access token issued to a key by POST /oauth/token (its text is never readable here). */
+export type AccessToken = G.AccessTokenFieldsFragment;
 export type IpRule = G.IpRuleFieldsFragment;
 export type Session = G.SessionFieldsFragment;
 export type Viewer = G.ViewerQuery['viewer'];

@@ -99,4 +99,21 @@ describe('clientCredentials()', () => {
     expect(error.message).toContain('Client authentication failed');
     expect(() => clientCredentials({ url: live.url, key: key.slice(0, -1) })).toThrow(MalformedKeyError);
   });
+
+  test("an administrator lists a key's tokens and revokes one; the provider then fetches another", async () => {
+    const { calls, fetchImpl } = countingFetch();
+    const automation = await owner.keys.create({ name: 'listed', scopes: ['keys:read'] });
+    const provider = clientCredentials({ url: live.url, key: automation.secret, fetch: fetchImpl });
+    const client = createClient({ url: live.url, credential: provider });
+    await client.viewer();
+    const tokens = await owner.keys.accessTokens(automation.apiKey.id).toArray();
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]).toMatchObject({ status: 'ACTIVE', scopes: ['keys:read'], issuedIp: '127.0.0.1', revokedAt: null });
+    const revoked = await owner.keys.revokeAccessToken(tokens[0]!.id);
+    expect(revoked).toMatchObject({ id: tokens[0]!.id, status: 'REVOKED' });
+    expect(await owner.keys.accessTokens(automation.apiKey.id).toArray()).toHaveLength(0);
+    expect(await client.viewer()).toMatchObject({ kind: 'ACCESS_TOKEN' });
+    expect(calls.token).toBe(2);
+    await expect(owner.keys.revokeAccessToken('tok_00000000000000000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
 });

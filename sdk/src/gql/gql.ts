@@ -44,6 +44,9 @@ type Documents = {
     "\n  mutation DeleteKey($id: ID!) {\n    deleteKey(id: $id) {\n      __typename\n      ... on DeleteKeyPayload {\n        deletedKeyId\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.DeleteKeyDocument,
     "\n  mutation RotateKey($input: RotateKeyInput!) {\n    rotateKey(input: $input) {\n      __typename\n      ... on RotateKeyPayload {\n        secret\n        apiKey {\n          ...ApiKeyFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.RotateKeyDocument,
     "\n  mutation BulkUpdateKeys($input: BulkUpdateKeysInput!) {\n    bulkUpdateKeys(input: $input) {\n      __typename\n      ... on BulkUpdateKeysPayload {\n        count\n        keyIds\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.BulkUpdateKeysDocument,
+    "\n  fragment AccessTokenFields on AccessToken {\n    id\n    scopes\n    status\n    expiresAt\n    revokedAt\n    issuedIp\n    createdAt\n  }\n": typeof types.AccessTokenFieldsFragmentDoc,
+    "\n  query ListAccessTokens($keyId: ID!, $first: Int, $after: String) {\n    apiKey(id: $keyId) {\n      accessTokens(first: $first, after: $after) {\n        pageInfo {\n          ...PageInfoFields\n        }\n        edges {\n          cursor\n          node {\n            ...AccessTokenFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.ListAccessTokensDocument,
+    "\n  mutation RevokeAccessToken($id: ID!) {\n    revokeAccessToken(id: $id) {\n      __typename\n      ... on AccessTokenPayload {\n        accessToken {\n          ...AccessTokenFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.RevokeAccessTokenDocument,
     "\n  fragment MemberFields on Member {\n    id\n    email\n    name\n    status\n    hasPassword\n    apiKeyCount\n    createdAt\n    updatedAt\n  }\n": typeof types.MemberFieldsFragmentDoc,
     "\n  query ListMembers($first: Int, $after: String, $filter: MemberFilter, $tenantId: ID) {\n    members(first: $first, after: $after, filter: $filter, tenantId: $tenantId) {\n      pageInfo {\n        ...PageInfoFields\n      }\n      edges {\n        cursor\n        node {\n          ...MemberFields\n        }\n      }\n    }\n  }\n": typeof types.ListMembersDocument,
     "\n  query GetMember($id: ID!) {\n    member(id: $id) {\n      ...MemberFields\n    }\n  }\n": typeof types.GetMemberDocument,
@@ -112,6 +115,9 @@ const documents: Documents = {
     "\n  mutation DeleteKey($id: ID!) {\n    deleteKey(id: $id) {\n      __typename\n      ... on DeleteKeyPayload {\n        deletedKeyId\n      }\n      ...ErrorFields\n    }\n  }\n": types.DeleteKeyDocument,
     "\n  mutation RotateKey($input: RotateKeyInput!) {\n    rotateKey(input: $input) {\n      __typename\n      ... on RotateKeyPayload {\n        secret\n        apiKey {\n          ...ApiKeyFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": types.RotateKeyDocument,
     "\n  mutation BulkUpdateKeys($input: BulkUpdateKeysInput!) {\n    bulkUpdateKeys(input: $input) {\n      __typename\n      ... on BulkUpdateKeysPayload {\n        count\n        keyIds\n      }\n      ...ErrorFields\n    }\n  }\n": types.BulkUpdateKeysDocument,
+    "\n  fragment AccessTokenFields on AccessToken {\n    id\n    scopes\n    status\n    expiresAt\n    revokedAt\n    issuedIp\n    createdAt\n  }\n": types.AccessTokenFieldsFragmentDoc,
+    "\n  query ListAccessTokens($keyId: ID!, $first: Int, $after: String) {\n    apiKey(id: $keyId) {\n      accessTokens(first: $first, after: $after) {\n        pageInfo {\n          ...PageInfoFields\n        }\n        edges {\n          cursor\n          node {\n            ...AccessTokenFields\n          }\n        }\n      }\n    }\n  }\n": types.ListAccessTokensDocument,
+    "\n  mutation RevokeAccessToken($id: ID!) {\n    revokeAccessToken(id: $id) {\n      __typename\n      ... on AccessTokenPayload {\n        accessToken {\n          ...AccessTokenFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": types.RevokeAccessTokenDocument,
     "\n  fragment MemberFields on Member {\n    id\n    email\n    name\n    status\n    hasPassword\n    apiKeyCount\n    createdAt\n    updatedAt\n  }\n": types.MemberFieldsFragmentDoc,
     "\n  query ListMembers($first: Int, $after: String, $filter: MemberFilter, $tenantId: ID) {\n    members(first: $first, after: $after, filter: $filter, tenantId: $tenantId) {\n      pageInfo {\n        ...PageInfoFields\n      }\n      edges {\n        cursor\n        node {\n          ...MemberFields\n        }\n      }\n    }\n  }\n": types.ListMembersDocument,
     "\n  query GetMember($id: ID!) {\n    member(id: $id) {\n      ...MemberFields\n    }\n  }\n": types.GetMemberDocument,
@@ -284,6 +290,18 @@ export function graphql(source: "\n  mutation RotateKey($input: RotateKeyInput!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation BulkUpdateKeys($input: BulkUpdateKeysInput!) {\n    bulkUpdateKeys(input: $input) {\n      __typename\n      ... on BulkUpdateKeysPayload {\n        count\n        keyIds\n      }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation BulkUpdateKeys($input: BulkUpdateKeysInput!) {\n    bulkUpdateKeys(input: $input) {\n      __typename\n      ... on BulkUpdateKeysPayload {\n        count\n        keyIds\n      }\n      ...ErrorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AccessTokenFields on AccessToken {\n    id\n    scopes\n    status\n    expiresAt\n    revokedAt\n    issuedIp\n    createdAt\n  }\n"): (typeof documents)["\n  fragment AccessTokenFields on AccessToken {\n    id\n    scopes\n    status\n    expiresAt\n    revokedAt\n    issuedIp\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListAccessTokens($keyId: ID!, $first: Int, $after: String) {\n    apiKey(id: $keyId) {\n      accessTokens(first: $first, after: $after) {\n        pageInfo {\n          ...PageInfoFields\n        }\n        edges {\n          cursor\n          node {\n            ...AccessTokenFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ListAccessTokens($keyId: ID!, $first: Int, $after: String) {\n    apiKey(id: $keyId) {\n      accessTokens(first: $first, after: $after) {\n        pageInfo {\n          ...PageInfoFields\n        }\n        edges {\n          cursor\n          node {\n            ...AccessTokenFields\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeAccessToken($id: ID!) {\n    revokeAccessToken(id: $id) {\n      __typename\n      ... on AccessTokenPayload {\n        accessToken {\n          ...AccessTokenFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeAccessToken($id: ID!) {\n    revokeAccessToken(id: $id) {\n      __typename\n      ... on AccessTokenPayload {\n        accessToken {\n          ...AccessTokenFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -190,3 +190,47 @@ export const BulkUpdateKeysMutation = graphql(`
     }
   }
 `);
+
+export const AccessTokenFields = graphql(`
+  fragment AccessTokenFields on AccessToken {
+    id
+    scopes
+    status
+    expiresAt
+    revokedAt
+    issuedIp
+    createdAt
+  }
+`);
+
+export const ListAccessTokensQuery = graphql(`
+  query ListAccessTokens($keyId: ID!, $first: Int, $after: String) {
+    apiKey(id: $keyId) {
+      accessTokens(first: $first, after: $after) {
+        pageInfo {
+          ...PageInfoFields
+        }
+        edges {
+          cursor
+          node {
+            ...AccessTokenFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const RevokeAccessTokenMutation = graphql(`
+  mutation RevokeAccessToken($id: ID!) {
+    revokeAccessToken(id: $id) {
+      __typename
+      ... on AccessTokenPayload {
+        accessToken {
+          ...AccessTokenFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);

@@ -1,11 +1,11 @@
 import {
   BulkUpdateKeysMutation, CreateKeyMutation, DeleteKeyMutation, DisableKeyMutation, EnableKeyMutation, ExplainAccessQuery,
-  GetKeyQuery, ListKeysQuery, RevokeKeyMutation, RotateKeyMutation, UpdateKeyMutation,
+  GetKeyQuery, ListAccessTokensQuery, ListKeysQuery, RevokeAccessTokenMutation, RevokeKeyMutation, RotateKeyMutation, UpdateKeyMutation,
 } from '../operations/keys.ts';
-import { pageOf } from '../pagination.ts';
+import { pageOf, PageIterator, type ListOptions } from '../pagination.ts';
 import { expectPayload, type CallOptions, type Transport } from '../transport.ts';
 import type {
-  AccessExplanation, ApiKey, ApiKeyFilter, BulkUpdateKeysInput, CreateKeyInput, IssuedKey, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
+  AccessExplanation, AccessToken, ApiKey, ApiKeyFilter, BulkUpdateKeysInput, CreateKeyInput, IssuedKey, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
 } from '../types.ts';
 import { notFound, paginated } from './shared.ts';
 
@@ -22,6 +22,21 @@ export function keysResource(t: Transport) {
   return {
     /** The tenant's API keys, oldest first: `for await (const key of client.keys.list({ filter }))`. */
     ...paginated<ApiKey, ApiKeyFilter>(async ({ first, after, filter }, call) => pageOf((await t.request(ListKeysQuery, { first, after, filter }, call)).apiKeys)),
+
+    /** The key's live access tokens (neither revoked nor expired), newest first (tokens:read). */
+    accessTokens(keyId: string, options: ListOptions = {}, call?: CallOptions): PageIterator<AccessToken> {
+      return new PageIterator(async ({ first, after }) => {
+        const { apiKey } = await t.request(ListAccessTokensQuery, { keyId, first, after }, call);
+        if (!apiKey) throw notFound('ApiKey', keyId, 'ListAccessTokens');
+        return pageOf(apiKey.accessTokens);
+      }, options);
+    },
+
+    /** Ends an access token at once, on every instance (tokens:write). */
+    async revokeAccessToken(id: string, call?: CallOptions): Promise<AccessToken> {
+      const { revokeAccessToken } = await t.request(RevokeAccessTokenMutation, { id }, call);
+      return expectPayload(revokeAccessToken, 'AccessTokenPayload', 'RevokeAccessToken').accessToken;
+    },
 
     async get(id: string, call?: CallOptions): Promise<ApiKey> {
       const { apiKey } = await t.request(GetKeyQuery, { id }, call);
