@@ -34,20 +34,29 @@ async function platformCaller(app: App, text: string): Promise<Caller | null> {
   return { kind: 'platform', credentialId: credential.id };
 }
 
+/** A session token's member, read from the database at most once a second (caches.ts SESSION_CACHE_TTL_MS). */
 async function sessionCaller(app: App, text: string): Promise<Caller | null> {
+  const tokenHash = sha256Hex(text);
+  const { caches } = app.verification;
+  const now = app.clock();
+  const cached = caches.getSession(tokenHash);
+  if (cached !== undefined) return cached.expiresAt > now ? cached.caller : null;
+
+  const generation = caches.generation;
   const session = await app.db.prisma.session.findUnique({
-    where: { tokenHash: sha256Hex(text) },
+    where: { tokenHash },
     include: { member: { include: { role: true } }, tenant: true },
   });
-  const now = app.clock();
   if (!session || session.revokedAt || session.expiresAt <= now) return null;
   if (session.member.status !== 'ACTIVE' || session.tenant.status !== 'ACTIVE') return null;
-  return {
-    kind: 'member',
+  const caller = {
+    kind: 'member' as const,
     tenantId: session.tenantId,
     memberId: session.memberId,
     sessionId: session.id,
     roleId: session.member.roleId,
     scopes: roleScopes(session.member.role),
   };
+  caches.storeSession(tokenHash, { caller, expiresAt: session.expiresAt, generation });
+  return caller;
 }

@@ -92,6 +92,7 @@ export async function setMemberStatus(ctx: Context, id: string, status: 'ACTIVE'
     await recordAudit(tx, ctx, { tenantId: after.tenantId, action, targetType: 'Member', targetId: after.id });
     return { member: after, changed: true };
   });
+  // The tenant-wide invalidation also voids every session read before it.
   if (result.changed) await ctx.app.invalidation.invalidate({ tenantId: result.member.tenantId });
   return result.member;
 }
@@ -140,13 +141,15 @@ export async function setMemberPassword(ctx: Context, raw: unknown) {
     assertMayGrant(ctx, roleScopes(member.role), NOT_ABOVE_CALLER);
   }
   const passwordHash = await passwords.hash(input.password, ctx.app.config.argon2);
-  return ctx.db.$transaction(async (tx) => {
+  const updated = await ctx.db.$transaction(async (tx) => {
     const updated = await tx.member.update({ where: { id: member.id }, data: { passwordHash } });
     const currentSession = ctx.caller.kind === 'member' ? ctx.caller.sessionId : undefined;
     const revokedSessions = await revokeMemberSessions(tx, ctx.app, member.id, currentSession);
     await recordAudit(tx, ctx, { tenantId: member.tenantId, action: 'member.password_set', targetType: 'Member', targetId: member.id, changes: { revokedSessions } });
     return updated;
   });
+  ctx.app.verification.caches.forgetSessions();
+  return updated;
 }
 
 async function findRole(db: Tx, tenantId: string, id: string): Promise<Role> {

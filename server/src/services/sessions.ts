@@ -165,7 +165,7 @@ export async function revokeSession(ctx: Context, id: string) {
 }
 
 async function revokeSessionRow(ctx: Context, id: string) {
-  return ctx.db.$transaction(async (tx) => {
+  const session = await ctx.db.$transaction(async (tx) => {
     const session = await tx.session.findUnique({ where: { id } });
     if (!session) throw new NotFoundError('Session', id);
     if (session.revokedAt) return session;
@@ -173,9 +173,14 @@ async function revokeSessionRow(ctx: Context, id: string) {
     await recordAudit(tx, ctx, { tenantId: session.tenantId, action: 'session.revoked', targetType: 'Session', targetId: id, changes: { memberId: session.memberId } });
     return revoked;
   });
+  ctx.app.verification.caches.forgetSessions();
+  return session;
 }
 
-/** Revokes a member's live sessions (deactivation, password change), optionally sparing one. */
+/**
+ * Revokes a member's live sessions (deactivation, password change), optionally sparing one.
+ * Inside the caller's transaction: once it commits, call `caches.forgetSessions()`.
+ */
 export async function revokeMemberSessions(tx: Tx, app: App, memberId: string, except?: string): Promise<number> {
   const { count } = await tx.session.updateMany({
     where: { memberId, revokedAt: null, ...(except && { id: { not: except } }) },

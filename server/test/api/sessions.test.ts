@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashSecret, sha256Hex } from '../../src/domain/secrets.ts';
 import { LOGIN_LIMITS, SESSION_TTL_MS, passwords } from '../../src/services/sessions.ts';
+import { SESSION_CACHE_TTL_MS } from '../../src/services/verification/caches.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { RESULT_FIELDS, expectAuthCases, memberWithScopes } from '../harness/authCases.ts';
 import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
@@ -272,5 +273,70 @@ describe('sessions and revokeSession', () => {
     await expectAuthCases(t, tenant, { document: REVOKE, field: 'revokeSession', crossTenant: 'notFoundResult', variables: { id }, snapshot: revokedAt });
     await expectAuthCases(t, tenant, { document: NODE, field: 'node', anonymous: 'null', crossTenant: 'null', variables: { id } });
     expect((await t.graphql(NODE, { id }, { token: tenant.owner.token })).data.node).toEqual({ __typename: 'Session', id });
+  });
+});
+
+// Sessions read from the database are trusted for SESSION_CACHE_TTL_MS: on the instance that
+// revokes one it ends at once; elsewhere (here: a revocation written straight to the database,
+// which no invalidation announces) within that second.
+describe('session reads', () => {
+  const loggedIn = async (tenant: TestTenant) => {
+    const member = await memberWithPassword(tenant);
+    const token = (await login(tenant.slug, member.email, PASSWORD, freshAddress())).data.login.token as string;
+    return { member, token };
+  };
+  const status = async (token: string) => (await t.graphql(VIEWER, {}, { token })).status;
+
+  it('a revocation no instance announced takes effect within a second', async () => {
+    const { token } = await loggedIn(await createTenant(t.app));
+    expect(await status(token)).toBe(200);
+    await t.app.db.prisma.session.update({ where: { tokenHash: sha256Hex(token) }, data: { revokedAt: new Date() } });
+    expect(await status(token)).toBe(200); // read less than a second ago
+    await new Promise((resolve) => setTimeout(resolve, SESSION_CACHE_TTL_MS + 100));
+    expect(await status(token)).toBe(401);
+  });
+
+  it('logout, revokeSession and a password change end sessions here at once, however recently read', async () => {
+    const tenant = await createTenant(t.app);
+    const { member, token } = await loggedIn(tenant);
+    const second = (await login(tenant.slug, member.email, PASSWORD, freshAddress())).data.login.token as string;
+    const third = (await login(tenant.slug, member.email, PASSWORD, freshAddress())).data.login.token as string;
+    for (const each of [token, second, third]) expect(await status(each)).toBe(200);
+
+    await t.graphql(LOGOUT, {}, { token });
+    expect(await status(token)).toBe(401);
+    const secondId = (await t.app.db.prisma.session.findUniqueOrThrow({ where: { tokenHash: sha256Hex(second) } })).id;
+    await t.graphql(REVOKE, { id: secondId }, { token: third });
+    expect(await status(second)).toBe(401);
+
+    const fourth = (await login(tenant.slug, member.email, PASSWORD, freshAddress())).data.login.token as string;
+    expect(await status(fourth)).toBe(200);
+    const changed = await t.graphql(SET_PASSWORD, { input: { memberId: member.id, password: 'another long passphrase', currentPassword: PASSWORD } }, { token: third });
+    expect(changed.errors).toBeUndefined();
+    expect(await status(fourth)).toBe(401); // other sessions end with the password change
+    expect(await status(third)).toBe(200); // the session that changed it lives on
+  });
+
+  it('deactivation, a role change and suspension are seen at once (they invalidate)', async () => {
+    const tenant = await createTenant(t.app);
+    const { member, token } = await loggedIn(tenant);
+    expect(await status(token)).toBe(200);
+    const deactivate = await t.graphql('mutation($id: ID!) { deactivateMember(id: $id) { __typename } }', { id: member.id }, { token: tenant.owner.token });
+    expect(deactivate.errors).toBeUndefined();
+    expect(await status(token)).toBe(401);
+
+    const other = await loggedIn(tenant);
+    const scopes = async () => (await t.graphql('{ viewer { scopes } }', {}, { token: other.token })).data.viewer.scopes as string[];
+    const before = await scopes();
+    const admin = await t.app.db.prisma.role.findFirstOrThrow({ where: { tenantId: tenant.id, builtIn: 'ADMIN' } });
+    const promoted = await t.graphql('mutation($input: UpdateMemberInput!) { updateMember(input: $input) { __typename } }', { input: { id: other.member.id, roleId: admin.id } }, { token: tenant.owner.token });
+    expect(promoted.errors).toBeUndefined();
+    const after = await scopes();
+    expect(after).not.toEqual(before);
+    expect(after).toEqual(['*', '!tenant:admin']); // ADMIN's, read right after the change
+
+    const suspended = await t.graphql('mutation($id: ID!) { suspendTenant(id: $id) { __typename } }', { id: tenant.id }, { token: platform });
+    expect(suspended.errors).toBeUndefined();
+    expect(await status(other.token)).toBe(401);
   });
 });

@@ -1,3 +1,4 @@
+import type { Caller } from '../../context.ts';
 import { LruCache } from './lru.ts';
 import type { KeyRecord } from './keyRecord.ts';
 import type { VerificationOptions } from './options.ts';
@@ -19,6 +20,21 @@ export interface CachedToken {
   expiresAt: Date;
   revoked: boolean;
 }
+
+/** A member's session as read for authentication (see SESSION_CACHE_TTL_MS). */
+export interface CachedSession {
+  caller: Extract<Caller, { kind: 'member' }>;
+  expiresAt: Date;
+  generation: number;
+}
+
+/**
+ * How long a session read from the database is trusted. Revoking a session sends no invalidation
+ * message (logouts are frequent, and a tenant-wide invalidation would cost every key of the tenant
+ * an argon2), so on other instances a revoked session may act for at most this long after it was
+ * last read; on the instance that revoked it, not at all.
+ */
+export const SESSION_CACHE_TTL_MS = 1_000;
 
 export interface InvalidationChange {
   tenantId: string;
@@ -42,6 +58,8 @@ export class VerificationCaches {
   readonly credentials: LruCache<string, VerifiedCredential>;
   readonly tokens: LruCache<string, CachedToken>;
   readonly unknownPublicIds: LruCache<string, true>;
+  /** By SHA-256 of the session token. */
+  readonly sessions: LruCache<string, CachedSession>;
 
   private readonly publicIdByKeyId = new Map<string, string>();
   private readonly credentialsByKeyId = new Map<string, Set<string>>();
@@ -58,6 +76,7 @@ export class VerificationCaches {
       removeFromIndex(this.tokensByKeyId, token.keyId, hash),
     );
     this.unknownPublicIds = new LruCache(options.recordCacheSize, options.negativeCacheTtlMs);
+    this.sessions = new LruCache(options.recordCacheSize, SESSION_CACHE_TTL_MS);
   }
 
   /** Entries are usable for at most this long right now (undefined: until their TTL). */
@@ -118,6 +137,21 @@ export class VerificationCaches {
     addToIndex(this.tokensByKeyId, token.keyId, hash);
   }
 
+  /** A session read since the last invalidation, less than SESSION_CACHE_TTL_MS ago. */
+  getSession(tokenHash: string): CachedSession | undefined {
+    const entry = this.sessions.get(tokenHash);
+    return entry !== undefined && entry.generation === this.generation ? entry : undefined;
+  }
+
+  storeSession(tokenHash: string, entry: CachedSession): void {
+    if (entry.generation === this.generation) this.sessions.set(tokenHash, entry);
+  }
+
+  /** After sessions were revoked here: none is trusted from memory any more. */
+  forgetSessions(): void {
+    this.sessions.clear();
+  }
+
   /** Drops what a change may have made stale. Synchronous: done before the change is announced. */
   invalidate(change: InvalidationChange): void {
     this.generation++;
@@ -144,6 +178,7 @@ export class VerificationCaches {
     this.credentials.clear();
     this.tokens.clear();
     this.unknownPublicIds.clear();
+    this.sessions.clear();
   }
 
   get sizes(): { records: number; credentials: number; tokens: number; unknownPublicIds: number } {
