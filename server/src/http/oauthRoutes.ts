@@ -2,8 +2,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
 import { requestInfo, type RequestInfo, type ServerContext } from '../context.ts';
 import { BadRequestError } from '../domain/errors.ts';
-import { SCOPE_NAME_MAX_LENGTH } from '../domain/scopes.ts';
 import { issueAccessToken, OAuthError, revokeAccessToken, type ClientCredentials } from '../services/accessTokens.ts';
+import { scopeListProblem } from '../services/verification/input.ts';
 import { presentedCredential } from './credentials.ts';
 import { readFetchBody } from './verifyRoute.ts';
 
@@ -12,8 +12,6 @@ export const REVOKE_PATH = '/oauth/revoke';
 
 // RFC 6749 §5.1: token responses, and errors, must not be cached.
 const HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache' });
-const MAX_SCOPES = 64;
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 interface OAuthResponse {
   status: number;
@@ -131,9 +129,7 @@ function clientCredentials(request: Request, params: Map<string, string>): Clien
 function scopeParameter(value: string | undefined): string[] | null {
   if (value === undefined || value.trim() === '') return null;
   const names = value.trim().split(/ +/);
-  if (names.length > MAX_SCOPES) throw new OAuthError(400, 'invalid_scope', `scope may name at most ${MAX_SCOPES} scopes`);
-  if (names.some((n) => n.length > SCOPE_NAME_MAX_LENGTH || CONTROL_CHARACTERS.test(n))) {
-    throw new OAuthError(400, 'invalid_scope', `each scope must be 1 to ${SCOPE_NAME_MAX_LENGTH} characters, without control characters`);
-  }
+  const problem = scopeListProblem(names);
+  if (problem !== null) throw new OAuthError(400, 'invalid_scope', problem);
   return names;
 }

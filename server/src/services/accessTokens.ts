@@ -1,14 +1,14 @@
 import type { App } from '../app.ts';
-import type { Caller, Context, RequestInfo } from '../context.ts';
+import type { Context, RequestInfo } from '../context.ts';
 import { scopeToTenant } from '../db/tenantScope.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
 import { tenantCaller } from './access.ts';
 import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
-import { recordAudit, type AuditActor } from './audit.ts';
+import { recordAudit, type AuditActor, type Tx } from './audit.ts';
 import { TOKEN_PREFIX } from './authentication.ts';
-import { OverloadedError, type VerifyValid } from './verification/index.ts';
+import { ACCESS_TOKEN_PATTERN, callerOf, OverloadedError, type VerifyValid } from './verification/index.ts';
 
 // The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key
 // is the client (client_id = its public id, client_secret = its secret) and gets short-lived
@@ -53,7 +53,6 @@ export interface IssuedAccessToken {
 }
 
 const CLIENT_FAILED = 'Client authentication failed';
-const ACCESS_TOKEN_TEXT = /^kwt_[A-Za-z0-9]{43}$/;
 
 /**
  * Proves the client through the verification pipeline: the same throttles, argon2 limits, status,
@@ -82,8 +81,7 @@ async function authenticateClient(app: App, client: ClientCredentials, info: Req
 }
 
 function keyActor(key: VerifyValid, request: RequestInfo): AuditActor {
-  const caller: Caller = { kind: 'apiKey', tenantId: key.tenantId, keyId: key.keyId, publicId: key.publicId, ownerId: key.ownerId, scopes: key.scopes };
-  return { caller, request };
+  return { caller: callerOf(key), request };
 }
 
 /**
@@ -127,28 +125,32 @@ export async function issueAccessToken(app: App, client: ClientCredentials, requ
  */
 export async function revokeAccessToken(app: App, client: ClientCredentials, tokenText: string, info: RequestInfo): Promise<void> {
   const key = await authenticateClient(app, client, info);
-  if (!ACCESS_TOKEN_TEXT.test(tokenText)) return;
+  if (!ACCESS_TOKEN_PATTERN.test(tokenText)) return;
   const db = scopeToTenant(app.db.prisma, key.tenantId);
-  const row = await db.accessToken.findUnique({ where: { tokenHash: sha256Hex(tokenText) } });
-  if (row === null || row.apiKeyId !== key.keyId || row.revokedAt !== null) return;
-  await db.$transaction(async (tx) => {
-    await tx.accessToken.update({ where: { id: row.id }, data: { revokedAt: app.clock() } });
-    await recordAudit(tx, keyActor(key, info), { tenantId: key.tenantId, action: 'accessToken.revoked', targetType: 'AccessToken', targetId: row.id });
-  });
-  await app.invalidation.invalidate({ tenantId: key.tenantId, keyIds: [key.keyId] });
+  const row = await db.accessToken.findUnique({ where: { tokenHash: sha256Hex(tokenText) }, select: { id: true, apiKeyId: true } });
+  if (row === null || row.apiKeyId !== key.keyId) return;
+  await revoke(app, db, keyActor(key, info), key.tenantId, row.id);
 }
 
-/** An administrator's revocation (tokens:write): refused on every instance from now on. */
+/** An administrator's revocation (tokens:write). */
 export async function revokeAccessTokenById(ctx: Context, id: string): Promise<AccessToken> {
-  const { tenantId } = tenantCaller(ctx);
-  const token = await ctx.db.$transaction(async (tx) => {
+  return revoke(ctx.app, ctx.db, ctx, tenantCaller(ctx).tenantId, id);
+}
+
+/**
+ * The one way a token is revoked: in a transaction with its audit event, then refused on every
+ * instance. A token revoked already is returned unchanged, with no new event.
+ */
+async function revoke(app: App, db: Context['db'], actor: AuditActor, tenantId: string, id: string): Promise<AccessToken> {
+  const { token, changed } = await db.$transaction(async (tx: Tx) => {
     const before = await tx.accessToken.findUnique({ where: { id } });
     if (before === null) throw new NotFoundError('AccessToken', id);
-    if (before.revokedAt !== null) return before;
-    const revoked = await tx.accessToken.update({ where: { id }, data: { revokedAt: ctx.app.clock() } });
-    await recordAudit(tx, ctx, { tenantId, action: 'accessToken.revoked', targetType: 'AccessToken', targetId: id });
-    return revoked;
+    if (before.revokedAt !== null) return { token: before, changed: false };
+    const revoked = await tx.accessToken.update({ where: { id }, data: { revokedAt: app.clock() } });
+    await recordAudit(tx, actor, { tenantId, action: 'accessToken.revoked', targetType: 'AccessToken', targetId: id });
+    return { token: revoked, changed: true };
   });
-  await ctx.app.invalidation.invalidate({ tenantId, keyIds: [token.apiKeyId] });
+  // Nothing changed, nothing to drop: repeating a revocation costs no instance its cached key.
+  if (changed) await app.invalidation.invalidate({ tenantId, keyIds: [token.apiKeyId] });
   return token;
 }

@@ -17,6 +17,7 @@ export type { VerifyOutcome, VerifyRequest, VerifyValid, VerifyDenied, Verificat
 export type { VerificationOptions } from './options.ts';
 export { VERIFY_CODES, type VerifyCode } from './decide.ts';
 export { OverloadedError } from './limiter.ts';
+export { ACCESS_TOKEN_PATTERN, callerOf } from './pipeline.ts';
 
 /** The verification pipeline of one process with its caches, invalidation bus and background writers. */
 export interface VerificationService {

@@ -39,10 +39,8 @@ export function parseVerifyInput(raw: unknown): VerifyInput {
   let scopes: string[] = [];
   if (body.scopes !== undefined && body.scopes !== null) {
     if (!Array.isArray(body.scopes) || body.scopes.some((s) => typeof s !== 'string')) throw new BadRequestError('scopes must be a list of strings');
-    if (body.scopes.length > MAX_SCOPES) throw new BadRequestError(`scopes must list at most ${MAX_SCOPES} scopes`);
-    if (body.scopes.some((s: string) => s.length === 0 || s.length > SCOPE_NAME_MAX_LENGTH || CONTROL_CHARACTERS.test(s))) {
-      throw new BadRequestError(`each scope must be 1 to ${SCOPE_NAME_MAX_LENGTH} characters, without control characters`);
-    }
+    const problem = scopeListProblem(body.scopes as string[]);
+    if (problem !== null) throw new BadRequestError(problem);
     scopes = body.scopes as string[];
   }
 
@@ -69,6 +67,18 @@ export function parseVerifyInput(raw: unknown): VerifyInput {
     endpoint = body.endpoint;
   }
   return { key, scopes, ip, endpoint };
+}
+
+/**
+ * Whether a list of required scopes is acceptable to look at (a count and size limit, no control
+ * characters); null when it is. Names are not judged further: a scope nobody holds is a verdict.
+ */
+export function scopeListProblem(scopes: readonly string[]): string | null {
+  if (scopes.length > MAX_SCOPES) return `scopes must list at most ${MAX_SCOPES} scopes`;
+  if (scopes.some((s) => s.length === 0 || s.length > SCOPE_NAME_MAX_LENGTH || CONTROL_CHARACTERS.test(s))) {
+    return `each scope must be 1 to ${SCOPE_NAME_MAX_LENGTH} characters, without control characters`;
+  }
+  return null;
 }
 
 /** The JSON answer of POST /v1/verify: verdict fields always, identity only when valid. */

@@ -102,7 +102,15 @@ export function emptyStats(): VerificationStats {
 }
 
 const MALFORMED_MESSAGE = 'The key is malformed (wrong length, characters or checksum)';
-const ACCESS_TOKEN_PATTERN = /^kwt_[A-Za-z0-9]{43}$/;
+/** The text of an access token (`kwt_` and 43 base62 characters), checked before any lookup. */
+export const ACCESS_TOKEN_PATTERN = /^kwt_[A-Za-z0-9]{43}$/;
+
+/** Who a VALID verdict's credential is, as a management-API caller. */
+export function callerOf(outcome: VerifyValid): Extract<Caller, { kind: 'apiKey' | 'accessToken' }> {
+  return outcome.credentialType === 'API_KEY'
+    ? { kind: 'apiKey', tenantId: outcome.tenantId, keyId: outcome.keyId, publicId: outcome.publicId, ownerId: outcome.ownerId, scopes: outcome.scopes }
+    : { kind: 'accessToken', tenantId: outcome.tenantId, tokenId: outcome.tokenId!, keyId: outcome.keyId, ownerId: outcome.ownerId, scopes: outcome.scopes };
+}
 
 function denied(code: DenialCode, extra: Partial<VerifyDenied> = {}): VerifyDenied {
   return { valid: false, code, message: VERIFY_MESSAGES[code], ...extra };
@@ -280,9 +288,7 @@ export class Verifier {
       throw error;
     }
     if (outcome.valid) {
-      const caller: Caller = outcome.credentialType === 'API_KEY'
-        ? { kind: 'apiKey', tenantId: outcome.tenantId, keyId: outcome.keyId, publicId: outcome.publicId, ownerId: outcome.ownerId, scopes: outcome.scopes }
-        : { kind: 'accessToken', tenantId: outcome.tenantId, tokenId: outcome.tokenId!, keyId: outcome.keyId, ownerId: outcome.ownerId, scopes: outcome.scopes };
+      const caller = callerOf(outcome);
       if (connection !== undefined && text !== null && outcome.reusableUntil !== null && generation === caches.generation) {
         this.connectionProofs.set(connection, { text, ip: info.ip, generation, until: outcome.reusableUntil, keyId: outcome.keyId, caller });
       }
