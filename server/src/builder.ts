@@ -7,6 +7,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
 import type { Context } from './context.ts';
+import { mutationSavepointsPlugin } from './mutationTransaction.ts';
 import { typenameOfId } from './domain/ids.ts';
 import { AuthenticationError, ForbiddenError } from './domain/errors.ts';
 
@@ -14,7 +15,8 @@ import { AuthenticationError, ForbiddenError } from './domain/errors.ts';
 export const MAX_PAGE_SIZE = 100;
 
 // Plugins only; types live in schema/. Order matters: scope-auth wraps everything else, so a
-// denied field runs nothing; errors sits outside prisma so domain errors become typed results.
+// denied field runs nothing; errors sits outside prisma so domain errors become typed results, and
+// outside the mutation savepoints, so a typed error is answered after its field's writes are undone.
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
@@ -34,7 +36,7 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, mutationSavepointsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({

@@ -31,6 +31,13 @@ export interface Context {
   caller: Caller;
   /** Tenant callers: a client confined to their tenant. Platform operator: the whole database. */
   db: PrismaClient;
+  /**
+   * The whole database, unconfined: for what comes before a tenant is known (login). Inside a
+   * mutation this and `db` are its transaction, so nothing may use `app.db.prisma` there.
+   */
+  unscoped: PrismaClient;
+  /** Inside a mutation's transaction: effects that wait for its commit (and are dropped by a rollback). */
+  afterCommit: (() => unknown)[] | null;
   request: RequestInfo;
 }
 
@@ -58,9 +65,12 @@ const NO_TENANT = 'ten_none';
 export async function createContext(app: App, initial: YogaInitialContext & ServerContext): Promise<Context> {
   const request = requestInfo(app, initial.request, initial);
   const caller = await authenticate(app, initial.request, request);
-  const db =
-    caller.kind === 'platform'
-      ? app.db.prisma
-      : scopeToTenant(app.db.prisma, caller.kind === 'anonymous' ? NO_TENANT : caller.tenantId);
-  return { app, caller, db, request };
+  return { app, caller, db: clientFor(caller, app.db.prisma), unscoped: app.db.prisma, afterCommit: null, request };
 }
+
+/** The client a caller works through: confined to its tenant, the whole database for the operator. */
+export function clientFor(caller: Caller, unscoped: PrismaClient): PrismaClient {
+  if (caller.kind === 'platform') return unscoped;
+  return scopeToTenant(unscoped, caller.kind === 'anonymous' ? NO_TENANT : caller.tenantId);
+}
+

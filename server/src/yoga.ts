@@ -9,6 +9,7 @@ import { useAuditExport } from './http/auditExport.ts';
 import { useRequestBodyLimit } from './http/bodyLimit.ts';
 import { useOAuthRoutes } from './http/oauthRoutes.ts';
 import { pendingMigrations } from './db/migrations.ts';
+import { useMutationTransaction } from './mutationTransaction.ts';
 
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
 
@@ -40,6 +41,7 @@ export function createYogaServer(app: App): KeywardenYoga {
       useOAuthRoutes(app),
       useRequestBodyLimit(),
       useErrorPolicy(app.logger),
+      useMutationTransaction(),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async () => {

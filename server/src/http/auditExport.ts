@@ -45,7 +45,7 @@ async function exportAudit(app: App, request: Request, url: URL, serverContext: 
     if (caller.kind === 'anonymous') return error(401, 'UNAUTHENTICATED', 'Authenticate with a credential of your tenant that holds audit:read');
     // The same confinement as the GraphQL context: a tenant caller's client sees only its tenant.
     const db = caller.kind === 'platform' ? app.db.prisma : scopeToTenant(app.db.prisma, caller.tenantId);
-    const ctx: Context = { app, caller, db, request: info };
+    const ctx: Context = { app, caller, db, unscoped: app.db.prisma, afterCommit: null, request: info };
     const tenantId = await auditReadTenant(ctx, url.searchParams.get('tenantId'), ['tenantId']);
     const since = parseSince(url.searchParams.get('since'));
     const afterSeq = since?.kind === 'id' ? await auditEventSeq(ctx.db, tenantId, since.id) : 0;

@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import type { Session } from '../generated/prisma/client.ts';
 import { ValidationError } from '../domain/errors.ts';
-import { scopeToTenant } from '../db/tenantScope.ts';
+import { clientFor } from '../context.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { MemberRef } from './member.ts';
 import { login, logout, revokeSession } from '../services/sessions.ts';
@@ -61,7 +61,7 @@ builder.mutationFields((t) => ({
       const result = await login(ctx, input);
       // The rest of this request (the payload's member) is read as the member who just logged in.
       ctx.caller = result.caller;
-      ctx.db = scopeToTenant(ctx.app.db.prisma, result.caller.tenantId);
+      ctx.db = clientFor(result.caller, ctx.unscoped);
       return result;
     },
   }),

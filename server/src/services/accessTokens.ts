@@ -1,5 +1,6 @@
 import type { App } from '../app.ts';
 import type { Context, RequestInfo } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import { scopeToTenant } from '../db/tenantScope.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -129,19 +130,19 @@ export async function revokeAccessToken(app: App, client: ClientCredentials, tok
   const db = scopeToTenant(app.db.prisma, key.tenantId);
   const row = await db.accessToken.findUnique({ where: { tokenHash: sha256Hex(tokenText) }, select: { id: true, apiKeyId: true } });
   if (row === null || row.apiKeyId !== key.keyId) return;
-  await revoke(app, db, keyActor(key, info), key.tenantId, row.id);
+  await revoke(app, db, { afterCommit: null }, keyActor(key, info), key.tenantId, row.id);
 }
 
 /** An administrator's revocation (tokens:write). */
 export async function revokeAccessTokenById(ctx: Context, id: string): Promise<AccessToken> {
-  return revoke(ctx.app, ctx.db, ctx, tenantCaller(ctx).tenantId, id);
+  return revoke(ctx.app, ctx.db, ctx, ctx, tenantCaller(ctx).tenantId, id);
 }
 
 /**
  * The one way a token is revoked: in a transaction with its audit event, then refused on every
  * instance. A token revoked already is returned unchanged, with no new event.
  */
-async function revoke(app: App, db: Context['db'], actor: AuditActor, tenantId: string, id: string): Promise<AccessToken> {
+async function revoke(app: App, db: Context['db'], effects: Pick<Context, 'afterCommit'>, actor: AuditActor, tenantId: string, id: string): Promise<AccessToken> {
   const { token, changed } = await db.$transaction(async (tx: Tx) => {
     const before = await tx.accessToken.findUnique({ where: { id } });
     if (before === null) throw new NotFoundError('AccessToken', id);
@@ -151,6 +152,6 @@ async function revoke(app: App, db: Context['db'], actor: AuditActor, tenantId: 
     return { token: revoked, changed: true };
   });
   // Nothing changed, nothing to drop: repeating a revocation costs no instance its cached key.
-  if (changed) await app.invalidation.invalidate({ tenantId, keyIds: [token.apiKeyId] });
+  if (changed) await afterCommit(effects, () => app.invalidation.invalidate({ tenantId, keyIds: [token.apiKeyId] }));
   return token;
 }

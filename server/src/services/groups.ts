@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import type { Group } from '../generated/prisma/client.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { formatDuration } from '../domain/expiry.ts';
@@ -152,7 +153,7 @@ export async function updateGroup(ctx: Context, raw: unknown): Promise<Group> {
     throw error;
   }
   // The group's scope limit and IP rules are part of every one of its keys' verdicts.
-  if (result.keyIds.length > 0) await ctx.app.invalidation.invalidate({ tenantId, keyIds: result.keyIds });
+  if (result.keyIds.length > 0) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId, keyIds: result.keyIds }));
   return result.group;
 }
 
@@ -200,6 +201,6 @@ export async function deleteGroup(ctx: Context, raw: unknown): Promise<DeletedGr
     });
     return { deletedGroupId: group.id, movedKeyCount, revokedKeyCount, keyIds };
   });
-  if (result.keyIds.length > 0) await ctx.app.invalidation.invalidate({ tenantId, keyIds: result.keyIds });
+  if (result.keyIds.length > 0) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId, keyIds: result.keyIds }));
   return { deletedGroupId: result.deletedGroupId, movedKeyCount: result.movedKeyCount, revokedKeyCount: result.revokedKeyCount };
 }

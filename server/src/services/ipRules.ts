@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import { ipRuleLevelOf } from '../domain/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { parseCidr, type IpRuleLevel } from '../domain/ipRules.ts';
@@ -93,7 +94,7 @@ export async function createIpRule(ctx: Context, raw: unknown) {
     });
     return { rule, keyIds };
   });
-  await ctx.app.invalidation.invalidate({ tenantId, keyIds });
+  await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId, keyIds }));
   return rule;
 }
 
@@ -110,7 +111,7 @@ export async function deleteIpRule(ctx: Context, id: string) {
     });
     return { rule, keyIds };
   });
-  await ctx.app.invalidation.invalidate({ tenantId, keyIds });
+  await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId, keyIds }));
   return rule;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import type { ApiKey, Group, Member, Prisma, Role } from '../generated/prisma/client.ts';
 import type { KeyStatus, StoredKeyStatus } from '../domain/access.ts';
 import { validateEndpointPattern } from '../domain/endpoints.ts';
@@ -265,7 +266,7 @@ function auditView(key: ApiKey) {
 }
 
 async function invalidateKeys(ctx: Context, tenantId: string, keyIds: string[]): Promise<void> {
-  if (keyIds.length > 0) await ctx.app.invalidation.invalidate({ tenantId, keyIds });
+  if (keyIds.length > 0) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId, keyIds }));
 }
 
 // ---------------------------------------------------------------------------------------------

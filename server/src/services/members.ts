@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import type { Member, Role } from '../generated/prisma/client.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -74,7 +75,7 @@ export async function updateMember(ctx: Context, raw: unknown) {
     return { member: after, roleChanged: data.roleId !== undefined };
   });
   // A member's role bounds what their API keys may do.
-  if (result.roleChanged) await ctx.app.invalidation.invalidate({ tenantId: result.member.tenantId });
+  if (result.roleChanged) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: result.member.tenantId }));
   return result.member;
 }
 
@@ -93,7 +94,7 @@ export async function setMemberStatus(ctx: Context, id: string, status: 'ACTIVE'
     return { member: after, changed: true };
   });
   // The tenant-wide invalidation also voids every session read before it.
-  if (result.changed) await ctx.app.invalidation.invalidate({ tenantId: result.member.tenantId });
+  if (result.changed) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: result.member.tenantId }));
   return result.member;
 }
 
@@ -111,7 +112,7 @@ export async function deleteMember(ctx: Context, id: string) {
       await recordAudit(tx, ctx, { tenantId: member.tenantId, action: 'member.deleted', targetType: 'Member', targetId: member.id, changes: { email: member.email, name: member.name } });
       return member;
     });
-    await ctx.app.invalidation.invalidate({ tenantId: member.tenantId });
+    await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: member.tenantId }));
     return member;
   } catch (error) {
     // A key created for the member after the count above: the foreign key refuses the delete.
@@ -148,7 +149,7 @@ export async function setMemberPassword(ctx: Context, raw: unknown) {
     await recordAudit(tx, ctx, { tenantId: member.tenantId, action: 'member.password_set', targetType: 'Member', targetId: member.id, changes: { revokedSessions } });
     return updated;
   });
-  ctx.app.verification.caches.forgetSessions();
+  await afterCommit(ctx, () => ctx.app.verification.caches.forgetSessions());
   return updated;
 }
 

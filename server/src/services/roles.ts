@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import type { Role } from '../generated/prisma/client.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -60,7 +61,7 @@ export async function updateRole(ctx: Context, raw: unknown) {
       return { role: after, scopesChanged: data.scopes !== undefined && data.scopes.join() !== before.scopes.join() };
     });
     // The role bounds its members' sessions (read per request) and their keys (cached by verification).
-    if (result.scopesChanged) await ctx.app.invalidation.invalidate({ tenantId: result.role.tenantId });
+    if (result.scopesChanged) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: result.role.tenantId }));
     return result.role;
   } catch (error) {
     throw nameConflict(error, input.name ?? '');
@@ -92,7 +93,7 @@ export async function deleteRole(ctx: Context, raw: unknown) {
       });
       return { role, reassigned: members > 0 };
     });
-    if (result.reassigned) await ctx.app.invalidation.invalidate({ tenantId: result.role.tenantId });
+    if (result.reassigned) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: result.role.tenantId }));
     return result.role;
   } catch (error) {
     // A member given the role after the count above: the foreign key refuses the delete.

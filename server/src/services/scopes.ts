@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { ALL_SCOPES, isManagementScope, scopeSet, validateScopeName, type ScopeSet } from '../domain/scopes.ts';
@@ -151,7 +152,7 @@ export async function deleteScope(ctx: Context, raw: unknown) {
     await recordAudit(tx, ctx, { tenantId: scope.tenantId, action: 'scope.deleted', targetType: 'Scope', targetId: scope.id, changes: { name: scope.name, removedFrom: usage } });
     return { scope, changedGrants: inUse };
   });
-  if (deleted.changedGrants) await ctx.app.invalidation.invalidate({ tenantId: deleted.scope.tenantId });
+  if (deleted.changedGrants) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: deleted.scope.tenantId }));
   return deleted.scope;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import type { Caller, Context } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError, RateLimitedError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { roleScopes } from '../domain/scopes.ts';
@@ -118,7 +119,7 @@ export async function login(ctx: Context, raw: unknown): Promise<LoginResult> {
   const input = parseInput(loginInput, raw);
   const { ok, loaded } = await checkPassword(ctx, accountKey(input.tenant, input.email), async () => {
     // The caller has no tenant yet (the slug names it), hence the unconfined client.
-    const member = await ctx.app.db.prisma.member.findFirst({
+    const member = await ctx.unscoped.member.findFirst({
       where: { email: input.email, tenant: { slug: input.tenant } },
       include: { tenant: true, role: true },
     });
@@ -136,7 +137,7 @@ export async function login(ctx: Context, raw: unknown): Promise<LoginResult> {
   };
   // Hashes made with weaker parameters than configured are upgraded while the password is at hand.
   const rehash = secretNeedsRehash(storedHash, ctx.app.config.argon2) ? await passwords.hash(input.password, ctx.app.config.argon2) : null;
-  await ctx.app.db.prisma.$transaction(async (tx) => {
+  await ctx.unscoped.$transaction(async (tx) => {
     await tx.session.create({
       data: { id: sessionId, tenantId: member.tenantId, memberId: member.id, tokenHash: sha256Hex(token), expiresAt, ip: ctx.request.ip, userAgent: ctx.request.userAgent },
     });
@@ -173,7 +174,7 @@ async function revokeSessionRow(ctx: Context, id: string) {
     await recordAudit(tx, ctx, { tenantId: session.tenantId, action: 'session.revoked', targetType: 'Session', targetId: id, changes: { memberId: session.memberId } });
     return revoked;
   });
-  ctx.app.verification.caches.forgetSessions();
+  await afterCommit(ctx, () => ctx.app.verification.caches.forgetSessions());
   return session;
 }
 

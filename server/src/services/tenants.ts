@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
+import { afterCommit } from '../db/transaction.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { KEY_PREFIX_PATTERN } from '../domain/keyFormat.ts';
 import { recordAudit, diff } from './audit.ts';
@@ -61,7 +62,7 @@ export async function updateTenant(ctx: Context, raw: unknown) {
     return after;
   });
   // apiEnabled and the query-parameter setting change verdicts of every key of the tenant.
-  await ctx.app.invalidation.invalidate({ tenantId: tenant.id });
+  await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: tenant.id }));
   return tenant;
 }
 
@@ -76,6 +77,6 @@ export async function setTenantStatus(ctx: Context, id: string, status: 'ACTIVE'
     }
     return after;
   });
-  await ctx.app.invalidation.invalidate({ tenantId: id });
+  await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: id }));
   return tenant;
 }
