@@ -7,6 +7,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
 import type { Context } from './context.ts';
+import { inputSafetyPlugin } from './inputSafety.ts';
 import { mutationSavepointsPlugin } from './mutationTransaction.ts';
 import { typenameOfId } from './domain/ids.ts';
 import { AuthenticationError, ForbiddenError } from './domain/errors.ts';
@@ -16,7 +17,8 @@ export const MAX_PAGE_SIZE = 100;
 
 // Plugins only; types live in schema/. Order matters: scope-auth wraps everything else, so a
 // denied field runs nothing; errors sits outside prisma so domain errors become typed results, and
-// outside the mutation savepoints, so a typed error is answered after its field's writes are undone.
+// outside input safety and the mutation savepoints, so bad input and a field's typed errors are
+// answered as its result union's ValidationError (and the field's writes are undone).
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
@@ -36,7 +38,7 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, mutationSavepointsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, inputSafetyPlugin, mutationSavepointsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
@@ -72,6 +74,9 @@ export const builder = new SchemaBuilder<{
     // Our ids are already prefixed by type (`key_…`), so they serve as global ids unchanged.
     encodeGlobalID: (_typename, id) => String(id),
     decodeGlobalID: (globalID) => ({ typename: typenameOfId(globalID) ?? 'Unknown', id: globalID }),
+    // Like every lookup, node(id:) needs a credential; a record outside the caller's tenant is null.
+    nodeQueryOptions: { authScopes: { authenticated: true } },
+    nodesQueryOptions: { authScopes: { authenticated: true } },
   },
 });
 

@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { idOf } from '../inputSafety.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
 import { isExpired } from '../domain/expiry.ts';
 import { revokeAccessTokenById } from '../services/accessTokens.ts';
@@ -54,7 +55,7 @@ builder.mutationFields((t) => ({
     description: 'Ends an access token at once, on every instance (tokens:write). Revoking a revoked token changes nothing.',
     authScopes: { scope: 'tokens:write' },
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('AccessToken') }) },
     resolve: async (_root, { id }, ctx) => ({ accessToken: await revokeAccessTokenById(ctx, String(id)) }),
   }),
 }));

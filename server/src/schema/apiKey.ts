@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { idOf } from '../inputSafety.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import { ACCESS_CODES, keyEffectiveScopes, keyStatusAt } from '../domain/access.ts';
 import { NotFoundError } from '../domain/errors.ts';
@@ -6,7 +7,7 @@ import { EXPIRY_PRESETS } from '../domain/expiry.ts';
 import { maskKey } from '../domain/keyFormat.ts';
 import { explainAccess, type AccessExplanation } from '../services/access.ts';
 import {
-  MAX_ROTATION_GRACE_SECONDS, bulkUpdateKeys, createKey, deleteKey, keyWhere, revokeKey, rotateKey, setKeyEnabled, updateKey,
+  MAX_ROTATION_GRACE_SECONDS, assertFilterTargetsExist, bulkUpdateKeys, createKey, deleteKey, keyWhere, revokeKey, rotateKey, setKeyEnabled, updateKey,
   type IssuedKey,
 } from '../services/keys.ts';
 import { MUTATION_ERRORS } from './errors.ts';
@@ -84,8 +85,8 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
 export const ApiKeyFilterRef = builder.inputType('ApiKeyFilter', {
   fields: (t) => ({
     status: t.field({ type: ApiKeyStatusEnum, required: false }),
-    groupId: t.id({ required: false }),
-    ownerId: t.id({ required: false }),
+    groupId: t.id({ required: false, ...idOf('Group') }),
+    ownerId: t.id({ required: false, ...idOf('Member') }),
     scope: t.string({ required: false, description: 'Keys given this scope.' }),
     expiringBefore: t.field({ type: 'DateTime', required: false, description: 'Keys whose expiresAt is before this time (expired ones included).' }),
     search: t.string({ required: false, description: 'Matches name, description or public id, case-insensitively.' }),
@@ -154,7 +155,9 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: ApiKeyFilterRef, required: false }) },
     resolve: async (query, _root, args, ctx) => {
       await assertCursorVisible(ctx.db.apiKey, args);
-      return ctx.db.apiKey.findMany({ ...query, where: keyWhere(keyFilter(args.filter), ctx.app.clock()), orderBy: { id: 'asc' } });
+      const filter = keyFilter(args.filter);
+      await assertFilterTargetsExist(ctx.db, filter);
+      return ctx.db.apiKey.findMany({ ...query, where: keyWhere(filter, ctx.app.clock()), orderBy: { id: 'asc' } });
     },
   }),
   apiKey: t.prismaField({
@@ -162,7 +165,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The key with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('ApiKey') }) },
     resolve: async (query, _root, args, ctx) => {
       const key = await ctx.db.apiKey.findUnique({ ...query, where: { id: String(args.id) } });
       if (!key) throw new NotFoundError('ApiKey', String(args.id));
@@ -177,7 +180,7 @@ builder.queryFields((t) => ({
     description: 'Tells exactly why the key would be refused or allowed for this address, endpoint and scopes right now.',
     authScopes: READ,
     args: {
-      keyId: t.arg.id({ required: true }),
+      keyId: t.arg.id({ required: true, ...idOf('ApiKey') }),
       ip: t.arg.string({ required: true, description: 'The client address to check, IPv4 or IPv6.' }),
       endpoint: t.arg.string({ required: false, description: '`/path` or `METHOD /path`; not checked when absent.' }),
       scopes: t.arg.stringList({ required: false, description: 'Scopes the request would need.' }),
@@ -195,8 +198,8 @@ const CreateKeyInput = builder.inputType('CreateKeyInput', {
     name: t.string({ required: true, description: 'Nickname shown in lists.' }),
     description: t.string({ required: false }),
     contactEmail: t.string({ required: false, description: 'Who to contact about the key.' }),
-    ownerId: t.id({ required: false, description: 'The member the key acts for ("on behalf of"); default: the calling member. Required for API-key callers.' }),
-    groupId: t.id({ required: false }),
+    ownerId: t.id({ required: false, ...idOf('Member'), description: 'The member the key acts for ("on behalf of"); default: the calling member. Required for API-key callers.' }),
+    groupId: t.id({ required: false, ...idOf('Group') }),
     scopes: t.stringList({ required: false, description: "Default: the group's default scopes (none without a group)." }),
     endpoints: t.stringList({ required: false, description: 'Allowed endpoint glob patterns, e.g. `GET /v1/tickets/**`; default `*` (all).' }),
     ipRules: t.field({ type: [IpRuleInputRef], required: false, description: 'Key-level IP rules.' }),
@@ -210,12 +213,12 @@ const CreateKeyInput = builder.inputType('CreateKeyInput', {
 
 const UpdateKeyInput = builder.inputType('UpdateKeyInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, ...idOf('ApiKey') }),
     name: t.string({ required: false }),
     description: t.string({ required: false }),
     contactEmail: t.string({ required: false, description: 'An empty string removes it.' }),
-    ownerId: t.id({ required: false }),
-    groupId: t.id({ required: false }),
+    ownerId: t.id({ required: false, ...idOf('Member') }),
+    groupId: t.id({ required: false, ...idOf('Group') }),
     removeFromGroup: t.boolean({ required: false }),
     scopes: t.stringList({ required: false }),
     endpoints: t.stringList({ required: false }),
@@ -228,12 +231,12 @@ const UpdateKeyInput = builder.inputType('UpdateKeyInput', {
 });
 
 const RevokeKeyInput = builder.inputType('RevokeKeyInput', {
-  fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ required: true }) }),
+  fields: (t) => ({ id: t.id({ required: true, ...idOf('ApiKey') }), reason: t.string({ required: true }) }),
 });
 
 const RotateKeyInput = builder.inputType('RotateKeyInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, ...idOf('ApiKey') }),
     gracePeriodSeconds: t.int({
       required: false,
       description: `How long the previous secret keeps working, 0-${MAX_ROTATION_GRACE_SECONDS} seconds; default 0 (it stops at once).`,
@@ -245,7 +248,7 @@ const BulkKeyActionEnum = builder.enumType('BulkKeyAction', { values: ['DISABLE'
 
 const BulkUpdateKeysInput = builder.inputType('BulkUpdateKeysInput', {
   fields: (t) => ({
-    ids: t.idList({ required: false, description: 'These keys (all must exist in the tenant)…' }),
+    ids: t.idList({ required: false, ...idOf('ApiKey'), description: 'These keys (all must exist in the tenant)…' }),
     filter: t.field({ type: ApiKeyFilterRef, required: false, description: '…or every key matching this filter (revoked keys are passed over).' }),
     action: t.field({ type: BulkKeyActionEnum, required: true }),
     reason: t.string({ required: false, description: 'Required for REVOKE.' }),
@@ -310,7 +313,7 @@ builder.mutationFields((t) => ({
     description: 'Refuse the key until enabled again.',
     authScopes: WRITE,
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('ApiKey') }) },
     resolve: async (_root, { id }, ctx) => ({ apiKey: await setKeyEnabled(ctx, String(id), false) }),
   }),
   enableKey: t.field({
@@ -318,7 +321,7 @@ builder.mutationFields((t) => ({
     description: 'Accept a disabled key again (not a revoked one).',
     authScopes: WRITE,
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('ApiKey') }) },
     resolve: async (_root, { id }, ctx) => ({ apiKey: await setKeyEnabled(ctx, String(id), true) }),
   }),
   revokeKey: t.field({
@@ -334,7 +337,7 @@ builder.mutationFields((t) => ({
     description: 'Remove the key; its audit history stays.',
     authScopes: WRITE,
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('ApiKey') }) },
     resolve: async (_root, { id }, ctx) => ({ deletedKeyId: await deleteKey(ctx, String(id)) }),
   }),
   rotateKey: t.field({

@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { idOf } from '../inputSafety.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { verifyAuditChain, type ChainVerification } from '../services/audit.ts';
 import { DEFAULT_AUDIT_STREAM_OPTIONS, auditEventSeq, auditReadTenant } from '../services/auditStream.ts';
@@ -86,7 +87,7 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: "The tenant's audit events, newest first (by seq). The platform operator names the tenant. For oldest-first reading use the subscription or GET /v1/audit/export.",
     authScopes: READ,
-    args: { tenantId: t.arg.id({ required: false, description: 'Platform operator only.' }), filter: t.arg({ type: AuditEventFilter, required: false }) },
+    args: { tenantId: t.arg.id({ required: false, ...idOf('Tenant'), description: 'Platform operator only.' }), filter: t.arg({ type: AuditEventFilter, required: false }) },
     resolve: async (query, _root, args, ctx) => {
       const tenantId = await auditReadTenant(ctx, args.tenantId && String(args.tenantId));
       // A cursor must name an event of the listed tenant (the platform operator's client is not confined).
@@ -98,7 +99,7 @@ builder.queryFields((t) => ({
     type: AuditChainVerificationRef,
     description: "Checks that the tenant's audit events are complete and unaltered. Tenant callers check their own tenant; the platform operator names one.",
     authScopes: READ,
-    args: { tenantId: t.arg.id({ required: false, description: 'Platform operator only.' }) },
+    args: { tenantId: t.arg.id({ required: false, ...idOf('Tenant'), description: 'Platform operator only.' }) },
     resolve: async (_root, args, ctx) => verifyAuditChain(ctx.db, await auditReadTenant(ctx, args.tenantId && String(args.tenantId))),
   }),
 }));
@@ -115,8 +116,8 @@ builder.subscriptionField('auditEvents', (t) =>
       `after ${DEFAULT_AUDIT_STREAM_OPTIONS.maxStreamMs / 60_000} minutes (the client reconnects with afterId and is authenticated again).`,
     authScopes: READ,
     args: {
-      afterId: t.arg.id({ required: false, description: 'The last event received; NOT_FOUND when the tenant has no such event (e.g. removed by retention).' }),
-      tenantId: t.arg.id({ required: false, description: 'Platform operator only.' }),
+      afterId: t.arg.id({ required: false, ...idOf('AuditEvent'), description: 'The last event received; NOT_FOUND when the tenant has no such event (e.g. removed by retention).' }),
+      tenantId: t.arg.id({ required: false, ...idOf('Tenant'), description: 'Platform operator only.' }),
     },
     // Scope checks in Pothos run when events resolve; checking here refuses before anything is read.
     subscribe: async (_root, args, ctx) => {

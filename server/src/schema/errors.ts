@@ -13,6 +13,10 @@ export const ErrorInterface = builder.interfaceRef<KeywardenError>('Error').impl
   fields: (t) => ({
     message: t.exposeString('message'),
     code: t.field({ type: ErrorCodeEnum, resolve: (error) => error.code }),
+    requestId: t.string({
+      description: 'The id of the request that met this error (the `x-request-id` response header), for support and logs.',
+      resolve: (_error, _args, ctx) => ctx.request.id,
+    }),
   }),
 });
 

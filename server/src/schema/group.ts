@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { idOf } from '../inputSafety.ts';
 import type { Group } from '../generated/prisma/client.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { createGroup, deleteGroup, updateGroup, type DeletedGroup } from '../services/groups.ts';
@@ -54,7 +55,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The group with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('Group') }) },
     resolve: async (query, _root, args, ctx) => {
       const group = await ctx.db.group.findUnique({ ...query, where: { id: String(args.id) } });
       if (!group) throw new NotFoundError('Group', String(args.id));
@@ -77,7 +78,7 @@ const CreateGroupInput = builder.inputType('CreateGroupInput', {
 
 const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, ...idOf('Group') }),
     name: t.string({ required: false }),
     description: t.string({ required: false }),
     defaultScopes: t.stringList({ required: false }),
@@ -91,8 +92,8 @@ const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
 
 const DeleteGroupInput = builder.inputType('DeleteGroupInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
-    moveKeysTo: t.id({ required: false, description: "Move the group's keys to this group first." }),
+    id: t.id({ required: true, ...idOf('Group') }),
+    moveKeysTo: t.id({ required: false, ...idOf('Group'), description: "Move the group's keys to this group first." }),
     revokeKeys: t.boolean({ required: false, description: "Revoke the group's keys first (and detach them from the group)." }),
     reason: t.string({ required: false, description: 'Revocation reason, with revokeKeys.' }),
   }),

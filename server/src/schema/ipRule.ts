@@ -1,7 +1,9 @@
 import { builder } from '../builder.ts';
+import { idOf } from '../inputSafety.ts';
 import type { IpRule } from '../generated/prisma/client.ts';
 import { ipRuleLevelOf } from '../domain/access.ts';
 import { IP_RULE_LEVELS } from '../domain/ipRules.ts';
+import { typenameOfId } from '../domain/ids.ts';
 import { IP_RULE_READ_SCOPE, IP_RULE_WRITE_SCOPE, createIpRule, deleteIpRule, levelOfCreateInput } from '../services/ipRules.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 
@@ -48,8 +50,8 @@ export const IpRuleInputRef = builder.inputType('IpRuleInput', {
 
 const CreateIpRuleInput = builder.inputType('CreateIpRuleInput', {
   fields: (t) => ({
-    groupId: t.id({ required: false, description: 'A group-level rule (needs groups:write).' }),
-    apiKeyId: t.id({ required: false, description: 'A key-level rule (needs keys:write).' }),
+    groupId: t.id({ required: false, ...idOf('Group'), description: 'A group-level rule (needs groups:write).' }),
+    apiKeyId: t.id({ required: false, ...idOf('ApiKey'), description: 'A key-level rule (needs keys:write).' }),
     action: t.field({ type: IpRuleActionEnum, required: true }),
     cidr: t.string({ required: true, description: 'An IPv4/IPv6 address or CIDR.' }),
     description: t.string({ required: false }),
@@ -81,13 +83,14 @@ builder.mutationFields((t) => ({
     type: DeleteIpRulePayload,
     description: 'Remove an IP rule; needs the write scope of its level.',
     // The level, hence the scope, is the stored rule's. A rule the caller cannot see falls
-    // through to the resolver, which answers NOT_FOUND.
+    // through to the resolver, which answers NOT_FOUND; a malformed id, to input safety.
     authScopes: async (_root, { id }, ctx) => {
+      if (typenameOfId(String(id)) !== 'IpRule') return { tenant: true };
       const rule = await ctx.db.ipRule.findUnique({ where: { id: String(id) }, select: { groupId: true, apiKeyId: true } });
       return rule ? { scope: IP_RULE_WRITE_SCOPE[ipRuleLevelOf(rule)] } : { tenant: true };
     },
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('IpRule') }) },
     resolve: async (_root, { id }, ctx) => ({ deletedIpRuleId: (await deleteIpRule(ctx, String(id))).id }),
   }),
 }));

@@ -1,4 +1,6 @@
 import { builder } from '../builder.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { idOf } from '../inputSafety.ts';
 import type { Member } from '../generated/prisma/client.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { assertCursorVisible } from './pagination.ts';
@@ -47,7 +49,7 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: "The tenant's members, oldest first. The platform operator names the tenant.",
     authScopes: READ,
-    args: { tenantId: t.arg.id({ required: false }), filter: t.arg({ type: MemberFilter, required: false }) },
+    args: { tenantId: t.arg.id({ required: false, ...idOf('Tenant') }), filter: t.arg({ type: MemberFilter, required: false }) },
     resolve: async (query, _root, args, ctx) => {
       const tenantId = await targetTenantId(ctx, args.tenantId && String(args.tenantId), ['tenantId']);
       await assertCursorVisible(ctx.db.member, args);
@@ -61,10 +63,14 @@ builder.queryFields((t) => ({
   member: t.prismaField({
     type: 'Member',
     nullable: true,
-    description: 'The member with this id, or null when there is none in the caller\'s tenant.',
+    description: "The member with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.member.findUnique({ ...query, where: { id: String(args.id) } }),
+    args: { id: t.arg.id({ required: true, ...idOf('Member') }) },
+    resolve: async (query, _root, args, ctx) => {
+      const member = await ctx.db.member.findUnique({ ...query, where: { id: String(args.id) } });
+      if (!member) throw new NotFoundError('Member', String(args.id));
+      return member;
+    },
   }),
   me: t.prismaField({
     type: 'Member',
@@ -80,25 +86,25 @@ builder.queryFields((t) => ({
 
 const CreateMemberInput = builder.inputType('CreateMemberInput', {
   fields: (t) => ({
-    tenantId: t.id({ required: false, description: 'Platform operator only (e.g. to add a new tenant\'s first OWNER); tenant callers add to their own tenant.' }),
+    tenantId: t.id({ required: false, ...idOf('Tenant'), description: 'Platform operator only (e.g. to add a new tenant\'s first OWNER); tenant callers add to their own tenant.' }),
     email: t.string({ required: true, description: 'Unique within the tenant, compared case-insensitively.' }),
     name: t.string({ required: true }),
-    roleId: t.id({ required: true, description: 'A role holding no scope the caller lacks.' }),
+    roleId: t.id({ required: true, ...idOf('Role'), description: 'A role holding no scope the caller lacks.' }),
     password: t.string({ required: false, description: '12 to 256 characters. Without one the member cannot log in until a password is set.' }),
   }),
 });
 
 const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, ...idOf('Member') }),
     name: t.string({ required: false }),
-    roleId: t.id({ required: false, description: 'Nobody changes their own role or grants a role holding scopes they lack.' }),
+    roleId: t.id({ required: false, ...idOf('Role'), description: 'Nobody changes their own role or grants a role holding scopes they lack.' }),
   }),
 });
 
 const SetMemberPasswordInput = builder.inputType('SetMemberPasswordInput', {
   fields: (t) => ({
-    memberId: t.id({ required: true }),
+    memberId: t.id({ required: true, ...idOf('Member') }),
     password: t.string({ required: true, description: '12 to 256 characters.' }),
     currentPassword: t.string({ required: false, description: 'Required when changing your own password.' }),
   }),
@@ -133,14 +139,14 @@ builder.mutationFields((t) => ({
     description: 'The member can no longer log in; their sessions end and their API keys are refused.',
     authScopes: WRITE,
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('Member') }) },
     resolve: async (_root, { id }, ctx) => ({ member: await setMemberStatus(ctx, String(id), 'DEACTIVATED') }),
   }),
   reactivateMember: t.field({
     type: MemberPayload,
     authScopes: WRITE,
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('Member') }) },
     resolve: async (_root, { id }, ctx) => ({ member: await setMemberStatus(ctx, String(id), 'ACTIVE') }),
   }),
   deleteMember: t.field({
@@ -148,7 +154,7 @@ builder.mutationFields((t) => ({
     description: 'Refused while the member owns API keys.',
     authScopes: WRITE,
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('Member') }) },
     resolve: async (_root, { id }, ctx) => ({ id: (await deleteMember(ctx, String(id))).id }),
   }),
   setMemberPassword: t.field({

@@ -1,4 +1,6 @@
 import { builder } from '../builder.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { idOf } from '../inputSafety.ts';
 import type { Role } from '../generated/prisma/client.ts';
 import { roleScopes } from '../domain/scopes.ts';
 import { MUTATION_ERRORS } from './errors.ts';
@@ -45,7 +47,7 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: "The tenant's roles, oldest first (built-in roles come first). The platform operator names the tenant.",
     authScopes: READ,
-    args: { tenantId: t.arg.id({ required: false }), filter: t.arg({ type: RoleFilter, required: false }) },
+    args: { tenantId: t.arg.id({ required: false, ...idOf('Tenant') }), filter: t.arg({ type: RoleFilter, required: false }) },
     resolve: async (query, _root, args, ctx) => {
       const tenantId = await targetTenantId(ctx, args.tenantId && String(args.tenantId), ['tenantId']);
       await assertCursorVisible(ctx.db.role, args);
@@ -64,15 +66,20 @@ builder.queryFields((t) => ({
   role: t.prismaField({
     type: 'Role',
     nullable: true,
+    description: "The role with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.role.findUnique({ ...query, where: { id: String(args.id) } }),
+    args: { id: t.arg.id({ required: true, ...idOf('Role') }) },
+    resolve: async (query, _root, args, ctx) => {
+      const role = await ctx.db.role.findUnique({ ...query, where: { id: String(args.id) } });
+      if (!role) throw new NotFoundError('Role', String(args.id));
+      return role;
+    },
   }),
 }));
 
 const CreateRoleInput = builder.inputType('CreateRoleInput', {
   fields: (t) => ({
-    tenantId: t.id({ required: false, description: 'Platform operator only.' }),
+    tenantId: t.id({ required: false, ...idOf('Tenant'), description: 'Platform operator only.' }),
     name: t.string({ required: true, description: 'Unique within the tenant, ignoring case.' }),
     description: t.string({ required: false }),
     scopes: t.stringList({ required: true, description: 'Management scopes or scopes of the tenant\'s catalogue, each held by the caller.' }),
@@ -81,7 +88,7 @@ const CreateRoleInput = builder.inputType('CreateRoleInput', {
 
 const UpdateRoleInput = builder.inputType('UpdateRoleInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, ...idOf('Role') }),
     name: t.string({ required: false }),
     description: t.string({ required: false }),
     scopes: t.stringList({ required: false, description: 'Replaces the list.' }),
@@ -90,8 +97,8 @@ const UpdateRoleInput = builder.inputType('UpdateRoleInput', {
 
 const DeleteRoleInput = builder.inputType('DeleteRoleInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
-    reassignTo: t.id({ required: false, description: 'Required while members hold the role: they move to this role.' }),
+    id: t.id({ required: true, ...idOf('Role') }),
+    reassignTo: t.id({ required: false, ...idOf('Role'), description: 'Required while members hold the role: they move to this role.' }),
   }),
 });
 

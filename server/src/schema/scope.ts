@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { idOf } from '../inputSafety.ts';
 import type { Scope } from '../generated/prisma/client.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import { MUTATION_ERRORS } from './errors.ts';
@@ -48,7 +49,7 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: "The tenant's resource-scope catalogue, oldest first. The platform operator names the tenant.",
     authScopes: READ,
-    args: { tenantId: t.arg.id({ required: false }), filter: t.arg({ type: ScopeFilter, required: false }) },
+    args: { tenantId: t.arg.id({ required: false, ...idOf('Tenant') }), filter: t.arg({ type: ScopeFilter, required: false }) },
     resolve: async (query, _root, args, ctx) => {
       const tenantId = await targetTenantId(ctx, args.tenantId && String(args.tenantId), ['tenantId']);
       await assertCursorVisible(ctx.db.scope, args);
@@ -63,7 +64,7 @@ builder.queryFields((t) => ({
 
 const CreateScopeInput = builder.inputType('CreateScopeInput', {
   fields: (t) => ({
-    tenantId: t.id({ required: false, description: 'Platform operator only.' }),
+    tenantId: t.id({ required: false, ...idOf('Tenant'), description: 'Platform operator only.' }),
     name: t.string({ required: true, description: '`resource:action`, lowercase; not a management scope name.' }),
     description: t.string({ required: false }),
   }),
@@ -71,14 +72,14 @@ const CreateScopeInput = builder.inputType('CreateScopeInput', {
 
 const UpdateScopeInput = builder.inputType('UpdateScopeInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, ...idOf('Scope') }),
     description: t.string({ required: true, description: 'The name cannot change: keys and roles refer to it.' }),
   }),
 });
 
 const DeleteScopeInput = builder.inputType('DeleteScopeInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, ...idOf('Scope') }),
     cascade: t.boolean({ required: false, description: 'Also remove the scope from every key, role and group that names it.' }),
   }),
 });

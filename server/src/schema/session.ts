@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { idOf } from '../inputSafety.ts';
 import type { Session } from '../generated/prisma/client.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { clientFor } from '../context.ts';
@@ -77,7 +78,7 @@ builder.mutationFields((t) => ({
     description: 'End one of your own sessions, or (members:write) a session of a member whose role you hold.',
     authScopes: { $any: { platform: true, tenant: true } },
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('Session') }) },
     resolve: async (_root, { id }, ctx) => ({ session: await revokeSession(ctx, String(id)) }),
   }),
 }));

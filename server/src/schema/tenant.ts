@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { idOf } from '../inputSafety.ts';
 import type { Tenant } from '../generated/prisma/client.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { assertCursorVisible } from './pagination.ts';
@@ -56,7 +57,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The caller's own tenant, or (platform operator) the tenant with this id.",
     authScopes: { $any: { platform: true, tenant: true } },
-    args: { id: t.arg.id({ required: false }) },
+    args: { id: t.arg.id({ required: false, ...idOf('Tenant') }) },
     resolve: (query, _root, args, ctx) => {
       const id = args.id ? String(args.id) : 'tenantId' in ctx.caller ? ctx.caller.tenantId : null;
       return id ? ctx.db.tenant.findUnique({ ...query, where: { id } }) : null;
@@ -74,7 +75,7 @@ const CreateTenantInput = builder.inputType('CreateTenantInput', {
 
 const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, ...idOf('Tenant') }),
     name: t.string({ required: false }),
     apiEnabled: t.boolean({ required: false }),
     keyPrefix: t.string({ required: false, description: 'Applies to keys created from now on; existing keys keep working.' }),
@@ -112,14 +113,14 @@ builder.mutationFields((t) => ({
     description: 'Refuse every credential of the tenant until resumed (platform operator).',
     authScopes: { platform: true },
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('Tenant') }) },
     resolve: async (_root, { id }, ctx) => ({ tenant: await setTenantStatus(ctx, String(id), 'SUSPENDED') }),
   }),
   resumeTenant: t.field({
     type: TenantPayload,
     authScopes: { platform: true },
     errors: MUTATION_ERRORS,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, ...idOf('Tenant') }) },
     resolve: async (_root, { id }, ctx) => ({ tenant: await setTenantStatus(ctx, String(id), 'ACTIVE') }),
   }),
 }));

@@ -160,6 +160,16 @@ export function keyWhere(filter: KeyFilter | null | undefined, now: Date): Prism
   return { AND: conditions };
 }
 
+/** A filter naming a group or owner the tenant does not have is NOT_FOUND, not an empty result. */
+export async function assertFilterTargetsExist(db: Tx, filter: KeyFilter | null | undefined): Promise<void> {
+  if (filter?.groupId != null && (await db.group.findUnique({ where: { id: filter.groupId }, select: { id: true } })) === null) {
+    throw new NotFoundError('Group', filter.groupId);
+  }
+  if (filter?.ownerId != null && (await db.member.findUnique({ where: { id: filter.ownerId }, select: { id: true } })) === null) {
+    throw new NotFoundError('Member', filter.ownerId);
+  }
+}
+
 function statusWhere(status: KeyStatus, now: Date): Prisma.ApiKeyWhereInput {
   const nextSecond = new Date((Math.floor(now.getTime() / 1000) + 1) * 1000);
   switch (status) {
@@ -527,6 +537,7 @@ export async function bulkUpdateKeys(ctx: Context, raw: unknown): Promise<{ coun
         throw new ConflictError(`Revoked keys cannot be enabled: ${revoked.map((key) => key.id).join(', ')}`, 'ids');
       }
     } else {
+      await assertFilterTargetsExist(tx, input.filter);
       keys = await tx.apiKey.findMany({ where: keyWhere(input.filter, now), select: { id: true, status: true } });
     }
     const changed = await changeKeyStatus(tx, ctx, keys, input.action, { reason: input.reason, now, context: { bulk: true } });

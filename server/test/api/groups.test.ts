@@ -272,7 +272,7 @@ describe('reading groups', () => {
     const snapshot = () => tenantState(a.id);
     const ops = [
       { document: GET, field: 'group', variables: { id: group.id }, scope: 'groups:read', crossTenant: 'notFoundError' as const },
-      { document: `query($id: ID!) { node(id: $id) { id } }`, field: 'node', variables: { id: group.id }, crossTenant: 'null' as const, anonymous: 'null' as const },
+      { document: `query($id: ID!) { node(id: $id) { id } }`, field: 'node', variables: { id: group.id }, crossTenant: 'null' as const },
       { document: LIST, field: 'groups', variables: { after: firstPage.edges[0].cursor }, scope: 'groups:read', crossTenant: 'notFoundError' as const },
       { document: CREATE, field: 'createGroup', variables: { input: { name: 'new' } }, scope: 'groups:write', crossTenant: 'none' as const, snapshot },
       { document: UPDATE, field: 'updateGroup', variables: { input: { id: group.id, name: 'x' } }, scope: 'groups:write', crossTenant: 'notFoundResult' as const, snapshot },

@@ -509,7 +509,7 @@ describe('updateKey', () => {
   it.each([
     ['an empty name', { name: '' }, ['input', 'name']],
     ['a bad email', { contactEmail: 'x@' }, ['input', 'contactEmail']],
-    ['a group and removeFromGroup', { groupId: 'grp_x', removeFromGroup: true }, ['input', 'removeFromGroup']],
+    ['a group and removeFromGroup', { groupId: newId('grp'), removeFromGroup: true }, ['input', 'removeFromGroup']],
     ['an expiry and neverExpires', { expiresIn: '1h', neverExpires: true }, ['input', 'neverExpires']],
     ['a bad endpoint', { endpoints: ['/ok', 'FETCH /x'] }, ['input', 'endpoints', '1']],
     ['a bad CIDR', { ipRules: [{ action: 'ALLOW', cidr: '300.1.1.1' }] }, ['input', 'ipRules', '0', 'cidr'], /300\.1\.1\.1/],
@@ -803,7 +803,7 @@ describe('bulkUpdateKeys', () => {
 
   it.each([
     ['neither ids nor filter', { action: 'DISABLE' }, ['input', 'ids']],
-    ['both ids and filter', { ids: ['key_x'], filter: { search: 'x' }, action: 'DISABLE' }, ['input', 'ids']],
+    ['both ids and filter', { ids: [newId('key')], filter: { search: 'x' }, action: 'DISABLE' }, ['input', 'ids']],
     ['an empty filter', { filter: {}, action: 'DISABLE' }, ['input', 'filter']],
     ['an empty id list', { ids: [], action: 'DISABLE' }, ['input', 'ids']],
     ['a revoke without reason', { filter: { search: 'x' }, action: 'REVOKE' }, ['input', 'reason']],

@@ -209,8 +209,8 @@ describe('members, member, node and me', () => {
     const node = await t.graphql(NODE, { id: tenant.ids[1] }, { token: tenant.owner.token });
     expect(node.data.node).toEqual({ __typename: 'Member', id: tenant.ids[1], email: 'grace@example.com' });
 
-    await expectAuthCases(t, tenant, { document: GET, field: 'member', scope: 'members:read', crossTenant: 'null', variables: { id: tenant.ids[1] } });
-    await expectAuthCases(t, tenant, { document: NODE, field: 'node', anonymous: 'null', crossTenant: 'null', variables: { id: tenant.ids[1] } });
+    await expectAuthCases(t, tenant, { document: GET, field: 'member', scope: 'members:read', crossTenant: 'notFoundError', variables: { id: tenant.ids[1] } });
+    await expectAuthCases(t, tenant, { document: NODE, field: 'node', crossTenant: 'null', variables: { id: tenant.ids[1] } });
   });
 
   it('shows every caller their own member record, and only that, without members:read', async () => {

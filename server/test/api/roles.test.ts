@@ -81,8 +81,8 @@ describe('roles, role and node', () => {
     const page = await t.graphql(LIST, { first: 1 }, { token: tenant.owner.token });
     await expectAuthCases(t, tenant, { document: LIST, field: 'roles', scope: 'roles:read', crossTenant: 'notFoundError', variables: { after: page.data.roles.pageInfo.endCursor } });
     await expectAuthCases(t, tenant, { document: LIST, field: 'roles', crossTenant: 'notFoundError', variables: { tenantId: tenant.id } });
-    await expectAuthCases(t, tenant, { document: GET, field: 'role', scope: 'roles:read', crossTenant: 'null', variables: { id: tenant.roles.ADMIN } });
-    await expectAuthCases(t, tenant, { document: NODE, field: 'node', anonymous: 'null', crossTenant: 'null', variables: { id: tenant.roles.ADMIN } });
+    await expectAuthCases(t, tenant, { document: GET, field: 'role', scope: 'roles:read', crossTenant: 'notFoundError', variables: { id: tenant.roles.ADMIN } });
+    await expectAuthCases(t, tenant, { document: NODE, field: 'node', crossTenant: 'null', variables: { id: tenant.roles.ADMIN } });
     expect((await t.graphql(NODE, { id: tenant.roles.ADMIN }, { token: tenant.owner.token })).data.node).toEqual({ __typename: 'Role', id: tenant.roles.ADMIN });
   });
 });

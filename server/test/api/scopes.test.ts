@@ -87,7 +87,7 @@ describe('scopes and node', () => {
     const page = await t.graphql(LIST, { first: 1 }, { token: tenant.owner.token });
     await expectAuthCases(t, tenant, { document: LIST, field: 'scopes', scope: 'scopes:read', crossTenant: 'notFoundError', variables: { after: page.data.scopes.pageInfo.endCursor } });
     await expectAuthCases(t, tenant, { document: LIST, field: 'scopes', crossTenant: 'notFoundError', variables: { tenantId: tenant.id } });
-    await expectAuthCases(t, tenant, { document: NODE, field: 'node', anonymous: 'null', crossTenant: 'null', variables: { id } });
+    await expectAuthCases(t, tenant, { document: NODE, field: 'node', crossTenant: 'null', variables: { id } });
     expect((await t.graphql(NODE, { id }, { token: tenant.owner.token })).data.node).toEqual({ __typename: 'Scope', id });
   });
 });

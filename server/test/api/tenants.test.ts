@@ -1,3 +1,4 @@
+import { newId } from '../../src/domain/ids.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { RESULT_FIELDS, expectAuthCases } from '../harness/authCases.ts';
@@ -182,7 +183,7 @@ describe('suspendTenant and resumeTenant', () => {
   });
 
   it('answers NOT_FOUND for an unknown tenant', async () => {
-    const response = await t.graphql(SUSPEND, { id: 'ten_0000000000000000000000000' }, { token: platform });
+    const response = await t.graphql(SUSPEND, { id: newId('ten') }, { token: platform });
     expect(response.data.suspendTenant.__typename).toBe('NotFoundError');
   });
 

@@ -28,8 +28,6 @@ export interface Operation {
    * a top-level NOT_FOUND (a cursor or tenantId argument), or 'none' when nothing names a record.
    */
   crossTenant: 'notFoundResult' | 'null' | 'notFoundError' | 'none';
-  /** `node(id:)` has no auth of its own: an anonymous caller's confined client simply finds nothing. */
-  anonymous?: 'unauthenticated' | 'null';
   /** Read before and after: must not change (nothing was written by the refused calls). */
   snapshot?: () => Promise<unknown>;
 }
@@ -38,12 +36,8 @@ export async function expectAuthCases(t: TestApp, tenant: TestTenant, op: Operat
   const before = await op.snapshot?.();
 
   const anonymous = await t.graphql(op.document, op.variables);
-  if (op.anonymous === 'null') {
-    expect(anonymous.errors, `${op.field} without credentials`).toBeUndefined();
-  } else {
-    expect(anonymous.status, `${op.field} without credentials`).toBe(401);
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-  }
+  expect(anonymous.status, `${op.field} without credentials`).toBe(401);
+  expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   expect(anonymous.data?.[op.field] ?? null).toBeNull();
 
   if (op.scope) {
