@@ -2,6 +2,7 @@
 // keywarden bootstrap [--force]: create a platform-operator credential and print it once.
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { DataDirLockedError } from '../src/db/dataDirLock.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import { bootstrap } from '../src/services/bootstrap.ts';
 import { ConflictError } from '../src/domain/errors.ts';
@@ -12,7 +13,12 @@ if (command !== 'bootstrap') {
   process.exit(2);
 }
 const config = loadConfig();
-const db = await openDatabase(config.database);
+const db = await openDatabase(config.database).catch((error: unknown) => {
+  // A server holds the data folder: say so in one line and touch nothing.
+  if (!(error instanceof DataDirLockedError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+});
 try {
   await applyMigrations(db);
   await bootstrap(db, process.stdout, { force: flags.includes('--force') });

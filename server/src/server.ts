@@ -3,6 +3,7 @@ import http from 'node:http';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { openDatabase } from './db/database.ts';
+import { DataDirLockedError } from './db/dataDirLock.ts';
 import { applyMigrations } from './db/migrations.ts';
 import { createApp } from './app.ts';
 import { createRequestListener } from './http/verifyRoute.ts';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.stack : error);
+  // Another process holds the data folder: one line says which; a stack would only hide it.
+  console.error(error instanceof DataDirLockedError ? error.message : error instanceof Error ? error.stack : error);
   process.exit(1);
 });

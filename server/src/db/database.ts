@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { lockDataDir } from './dataDirLock.ts';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | null } // null = in-memory
@@ -60,8 +61,27 @@ export async function wrapPGlite(pglite: PGlite): Promise<Database> {
 }
 
 async function openPGliteDatabase(dataDir: string | null): Promise<Database> {
-  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
-  return wrapPGlite(new PGlite(dataDir ?? undefined));
+  if (dataDir === null) return wrapPGlite(new PGlite());
+  mkdirSync(dataDir, { recursive: true });
+  // Before PGlite reads the folder: a second process on it would silently lose writes (dataDirLock.ts).
+  const release = lockDataDir(dataDir);
+  try {
+    const db = await wrapPGlite(new PGlite(dataDir));
+    const closeDb = db.close;
+    return {
+      ...db,
+      close: once(async () => {
+        try {
+          await closeDb();
+        } finally {
+          release();
+        }
+      }),
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 async function openPostgresDatabase(url: string, poolSize?: number): Promise<Database> {

@@ -14,7 +14,7 @@
  *   column, the status filter and this decision agree to the second.
  */
 import { isExpired } from './expiry.ts';
-import { compileEndpointMatcher } from './endpoints.ts';
+import { compileEndpointMatcher, endpointPathProblem } from './endpoints.ts';
 import { compileIpRules, type CompiledIpRules, type IpDecision, type IpRuleInput, type IpRuleLevel } from './ipRules.ts';
 import { effectiveScopes, roleScopes, scopeSet, type BuiltIn } from './scopes.ts';
 
@@ -132,9 +132,14 @@ export function decideAccess(input: AccessInput): AccessDecision {
     const endpointAllowed = input.endpointAllowed ?? compileEndpointMatcher(input.key.endpoints);
     // No endpoint given matches only a key allowed everywhere.
     if (!endpointAllowed(input.endpoint ?? '')) {
+      const problem = input.endpoint === null ? null : endpointPathProblem(input.endpoint);
       return verdict(
         'ENDPOINT_NOT_ALLOWED',
-        input.endpoint === null ? 'No endpoint was given and the key is limited to some endpoints' : `The endpoint "${input.endpoint}" matches none of the key's allowed endpoints`,
+        input.endpoint === null
+          ? 'No endpoint was given and the key is limited to some endpoints'
+          : problem !== null
+            ? `The endpoint "${input.endpoint}" is refused: ${problem}`
+            : `The endpoint "${input.endpoint}" matches none of the key's allowed endpoints`,
       );
     }
   }

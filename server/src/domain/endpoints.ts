@@ -15,8 +15,20 @@
  *   nor `/v1/tickets/`), `**` any depth including none (`/v1/tickets/**` matches `/v1/tickets`
  *   and `/v1/tickets/1/comments`), `{a,b}` alternatives. Dot-segments (`.well-known`) are
  *   ordinary names.
- * - Endpoints containing `.` / `..` segments are never matched: otherwise `/v1/public/../admin`
- *   would be judged by a pattern for `/v1/public/**` while the server may resolve it to `/admin`.
+ * - The presented path is matched in the form a server routes, not as written: otherwise
+ *   `/v1/tickets/%2e%2e/admin` would be judged by `/v1/tickets/**` while the server serves
+ *   `/v1/admin`. `normalizeEndpointPath` percent-decodes once (so `%2F` and `%2E` count as `/`
+ *   and `.`), drops `;` parameters from each segment (`..;` is `..`, as Tomcat and Spring see it),
+ *   then removes `.` and `..` segments (RFC 3986 §5.2.4). Patterns are written in that decoded form.
+ * - Where servers disagree on what a path means, it is refused (matches nothing), so no server can
+ *   route it somewhere the key was not given: invalid percent-encoding (including overlong UTF-8
+ *   such as `%c0%ae`); double encoding (`%252e`, which a second decoding turns into `.`); control
+ *   characters once decoded (some servers cut a path at `%00`); backslashes, raw or `%5C` (WHATWG
+ *   URL parsers and IIS read `\` as `/`, most routers as a plain character); empty segments (`//`:
+ *   nginx merges them, RFC 3986 keeps them, so `/a/b//../c` is `/a/c` to one and `/a/b/c` to the
+ *   other); and a `..` that would climb above the root.
+ * - `*` alone allows every endpoint string without reading it (malformed ones too), as it allows
+ *   a request that names no endpoint.
  */
 import picomatch from 'picomatch';
 
@@ -67,6 +79,9 @@ export function validateEndpointPattern(pattern: string): string | null {
   if (path.includes('?') && /\?[^/]*=/.test(path)) {
     return `Endpoint pattern "${pattern}" must not contain a query string`;
   }
+  if (/%[0-9A-Fa-f]{2}/.test(path)) {
+    return `Endpoint pattern "${pattern}" must not contain percent-encoding: paths are matched decoded, write the characters themselves`;
+  }
   try {
     picomatch.makeRe(path, PICOMATCH_OPTIONS);
   } catch {
@@ -101,12 +116,54 @@ export function compileEndpointMatcher(patterns: readonly string[]): (endpoint: 
   return (endpoint: string): boolean => {
     const { method: rawMethod, path: rawPath } = splitMethod(endpoint);
     const method = rawMethod?.toUpperCase() ?? null;
-    const path = rawPath.replace(/[?#].*$/, '');
-    if (!path.startsWith('/') || hasDotSegment(path)) return false;
-    return compiled.some((c) => (c.method === null || c.method === method) && c.matchPath(path));
+    const normalized = normalizeEndpointPath(rawPath);
+    if (!normalized.ok) return false;
+    return compiled.some((c) => (c.method === null || c.method === method) && c.matchPath(normalized.path));
   };
 }
 
-function hasDotSegment(path: string): boolean {
-  return path.split('/').some((segment) => segment === '.' || segment === '..');
+export type NormalizedPath = { ok: true; path: string } | { ok: false; problem: string };
+
+/**
+ * The path a server routes for the path part of an endpoint (query string and fragment dropped),
+ * or why it is refused (see the rules at the top of this file).
+ */
+export function normalizeEndpointPath(rawPath: string): NormalizedPath {
+  const refuse = (problem: string): NormalizedPath => ({ ok: false, problem });
+  // Split off the query before decoding: an encoded `?` (%3F) belongs to the path.
+  const raw = rawPath.replace(/[?#].*$/, '');
+  if (!raw.startsWith('/')) return refuse('it does not start with "/"');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return refuse('it has invalid percent-encoding');
+  }
+  // Decoding once leaves a `%` only where the text had `%25`: `%252e` would be `.` to a server that decodes twice.
+  if (/%[0-9A-Fa-f]{2}/.test(decoded)) return refuse('it is percent-encoded twice');
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return refuse('it has control characters once decoded');
+  if (decoded.includes('\\')) return refuse('it has a backslash, which some servers read as "/"');
+
+  const segments = decoded.slice(1).split('/').map((segment) => segment.replace(/;.*$/, ''));
+  // A trailing slash leaves one empty last segment; any other empty segment is a `//`.
+  if (segments.slice(0, -1).includes('')) return refuse('it has an empty segment ("//"), which some servers merge');
+  const output: string[] = [];
+  for (const segment of segments) {
+    if (segment === '..') {
+      if (output.length === 0) return refuse('it climbs above the root');
+      output.pop();
+    } else if (segment !== '.') {
+      output.push(segment);
+    }
+  }
+  // `/a/b/..` is `/a/`: a final dot segment leaves the slash before it (RFC 3986 §5.2.4).
+  const last = segments[segments.length - 1];
+  if (last === '.' || last === '..') output.push('');
+  return { ok: true, path: '/' + output.join('/') };
+}
+
+/** Why an endpoint's path is refused whatever the patterns; null when it is well formed. */
+export function endpointPathProblem(endpoint: string): string | null {
+  const normalized = normalizeEndpointPath(splitMethod(endpoint).path);
+  return normalized.ok ? null : normalized.problem;
 }

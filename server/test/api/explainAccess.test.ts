@@ -185,6 +185,8 @@ describe('explainAccess: every other reason', () => {
     expect((await check('GET /v1/tickets/42')).code).toBe('VALID');
     expect((await check('DELETE /v1/tickets/42')).code).toBe('ENDPOINT_NOT_ALLOWED');
     expect((await check('/v1/tickets')).code).toBe('ENDPOINT_NOT_ALLOWED'); // no method cannot prove GET
+    expect(await check('GET /v1/tickets/%2e%2e/admin')).toMatchObject({ code: 'ENDPOINT_NOT_ALLOWED', detail: `The endpoint "GET /v1/tickets/%2e%2e/admin" matches none of the key's allowed endpoints` });
+    expect(await check('GET /v1/tickets/%252e')).toMatchObject({ code: 'ENDPOINT_NOT_ALLOWED', detail: 'The endpoint "GET /v1/tickets/%252e" is refused: it is percent-encoded twice' });
     expect((await check()).code).toBe('VALID');
   });
 

@@ -146,12 +146,19 @@ describe('decideAccess: endpoints', () => {
     [limited, 'POST /v1/tickets', 'ENDPOINT_NOT_ALLOWED'],
     [limited, '/v1/public/page', 'VALID'],
     [limited, '/v1/public/../admin', 'ENDPOINT_NOT_ALLOWED'],
+    [limited, 'GET /v1/tickets/%2e%2e/admin', 'ENDPOINT_NOT_ALLOWED'],
+    [limited, 'GET /v1/tickets/1/%2e%2e/2', 'VALID'],
     [limited, null, 'ENDPOINT_NOT_ALLOWED'],
     [limited, undefined, 'VALID'],
     [{ endpoints: ['*'] }, null, 'VALID'],
     [{ endpoints: ['*'] }, 'DELETE /anything', 'VALID'],
   ] as const)('%j with endpoint %j → %s', (key, endpoint, code) => {
     expect(decideAccess(input({ key: { endpoints: [...key.endpoints] }, endpoint })).code).toBe(code);
+  });
+
+  it('says why a malformed path is refused', () => {
+    expect(decideAccess(input({ key: { ...limited }, endpoint: 'GET /v1/tickets/../../..' })).detail).toBe('The endpoint "GET /v1/tickets/../../.." is refused: it climbs above the root');
+    expect(decideAccess(input({ key: { ...limited }, endpoint: 'GET /v1/admin' })).detail).toBe(`The endpoint "GET /v1/admin" matches none of the key's allowed endpoints`);
   });
 
   it('uses a matcher compiled by the caller when given', () => {

@@ -20,8 +20,12 @@ export function tempDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'keywarden-data-'));
 }
 
-/** Starts `src/server.ts` as a real process on a free port and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts `src/server.ts` as a real process on a free port and waits until it listens. A first
+ * start on an empty PGlite folder (initdb, migrations) can take close to a minute on a loaded
+ * machine: raise `timeoutMs` for it.
+ */
+export async function startServerProcess(env: Record<string, string>, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: SERVER_DIR,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -31,7 +35,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const stderr: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout.join('\n')}\n${stderr.join('\n')}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill(); // not left running behind a failed test
+      reject(new Error(`server did not start:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
+    }, timeoutMs);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       for (const line of chunk.split('\n').filter(Boolean)) {
         stdout.push(line);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { createTestApp, listen, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestGroup, createTestKey, verifyKey } from '../harness/keys.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -148,6 +148,36 @@ describe('refusals', () => {
     expect((await verifyKey(t, caller, { key: k.text, endpoint: 'DELETE /v1/tickets/42' })).body.code).toBe('ENDPOINT_NOT_ALLOWED');
     expect((await verifyKey(t, caller, { key: k.text, endpoint: 'GET /v1/admin' })).body.code).toBe('ENDPOINT_NOT_ALLOWED');
     expect((await verifyKey(t, caller, { key: k.text })).body.code).toBe('ENDPOINT_NOT_ALLOWED');
+  });
+
+  it('judges the path a server routes: encoded dot segments out of the glob are ENDPOINT_NOT_ALLOWED over real HTTP', async () => {
+    const k = await key({ endpoints: ['GET /v1/tickets/**'] });
+    const server = await listen(t.app);
+    try {
+      const verify = async (endpoint: string) => {
+        const response = await fetch(`http://127.0.0.1:${server.port}/v1/verify`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${caller}` },
+          body: JSON.stringify({ key: k.text, endpoint }),
+        });
+        return { status: response.status, body: (await response.json()) as { valid: boolean; code: string } };
+      };
+      expect(await verify('GET /v1/tickets/42')).toMatchObject({ status: 200, body: { valid: true, code: 'VALID' } });
+      for (const endpoint of ['GET /v1/tickets/%2e%2e/admin', 'GET /v1/tickets/..;/admin', 'GET /v1/tickets/%252e%252e/admin', 'GET /v1/tickets/%zz', 'GET /%2e%2e/v1/tickets']) {
+        expect(await verify(endpoint), endpoint).toEqual({
+          status: 200,
+          body: { valid: false, code: 'ENDPOINT_NOT_ALLOWED', message: 'The key is not allowed to call this endpoint' },
+        });
+      }
+    } finally {
+      await server.close();
+    }
+    const graphql = await t.graphql(
+      `query ($input: VerifyInput!) { verify(input: $input) { valid code } }`,
+      { input: { key: k.text, endpoint: 'GET /v1/tickets/%2E%2E%2Fadmin' } },
+      { token: caller },
+    );
+    expect(graphql.data).toEqual({ verify: { valid: false, code: 'ENDPOINT_NOT_ALLOWED' } });
   });
 
   it('INSUFFICIENT_SCOPES names the missing scopes', async () => {
