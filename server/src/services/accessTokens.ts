@@ -11,9 +11,10 @@ import { TOKEN_PREFIX } from './authentication.ts';
 import { ACCESS_TOKEN_PATTERN, callerOf, OverloadedError, type VerifyValid } from './verification/index.ts';
 
 // The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key
-// is the client (client_id = its public id, client_secret = its secret) and gets short-lived
-// access tokens that carry some or all of its scopes. Tokens are stored as SHA-256 and checked by
-// the verification pipeline, which also refuses them once their key can no longer act.
+// is the client (client_id = its public id, client_secret = its full key text, or the 32 secret
+// characters of it) and gets short-lived access tokens that carry some or all of its scopes.
+// Tokens are stored as SHA-256 and checked by the verification pipeline, which also refuses them
+// once their key can no longer act.
 
 /** The errors of RFC 6749 §5.2, plus the rate-limit answers of the verification pipeline. */
 export type OAuthErrorCode =
@@ -39,7 +40,7 @@ export class OAuthError extends Error {
 export interface ClientCredentials {
   /** The key's public id. */
   clientId: string;
-  /** The key's secret (the 32 characters between public id and checksum). */
+  /** The key's full text as createKey returns it, or its 32 secret characters alone. */
   clientSecret: string;
 }
 

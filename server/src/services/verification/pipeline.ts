@@ -4,9 +4,8 @@ import type { Caller, RequestInfo } from '../../context.ts';
 import type { Logger } from '../../logger.ts';
 import { expiryInstant, type Clock } from '../../domain/expiry.ts';
 import type { PresentedCredential } from '../../http/credentials.ts';
-import { isBase62 } from '../../domain/base62.ts';
 import { AuthenticationError, RateLimitedError } from '../../domain/errors.ts';
-import { isValidPublicId, parseKey, SECRET_LENGTH } from '../../domain/keyFormat.ts';
+import { basicSecretPart, isValidPublicId, parseKey } from '../../domain/keyFormat.ts';
 import { scopeSet, type ScopeSet } from '../../domain/scopes.ts';
 import { hashSecret, secretNeedsRehash, sha256Hex, type Argon2Params } from '../../domain/secrets.ts';
 import { TOKEN_PREFIX } from '../authentication.ts';
@@ -210,12 +209,14 @@ export class Verifier {
       publicId = parsed.publicId;
       secret = parsed.secret;
     } else {
-      if (!isValidPublicId(credential.publicId) || credential.secret.length !== SECRET_LENGTH || !isBase62(credential.secret)) {
+      // The secret may be the 32 characters or the key's full text (checked to be this key's).
+      const basicSecret = isValidPublicId(credential.publicId) ? basicSecretPart(credential.publicId, credential.secret) : null;
+      if (basicSecret === null) {
         stats.rejectedByFormat++;
         return denied('NOT_FOUND', { message: MALFORMED_MESSAGE });
       }
       publicId = credential.publicId;
-      secret = credential.secret;
+      secret = basicSecret;
     }
 
     const address = request.throttleAddress;
