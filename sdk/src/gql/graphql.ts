@@ -270,7 +270,7 @@ export type RoleFilter = {
 };
 
 export type RotateKeyInput = {
-  /** How long the previous secret keeps working, 0-604800 seconds; default 0 (it stops at once). */
+  /** How long the previous secret, and the OAuth access tokens issued from it, keep working: 0-604800 seconds; default 0 (they stop at once). */
   gracePeriodSeconds?: number | null | undefined;
   id: string;
 };

@@ -83,8 +83,8 @@ export function keysResource(t: Transport) {
     },
 
     /**
-     * A new secret for the same public id, as `key` (and `clientSecret`), shown once; the old one works
-     * for `gracePeriodSeconds`.
+     * A new secret for the same public id, as `key` (and `clientSecret`), shown once; the old one, and
+     * the access tokens issued from it, work for `gracePeriodSeconds` (without one, they stop at once).
      */
     async rotate(input: RotateKeyInput, call?: CallOptions): Promise<IssuedKey> {
       const { rotateKey } = await t.request(RotateKeyMutation, { input }, call);

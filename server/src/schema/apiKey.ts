@@ -236,7 +236,7 @@ const RotateKeyInput = builder.inputType('RotateKeyInput', {
     id: t.id({ required: true }),
     gracePeriodSeconds: t.int({
       required: false,
-      description: `How long the previous secret keeps working, 0-${MAX_ROTATION_GRACE_SECONDS} seconds; default 0 (it stops at once).`,
+      description: `How long the previous secret, and the OAuth access tokens issued from it, keep working: 0-${MAX_ROTATION_GRACE_SECONDS} seconds; default 0 (they stop at once).`,
     }),
   }),
 });
@@ -353,7 +353,7 @@ builder.mutationFields((t) => ({
   }),
   rotateKey: t.field({
     type: RotateKeyPayload,
-    description: 'A new secret for the same public id, shown once; the previous one works for the grace period.',
+    description: 'A new secret for the same public id, shown once; the previous one, and the access tokens issued from it, work for the grace period.',
     authScopes: WRITE,
     errors: MUTATION_ERRORS,
     args: { input: t.arg({ type: RotateKeyInput, required: true }) },

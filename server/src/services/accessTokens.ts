@@ -2,6 +2,7 @@ import type { App } from '../app.ts';
 import type { Context, RequestInfo } from '../context.ts';
 import { scopeToTenant } from '../db/tenantScope.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { expiryInstant } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
 import { tenantCaller } from './access.ts';
@@ -88,11 +89,13 @@ function keyActor(key: VerifyValid, request: RequestInfo): AuditActor {
 /**
  * Issues an access token for the client's key. `requestedScopes` null: every effective scope of
  * the key; otherwise each must be held (invalid_scope names those that are not). The lifetime is
- * the tenant's default token TTL, cut short by the key's own expiry.
+ * the tenant's default token TTL, cut short by the key's own expiry, and by the end of the
+ * rotation grace when the client proved the key's previous secret.
  */
 export async function issueAccessToken(app: App, client: ClientCredentials, requestedScopes: string[] | null, info: RequestInfo): Promise<IssuedAccessToken> {
   const key = await authenticateClient(app, client, info);
-  if (key.credentialType !== 'API_KEY') throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+  if (key.credentialType !== 'API_KEY' || key.secretVersion === null) throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+  const secretVersion = key.secretVersion;
   const scopes = requestedScopes === null ? key.scopeList : [...new Set(requestedScopes)].sort();
   const missing = key.scopes.missing(scopes);
   if (missing.length > 0) throw new OAuthError(400, 'invalid_scope', `The key does not hold: ${missing.join(' ')}`);
@@ -106,8 +109,22 @@ export async function issueAccessToken(app: App, client: ClientCredentials, requ
   const token = generateOpaqueToken(TOKEN_PREFIX.accessToken);
   const id = newId('tok');
   await db.$transaction(async (tx) => {
+    // The key's row is locked until the token is written, so a concurrent rotation either sees
+    // this token (and ends it) or has committed before, and is seen here.
+    const [current] = await tx.$queryRaw<{ secretVersion: number; previousSecretExpiresAt: Date | null }[]>`
+      SELECT "secretVersion", "previousSecretExpiresAt" FROM "ApiKey"
+      WHERE "id" = ${key.keyId} AND "tenantId" = ${key.tenantId} FOR SHARE`;
+    if (current === undefined) throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+    if (secretVersion !== current.secretVersion) {
+      // The previous secret, in a rotation's grace: the token ends when the grace does (to the
+      // whole second, as token expiries are kept).
+      const graceEnd = secretVersion === current.secretVersion - 1 ? current.previousSecretExpiresAt : null;
+      const cap = graceEnd === null ? null : new Date(expiryInstant(graceEnd));
+      if (cap === null || cap <= now) throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+      if (cap < expiresAt) expiresAt = cap;
+    }
     await tx.accessToken.create({
-      data: { id, tenantId: key.tenantId, apiKeyId: key.keyId, tokenHash: sha256Hex(token), scopes, expiresAt, issuedIp: info.ip || null },
+      data: { id, tenantId: key.tenantId, apiKeyId: key.keyId, tokenHash: sha256Hex(token), scopes, expiresAt, issuedIp: info.ip || null, secretVersion },
     });
     await recordAudit(tx, keyActor(key, info), {
       tenantId: key.tenantId,
