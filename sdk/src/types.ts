@@ -21,9 +21,16 @@ export type VerifyResult = G.VerifyQuery['verify'];
 export type AuditEvent = G.AuditEventFieldsFragment;
 export type AuditChainVerification = G.VerifyAuditChainQuery['verifyAuditChain'];
 
-/** A new or rotated key: `secret` is the full key text, shown this once. */
+/** A new or rotated key. The key text is shown this once: store it now. */
 export interface IssuedKey {
   apiKey: ApiKey;
+  /** The full key text: `createClient({ url, apiKey: key })`, `Authorization: Bearer <key>`, or `X-API-Key: <key>`. */
+  key: string;
+  /** The OAuth 2.0 client_id for POST /oauth/token: the key's public id (not a secret). */
+  clientId: string;
+  /** The OAuth 2.0 client_secret for POST /oauth/token: the full key text, the same as `key`. */
+  clientSecret: string;
+  /** The full key text, the same as `key` (its earlier name). */
   secret: string;
 }
 

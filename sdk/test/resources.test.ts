@@ -143,7 +143,7 @@ describe('a member session', () => {
     expect((await owner.groups.list({ filter: { search: 'integr' } }).toArray()).map((g) => g.id)).toEqual([group.id]);
   });
 
-  test('keys: create returns the secret once, in the tenant format', async () => {
+  test('keys: create returns the key text once, in the tenant format, with the OAuth client_id and client_secret named', async () => {
     const created = await owner.keys.create({
       name: 'ticket-sync',
       groupId: ids.group,
@@ -152,7 +152,8 @@ describe('a member session', () => {
       metadata: { team: 'integrations' },
       contactEmail: 'ops@acme.test',
     });
-    expect(isWellFormedKey(created.secret)).toBe(true);
+    expect(isWellFormedKey(created.key)).toBe(true);
+    expect(created).toMatchObject({ secret: created.key, clientSecret: created.key, clientId: created.apiKey.publicId });
     const parsed = parseKey(created.secret);
     expect(parsed).toMatchObject({ ok: true, prefix: 'acme', publicId: created.apiKey.publicId });
     expect(created.apiKey).toMatchObject({
@@ -230,7 +231,8 @@ describe('a member session', () => {
 
   test('keys: rotate (new secret, same public id), bulkUpdate, revoke, delete', async () => {
     const rotated = await owner.keys.rotate({ id: ids.key!, gracePeriodSeconds: 60 });
-    expect(rotated.secret).not.toBe(secrets.key);
+    expect(rotated.key).not.toBe(secrets.key);
+    expect(rotated).toMatchObject({ secret: rotated.key, clientSecret: rotated.key, clientId: rotated.apiKey.publicId });
     expect(parseKey(rotated.secret)).toMatchObject({ ok: true, publicId: rotated.apiKey.publicId });
     expect(rotated.apiKey.rotationGraceEndsAt).not.toBeNull();
 

@@ -85,6 +85,9 @@ export const CreateKeyMutation = graphql(`
     createKey(input: $input) {
       __typename
       ... on CreateKeyPayload {
+        key
+        clientId
+        clientSecret
         secret
         apiKey {
           ...ApiKeyFields
@@ -168,6 +171,9 @@ export const RotateKeyMutation = graphql(`
     rotateKey(input: $input) {
       __typename
       ... on RotateKeyPayload {
+        key
+        clientId
+        clientSecret
         secret
         apiKey {
           ...ApiKeyFields

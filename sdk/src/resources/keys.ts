@@ -44,7 +44,10 @@ export function keysResource(t: Transport) {
       return apiKey;
     },
 
-    /** Issue a key. `secret` is the full key text: store it now, it is never shown again. */
+    /**
+     * Issue a key. `key` is the full key text (send it as the API key, or as the OAuth client_secret
+     * with `clientId` as client_id): store it now, it is never shown again. `secret` is the same text.
+     */
     async create(input: CreateKeyInput, call?: CallOptions): Promise<IssuedKey> {
       const { createKey } = await t.request(CreateKeyMutation, { input }, call);
       return expectPayload(createKey, 'CreateKeyPayload', 'CreateKey');
@@ -79,7 +82,10 @@ export function keysResource(t: Transport) {
       return expectPayload(deleteKey, 'DeleteKeyPayload', 'DeleteKey');
     },
 
-    /** A new secret for the same public id, shown once; the old one works for `gracePeriodSeconds`. */
+    /**
+     * A new secret for the same public id, as `key` (and `clientSecret`), shown once; the old one, and
+     * the access tokens issued from it, work for `gracePeriodSeconds` (without one, they stop at once).
+     */
     async rotate(input: RotateKeyInput, call?: CallOptions): Promise<IssuedKey> {
       const { rotateKey } = await t.request(RotateKeyMutation, { input }, call);
       return expectPayload(rotateKey, 'RotateKeyPayload', 'RotateKey');

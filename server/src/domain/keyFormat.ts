@@ -105,6 +105,18 @@ export function parseKey(text: string): ParsedKey | KeyFormatError {
   return { ok: true, prefix, publicId, secret, tail: text.slice(-DISPLAY_TAIL_LENGTH) };
 }
 
+/**
+ * The secret of Basic credentials (`public-id:secret`, OAuth client_id/client_secret): either the
+ * 32 secret characters alone, or the full key text of that same key, which is what createKey hands
+ * out. null: neither, including another key's full text.
+ */
+export function basicSecretPart(publicId: string, presented: string): string | null {
+  // A full key text is always longer than a bare secret, so the length tells the two apart.
+  if (presented.length === SECRET_LENGTH) return isBase62(presented) ? presented : null;
+  const parsed = parseKey(presented);
+  return parsed.ok && parsed.publicId === publicId ? parsed.secret : null;
+}
+
 /** Display form, e.g. `kw_…AbCd`. */
 export function maskKey(prefix: string, tail: string): string {
   return `${prefix}_…${tail}`;

@@ -9,7 +9,8 @@ const MAX_CREDENTIAL_LENGTH = 512;
 
 /**
  * Reads the credential from the forms Keywarden accepts: `Authorization: Bearer …`,
- * `Authorization: Basic base64(public-id:secret)`, `Authorization: rest_api_key=…`, `X-API-Key: …`,
+ * `Authorization: Basic base64(public-id:secret)` (the secret: the full key text or its 32 secret
+ * characters), `Authorization: rest_api_key=…`, `X-API-Key: …`,
  * and the `rest_api_key` query parameter (honoured only where the key's tenant allows it).
  */
 export function presentedCredential(request: Request): PresentedCredential | null {

@@ -239,7 +239,7 @@ const RotateKeyInput = builder.inputType('RotateKeyInput', {
     id: t.id({ required: true, ...idOf('ApiKey') }),
     gracePeriodSeconds: t.int({
       required: false,
-      description: `How long the previous secret keeps working, 0-${MAX_ROTATION_GRACE_SECONDS} seconds; default 0 (it stops at once).`,
+      description: `How long the previous secret, and the OAuth access tokens issued from it, keep working: 0-${MAX_ROTATION_GRACE_SECONDS} seconds; default 0 (they stop at once).`,
     }),
   }),
 });
@@ -255,21 +255,35 @@ const BulkUpdateKeysInput = builder.inputType('BulkUpdateKeysInput', {
   }),
 });
 
-const secretDescription = 'The full key text. Shown this once: store it now; only maskedKey is shown again.';
+const SHOWN_ONCE = 'Shown this once: store it now; only maskedKey is shown again.';
 
-const CreateKeyPayload = builder.objectRef<IssuedKey>('CreateKeyPayload').implement({
-  fields: (t) => ({
-    apiKey: t.expose('apiKey', { type: ApiKeyRef }),
-    secret: t.exposeString('secret', { description: secretDescription }),
-  }),
-});
+/**
+ * What createKey and rotateKey hand out, each use named: the key text for `Authorization: Bearer`,
+ * and the OAuth client_id and client_secret for POST /oauth/token.
+ */
+function issuedKeyPayload(name: 'CreateKeyPayload' | 'RotateKeyPayload') {
+  return builder.objectRef<IssuedKey>(name).implement({
+    fields: (t) => ({
+      apiKey: t.expose('apiKey', { type: ApiKeyRef }),
+      key: t.string({
+        description: `The full key text (\`<prefix>_<publicId><secret><checksum>\`). Send it as \`Authorization: Bearer <key>\` (or \`X-API-Key: <key>\`); it is also the OAuth client_secret. ${SHOWN_ONCE}`,
+        resolve: (issued) => issued.secret,
+      }),
+      clientId: t.string({
+        description: "The OAuth 2.0 client_id for POST /oauth/token: the key's public id (the same as apiKey.publicId). Not a secret.",
+        resolve: (issued) => issued.apiKey.publicId,
+      }),
+      clientSecret: t.string({
+        description: `The OAuth 2.0 client_secret for POST /oauth/token (HTTP Basic or the client_secret parameter): the full key text, the same as \`key\`. ${SHOWN_ONCE}`,
+        resolve: (issued) => issued.secret,
+      }),
+      secret: t.exposeString('secret', { description: `The full key text, the same as \`key\` (its earlier name). ${SHOWN_ONCE}` }),
+    }),
+  });
+}
 
-const RotateKeyPayload = builder.objectRef<IssuedKey>('RotateKeyPayload').implement({
-  fields: (t) => ({
-    apiKey: t.expose('apiKey', { type: ApiKeyRef }),
-    secret: t.exposeString('secret', { description: secretDescription }),
-  }),
-});
+const CreateKeyPayload = issuedKeyPayload('CreateKeyPayload');
+const RotateKeyPayload = issuedKeyPayload('RotateKeyPayload');
 
 const ApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('ApiKeyPayload').implement({
   fields: (t) => ({ apiKey: t.expose('apiKey', { type: ApiKeyRef }) }),
@@ -342,7 +356,7 @@ builder.mutationFields((t) => ({
   }),
   rotateKey: t.field({
     type: RotateKeyPayload,
-    description: 'A new secret for the same public id, shown once; the previous one works for the grace period.',
+    description: 'A new secret for the same public id, shown once; the previous one, and the access tokens issued from it, work for the grace period.',
     authScopes: WRITE,
     errors: MUTATION_ERRORS,
     args: { input: t.arg({ type: RotateKeyInput, required: true }) },

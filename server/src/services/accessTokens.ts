@@ -3,6 +3,7 @@ import type { Context, RequestInfo } from '../context.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { scopeToTenant } from '../db/tenantScope.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { expiryInstant } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
 import { tenantCaller } from './access.ts';
@@ -12,9 +13,10 @@ import { TOKEN_PREFIX } from './authentication.ts';
 import { ACCESS_TOKEN_PATTERN, callerOf, OverloadedError, type VerifyValid } from './verification/index.ts';
 
 // The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key
-// is the client (client_id = its public id, client_secret = its secret) and gets short-lived
-// access tokens that carry some or all of its scopes. Tokens are stored as SHA-256 and checked by
-// the verification pipeline, which also refuses them once their key can no longer act.
+// is the client (client_id = its public id, client_secret = its full key text, or the 32 secret
+// characters of it) and gets short-lived access tokens that carry some or all of its scopes.
+// Tokens are stored as SHA-256 and checked by the verification pipeline, which also refuses them
+// once their key can no longer act.
 
 /** The errors of RFC 6749 §5.2, plus the rate-limit answers of the verification pipeline. */
 export type OAuthErrorCode =
@@ -40,7 +42,7 @@ export class OAuthError extends Error {
 export interface ClientCredentials {
   /** The key's public id. */
   clientId: string;
-  /** The key's secret (the 32 characters between public id and checksum). */
+  /** The key's full text as createKey returns it, or its 32 secret characters alone. */
   clientSecret: string;
 }
 
@@ -88,11 +90,13 @@ function keyActor(key: VerifyValid, request: RequestInfo): AuditActor {
 /**
  * Issues an access token for the client's key. `requestedScopes` null: every effective scope of
  * the key; otherwise each must be held (invalid_scope names those that are not). The lifetime is
- * the tenant's default token TTL, cut short by the key's own expiry.
+ * the tenant's default token TTL, cut short by the key's own expiry, and by the end of the
+ * rotation grace when the client proved the key's previous secret.
  */
 export async function issueAccessToken(app: App, client: ClientCredentials, requestedScopes: string[] | null, info: RequestInfo): Promise<IssuedAccessToken> {
   const key = await authenticateClient(app, client, info);
-  if (key.credentialType !== 'API_KEY') throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+  if (key.credentialType !== 'API_KEY' || key.secretVersion === null) throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+  const secretVersion = key.secretVersion;
   const scopes = requestedScopes === null ? key.scopeList : [...new Set(requestedScopes)].sort();
   const missing = key.scopes.missing(scopes);
   if (missing.length > 0) throw new OAuthError(400, 'invalid_scope', `The key does not hold: ${missing.join(' ')}`);
@@ -106,8 +110,22 @@ export async function issueAccessToken(app: App, client: ClientCredentials, requ
   const token = generateOpaqueToken(TOKEN_PREFIX.accessToken);
   const id = newId('tok');
   await db.$transaction(async (tx) => {
+    // The key's row is locked until the token is written, so a concurrent rotation either sees
+    // this token (and ends it) or has committed before, and is seen here.
+    const [current] = await tx.$queryRaw<{ secretVersion: number; previousSecretExpiresAt: Date | null }[]>`
+      SELECT "secretVersion", "previousSecretExpiresAt" FROM "ApiKey"
+      WHERE "id" = ${key.keyId} AND "tenantId" = ${key.tenantId} FOR SHARE`;
+    if (current === undefined) throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+    if (secretVersion !== current.secretVersion) {
+      // The previous secret, in a rotation's grace: the token ends when the grace does (to the
+      // whole second, as token expiries are kept).
+      const graceEnd = secretVersion === current.secretVersion - 1 ? current.previousSecretExpiresAt : null;
+      const cap = graceEnd === null ? null : new Date(expiryInstant(graceEnd));
+      if (cap === null || cap <= now) throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
+      if (cap < expiresAt) expiresAt = cap;
+    }
     await tx.accessToken.create({
-      data: { id, tenantId: key.tenantId, apiKeyId: key.keyId, tokenHash: sha256Hex(token), scopes, expiresAt, issuedIp: info.ip || null },
+      data: { id, tenantId: key.tenantId, apiKeyId: key.keyId, tokenHash: sha256Hex(token), scopes, expiresAt, issuedIp: info.ip || null, secretVersion },
     });
     await recordAudit(tx, keyActor(key, info), {
       tenantId: key.tenantId,

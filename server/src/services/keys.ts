@@ -5,7 +5,7 @@ import type { ApiKey, Group, Member, Prisma, Role } from '../generated/prisma/cl
 import type { KeyStatus, StoredKeyStatus } from '../domain/access.ts';
 import { validateEndpointPattern } from '../domain/endpoints.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
-import { formatDuration, resolveExpiry } from '../domain/expiry.ts';
+import { expiryInstant, formatDuration, resolveExpiry } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import { formatKey, generatePublicId, generateSecret, DISPLAY_TAIL_LENGTH, PUBLIC_ID_PATTERN } from '../domain/keyFormat.ts';
 import { roleScopes, scopeSet } from '../domain/scopes.ts';
@@ -477,8 +477,10 @@ export async function deleteKey(ctx: Context, keyId: string): Promise<string> {
 }
 
 /**
- * A new secret for the same public id. The old one keeps verifying until now + grace (0: at once).
- * Only one previous secret is kept: rotating again during a grace period ends the older one.
+ * A new secret for the same public id. The old one keeps verifying until now + grace (0: at once),
+ * and so do the access tokens issued from it: without a grace they are revoked, with one their
+ * expiry is cut to the grace's end. Only one previous secret is kept: rotating again during a
+ * grace period ends the older one, and its tokens, at once.
  */
 export async function rotateKey(ctx: Context, raw: unknown): Promise<IssuedKey> {
   const caller = tenantCaller(ctx);
@@ -503,16 +505,41 @@ export async function rotateKey(ctx: Context, raw: unknown): Promise<IssuedKey> 
         keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
         previousSecretHash: graceEndsAt ? before.secretHash : null,
         previousSecretExpiresAt: graceEndsAt,
+        secretVersion: { increment: 1 },
       },
     });
+    const oauthAccess = await endRotatedOutTokens(tx, before.id, apiKey.secretVersion - 1, now, graceEndsAt);
     await recordAudit(tx, ctx, {
       tenantId: tenant.id, action: 'key.rotated', targetType: 'ApiKey', targetId: before.id,
-      changes: { gracePeriodSeconds: grace, graceEndsAt },
+      // Named so: the audit drops any field whose name says "token".
+      changes: { gracePeriodSeconds: grace, graceEndsAt, oauthAccess },
     });
     return { apiKey, secret: keyText };
   });
   await invalidateKeys(ctx, caller.tenantId, [issued.apiKey.id]);
   return issued;
+}
+
+/**
+ * The live access tokens of a key's secrets that a rotation replaces: those of `rotatedOut` end
+ * at the grace's end (cut to the whole second, as token expiries are kept) or, without a grace,
+ * now; those of older secrets, whose grace this rotation ends, now. Issuing locks the key's row
+ * (accessTokens.ts), so no token of these secrets is written after this runs. Returns how many
+ * were revoked and cut, for the audit event.
+ */
+async function endRotatedOutTokens(tx: Tx, keyId: string, rotatedOut: number, now: Date, graceEndsAt: Date | null) {
+  const live = { apiKeyId: keyId, revokedAt: null, expiresAt: { gt: now } };
+  const revoked = await tx.accessToken.updateMany({
+    where: { ...live, secretVersion: graceEndsAt ? { lt: rotatedOut } : { lte: rotatedOut } },
+    data: { revokedAt: now },
+  });
+  if (graceEndsAt === null) return { revoked: revoked.count };
+  const graceEnd = new Date(expiryInstant(graceEndsAt));
+  const cut = await tx.accessToken.updateMany({
+    where: { ...live, secretVersion: rotatedOut, expiresAt: { gt: graceEnd } },
+    data: { expiresAt: graceEnd },
+  });
+  return { revoked: revoked.count, cutToGraceEnd: cut.count };
 }
 
 /**

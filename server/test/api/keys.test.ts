@@ -23,13 +23,13 @@ const KEY = `id publicId maskedKey name description contactEmail status scopes e
   owner { id } group { id } ipRules { action cidr level description }`;
 const ERRORS = `... on Error { message code } ... on ValidationError { fieldErrors { path message } }
   ... on ForbiddenError { missingScopes } ... on ConflictError { field } ... on NotFoundError { resource }`;
-const CREATE = `mutation($input: CreateKeyInput!) { createKey(input: $input) { __typename ... on CreateKeyPayload { secret apiKey { ${KEY} } } ${ERRORS} } }`;
+const CREATE = `mutation($input: CreateKeyInput!) { createKey(input: $input) { __typename ... on CreateKeyPayload { key clientId clientSecret secret apiKey { ${KEY} } } ${ERRORS} } }`;
 const UPDATE = `mutation($input: UpdateKeyInput!) { updateKey(input: $input) { __typename ... on ApiKeyPayload { apiKey { ${KEY} } } ${ERRORS} } }`;
 const DISABLE = `mutation($id: ID!) { disableKey(id: $id) { __typename ... on ApiKeyPayload { apiKey { ${KEY} } } ${ERRORS} } }`;
 const ENABLE = `mutation($id: ID!) { enableKey(id: $id) { __typename ... on ApiKeyPayload { apiKey { ${KEY} } } ${ERRORS} } }`;
 const REVOKE = `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { __typename ... on ApiKeyPayload { apiKey { ${KEY} } } ${ERRORS} } }`;
 const DELETE = `mutation($id: ID!) { deleteKey(id: $id) { __typename ... on DeleteKeyPayload { deletedKeyId } ${ERRORS} } }`;
-const ROTATE = `mutation($input: RotateKeyInput!) { rotateKey(input: $input) { __typename ... on RotateKeyPayload { secret apiKey { ${KEY} } } ${ERRORS} } }`;
+const ROTATE = `mutation($input: RotateKeyInput!) { rotateKey(input: $input) { __typename ... on RotateKeyPayload { key clientId clientSecret secret apiKey { ${KEY} } } ${ERRORS} } }`;
 const BULK = `mutation($input: BulkUpdateKeysInput!) { bulkUpdateKeys(input: $input) { __typename ... on BulkUpdateKeysPayload { count keyIds } ${ERRORS} } }`;
 const GET = `query($id: ID!) { apiKey(id: $id) { ${KEY} } }`;
 const LIST = `query($filter: ApiKeyFilter, $first: Int, $after: String) {
@@ -49,7 +49,7 @@ async function call(document: string, variables: Record<string, unknown>, token:
 async function issue(tenant: TestTenant, input: Record<string, unknown> = {}, token = tenant.owner.token) {
   const result = await call(CREATE, { input: { name: 'key', ...input } }, token);
   expect(result.__typename, JSON.stringify(result)).toBe('CreateKeyPayload');
-  return result as { secret: string; apiKey: Result };
+  return result as { key: string; clientId: string; clientSecret: string; secret: string; apiKey: Result };
 }
 
 function expectFieldError(result: Result, path: string[], message?: string | RegExp) {
@@ -317,7 +317,11 @@ describe('the secret is shown once', () => {
     };
     const created = await issue(a, { publicId: 'pk_shown_once' });
     const id = created.apiKey.id;
-    const rotated = (await call(ROTATE, { input: { id, gracePeriodSeconds: 60 } }, a.owner.token)) as { secret: string };
+    const rotated = (await call(ROTATE, { input: { id, gracePeriodSeconds: 60 } }, a.owner.token)) as Result;
+    // Each use named: the key text (Bearer), and the OAuth client_id and client_secret.
+    for (const issued of [created, rotated]) {
+      expect(issued).toMatchObject({ key: issued.secret, clientSecret: issued.secret, clientId: 'pk_shown_once' });
+    }
 
     await record(GET, { id });
     await record(LIST, {});

@@ -1,11 +1,14 @@
+import * as oauth4 from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatKey, generateSecret, parseKey, type ParsedKey } from '../../src/domain/keyFormat.ts';
 import { sha256Hex } from '../../src/domain/secrets.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { createTestApp, listen, type Listening, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey, verifyKey, type TestKey } from '../harness/keys.ts';
 
-// The OAuth 2.0 client-credentials grant: a key (client_id = public id, client_secret = secret)
-// gets short-lived access tokens, which the management API and POST /v1/verify accept.
+// The OAuth 2.0 client-credentials grant: a key (client_id = public id, client_secret = its full
+// text or its 32 secret characters) gets short-lived access tokens, which the management API and
+// POST /v1/verify accept.
 
 let t: TestApp;
 let tenant: TestTenant;
@@ -31,10 +34,10 @@ interface OAuthAnswer {
 
 const basic = (key: { publicId: string; secret: string }) => `Basic ${Buffer.from(`${key.publicId}:${key.secret}`).toString('base64')}`;
 
-async function oauth(path: '/oauth/token' | '/oauth/revoke', params: Record<string, string>, options: { authorization?: string; json?: boolean } = {}): Promise<OAuthAnswer> {
+async function oauth(path: '/oauth/token' | '/oauth/revoke', params: Record<string, string>, options: { authorization?: string; json?: boolean; ip?: string } = {}): Promise<OAuthAnswer> {
   const headers: Record<string, string> = { 'content-type': options.json ? 'application/json' : 'application/x-www-form-urlencoded' };
   if (options.authorization) headers.authorization = options.authorization;
-  const response = await t.fetch(path, { method: 'POST', headers, body: options.json ? JSON.stringify(params) : new URLSearchParams(params).toString() });
+  const response = await t.fetch(path, { method: 'POST', headers, body: options.json ? JSON.stringify(params) : new URLSearchParams(params).toString() }, { ip: options.ip });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null, text };
 }
@@ -148,6 +151,109 @@ describe('POST /oauth/token', () => {
     await t.app.db.prisma.apiKey.update({ where: { id: key.id }, data: { status: 'REVOKED', revokedAt: new Date() } });
     await t.app.invalidation.invalidate({ tenantId: tenant.id, keyIds: [key.id] });
     expect((await viewer(body.access_token)).status).toBe(401);
+  });
+});
+
+describe('the full key text as the client secret', () => {
+  const withText = (key: TestKey) => ({ publicId: key.publicId, secret: key.text });
+
+  it('is accepted as the HTTP Basic password, as the 32 secret characters still are', async () => {
+    for (const credentials of [withText(client), client]) {
+      const answer = await oauth('/oauth/token', { grant_type: 'client_credentials', scope: 'keys:read' }, { authorization: basic(credentials) });
+      expect(answer.status, answer.text).toBe(200);
+      expect((await viewer(answer.body.access_token)).data?.viewer).toEqual({ kind: 'ACCESS_TOKEN', tenantId: tenant.id, scopes: ['keys:read'] });
+    }
+  });
+
+  it('is accepted as the client_secret parameter (client_secret_post), form-encoded or JSON', async () => {
+    for (const json of [false, true]) {
+      const answer = await oauth('/oauth/token', { grant_type: 'client_credentials', client_id: client.publicId, client_secret: client.text, scope: 'tickets:read' }, { json });
+      expect(answer.status, `json ${json}: ${answer.text}`).toBe(200);
+      expect((await viewer(answer.body.access_token)).data?.viewer.scopes).toEqual(['tickets:read']);
+    }
+  });
+
+  it("is invalid_client with another key's client_id: never the other key", async () => {
+    const second = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read'] });
+    const badChecksum = client.text.slice(0, -1) + (client.text.endsWith('A') ? 'B' : 'A');
+    const before = await t.app.db.prisma.accessToken.count();
+    for (const [clientId, secret] of [[client.publicId, second.text], [second.publicId, client.text], [client.publicId, badChecksum]] as const) {
+      const viaBasic = await oauth('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic({ publicId: clientId, secret }) });
+      const viaPost = await oauth('/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+      for (const answer of [viaBasic, viaPost]) {
+        expect(answer.status).toBe(401);
+        expect(answer.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
+        expect(answer.text).not.toContain(secret);
+      }
+    }
+    expect(await t.app.db.prisma.accessToken.count()).toBe(before);
+  });
+
+  it('a wrong secret in the full-text form counts as a failed attempt, like a wrong 32-character one', async () => {
+    const key = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read'] });
+    const ip = '198.51.100.7';
+    const wrongSecret = generateSecret();
+    // A well-formed text (its checksum right) of this public id, with a wrong secret.
+    const wrongText = formatKey((parseKey(key.text) as ParsedKey).prefix, key.publicId, wrongSecret);
+    const limit = t.app.verification.options.failedAttemptsPerKey;
+    for (let i = 0; i < limit; i++) {
+      const answer = await oauth('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic({ publicId: key.publicId, secret: i % 2 === 0 ? wrongText : wrongSecret }), ip });
+      expect(answer.body.error).toBe('invalid_client');
+    }
+    // The key's failed attempts are used up: even its right text is refused, unhashed.
+    const refused = await oauth('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(withText(key)), ip });
+    expect([refused.status, refused.body.error]).toEqual([429, 'slow_down']);
+  });
+
+  it('never writes the key text or its secret into a log line', async () => {
+    await oauth('/oauth/token', { grant_type: 'client_credentials', client_id: client.publicId, client_secret: client.text.toLowerCase() });
+    await oauth('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(withText(client)) });
+    await t.app.verification.usage.flush();
+    const logs = t.logs.text();
+    for (const secret of [client.text, client.secret, client.text.toLowerCase()]) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('a maintained OAuth client (oauth4webapi) over real HTTP, with what createKey returned', () => {
+  let server: Listening;
+  beforeAll(async () => { server = await listen(t.app); });
+  afterAll(() => server.close());
+
+  const CREATE_KEY = `mutation($input: CreateKeyInput!) { createKey(input: $input) { __typename
+    ... on CreateKeyPayload { key clientId clientSecret secret apiKey { id publicId } } } }`;
+
+  it.each([
+    ['client_secret_basic', oauth4.ClientSecretBasic],
+    ['client_secret_post', oauth4.ClientSecretPost],
+  ] as const)('%s: client_id = clientId, client_secret = clientSecret gets a token that acts as the key, and revokes it', async (_method, clientAuth) => {
+    const created = (await t.graphql(CREATE_KEY, { input: { name: 'oauth client', scopes: ['keys:read'] } }, { token: tenant.owner.token })).data.createKey;
+    expect(created.__typename).toBe('CreateKeyPayload');
+    expect(created.clientId).toBe(created.apiKey.publicId);
+    expect([created.clientSecret, created.secret]).toEqual([created.key, created.key]);
+
+    const base = `http://127.0.0.1:${server.port}`;
+    // There is no discovery document (RFC 8414) yet, so the server's metadata is written by hand.
+    const as: oauth4.AuthorizationServer = { issuer: base, token_endpoint: `${base}/oauth/token`, revocation_endpoint: `${base}/oauth/revoke` };
+    const oauthClient: oauth4.Client = { client_id: created.clientId };
+    // Plain http to the loopback address: oauth4webapi refuses it unless told.
+    const options = { [oauth4.allowInsecureRequests]: true };
+
+    const response = await oauth4.clientCredentialsGrantRequest(as, oauthClient, clientAuth(created.clientSecret), { scope: 'keys:read' }, options);
+    const tokens = await oauth4.processClientCredentialsResponse(as, oauthClient, response);
+    expect(tokens).toMatchObject({ access_token: expect.stringMatching(/^kwt_/), token_type: 'bearer', scope: 'keys:read' });
+
+    const read = (token: string) =>
+      fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query ($id: ID!) { viewer { kind } apiKey(id: $id) { publicId } }', variables: { id: created.apiKey.id } }),
+      });
+    const allowed = await read(tokens.access_token);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.json()).toEqual({ data: { viewer: { kind: 'ACCESS_TOKEN' }, apiKey: { publicId: created.clientId } } });
+
+    await oauth4.processRevocationResponse(await oauth4.revocationRequest(as, oauthClient, clientAuth(created.clientSecret), tokens.access_token, options));
+    expect((await read(tokens.access_token)).status).toBe(401);
   });
 });
 

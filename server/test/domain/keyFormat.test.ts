@@ -4,6 +4,7 @@ import { BASE62_ALPHABET, encodeBase62, isBase62, randomBase62 } from '../../src
 import {
   CHECKSUM_LENGTH,
   SECRET_LENGTH,
+  basicSecretPart,
   formatKey,
   generatePublicId,
   generateSecret,
@@ -235,6 +236,22 @@ describe('parseKey rejections', () => {
     for (let i = 0; i < 100_000; i++) parseKey(text);
     // ~1 µs each in practice; a generous bound that still catches pathological slowness.
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('basicSecretPart', () => {
+  it('takes the 32 secret characters, or the full text of the same key, and nothing else', () => {
+    const publicId = generatePublicId();
+    const secret = generateSecret();
+    const text = formatKey('kw', publicId, secret);
+    expect(basicSecretPart(publicId, secret)).toBe(secret);
+    expect(basicSecretPart(publicId, text)).toBe(secret);
+    // Another key's text, even one with the same secret characters, is not this key's secret.
+    expect(basicSecretPart(publicId, formatKey('kw', generatePublicId(), secret))).toBeNull();
+    expect(basicSecretPart(publicId, text.slice(0, -1) + (text.endsWith('A') ? 'B' : 'A'))).toBeNull();
+    expect(basicSecretPart(publicId, secret.slice(1))).toBeNull();
+    expect(basicSecretPart(publicId, '_'.repeat(SECRET_LENGTH))).toBeNull();
+    expect(basicSecretPart(publicId, '')).toBeNull();
   });
 });
 

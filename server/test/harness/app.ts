@@ -47,14 +47,18 @@ export interface GraphQLResponse<T> {
   body: string;
 }
 
-/** A fresh database and app; `verification` and `audit` override those settings, as in createApp. */
+/**
+ * A fresh database and app; `verification` and `audit` override those settings, as in createApp.
+ * With `db` (another test app's database), a second instance on it, which leaves it open on close.
+ */
 export async function createTestApp(
-  options: { env?: Record<string, string> } & Pick<AppOptions, 'clock' | 'verification' | 'audit'> = {},
+  options: { env?: Record<string, string> } & Pick<AppOptions, 'clock' | 'verification' | 'audit'> & { db?: AppOptions['db'] } = {},
 ): Promise<TestApp> {
-  const db = await openTestDatabase();
+  const own = options.db === undefined ? await openTestDatabase() : null;
+  const db = options.db ?? own!;
   const config = loadConfig({ LOG_LEVEL: 'info', KEYWARDEN_SERVER_SECRET: 'test-secret-test-secret-test-secret!', ...options.env });
   const logs = new LogCapture();
-  const { env: _env, ...appOptions } = options;
+  const { env: _env, db: _db, ...appOptions } = options;
   const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), ...appOptions });
   // As the server does: listen for invalidations before the first request.
   await app.verification.ready();
@@ -76,7 +80,7 @@ export async function createTestApp(
     },
     close: async () => {
       await app.close();
-      await db.dispose();
+      await own?.dispose();
     },
   };
 }

@@ -23,17 +23,26 @@ const viewerWith = (headers: Record<string, string>, path = '/graphql') =>
   t.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: VIEWER }) }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
 describe('credential forms', () => {
-  it('Bearer, X-API-Key, Basic public-id:secret and rest_api_key= all resolve to the key as caller', async () => {
+  it('Bearer, X-API-Key, Basic public-id:secret (or :full key text) and rest_api_key= all resolve to the key as caller', async () => {
     const forms: Record<string, string>[] = [
       { authorization: `Bearer ${writer.text}` },
       { 'x-api-key': writer.text },
       { authorization: `Basic ${Buffer.from(`${writer.publicId}:${writer.secret}`).toString('base64')}` },
+      { authorization: `Basic ${Buffer.from(`${writer.publicId}:${writer.text}`).toString('base64')}` },
       { authorization: `rest_api_key=${writer.text}` },
     ];
     for (const headers of forms) {
       const { status, body } = await viewerWith(headers);
       expect(status, JSON.stringify(Object.keys(headers))).toBe(200);
       expect(body.data.viewer).toEqual({ kind: 'API_KEY', tenantId: tenant.id, scopes: ['keys:read', 'keys:verify', 'keys:write'] });
+    }
+  });
+
+  it("Basic with another key's full text as the password is refused, never taken for that key", async () => {
+    const other = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read'] });
+    for (const [publicId, password] of [[writer.publicId, other.text], [other.publicId, writer.text]]) {
+      const { status } = await viewerWith({ authorization: `Basic ${Buffer.from(`${publicId}:${password}`).toString('base64')}` });
+      expect(status).toBe(401);
     }
   });
 

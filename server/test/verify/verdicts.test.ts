@@ -288,7 +288,8 @@ describe('the request itself', () => {
   it('a resource server may authenticate with an API key holding keys:verify', async () => {
     const server = await key({ scopes: ['keys:verify'] });
     const k = await key();
-    for (const headers of [{ authorization: `Bearer ${server.text}` }, { 'x-api-key': server.text } as Record<string, string>, { authorization: `Basic ${Buffer.from(`${server.publicId}:${server.secret}`).toString('base64')}` }]) {
+    const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`${server.publicId}:${password}`).toString('base64')}` });
+    for (const headers of [{ authorization: `Bearer ${server.text}` }, { 'x-api-key': server.text } as Record<string, string>, basic(server.secret), basic(server.text)]) {
       const response = await t.fetch('/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ key: k.text }) });
       expect((await response.json()).code).toBe('VALID');
     }

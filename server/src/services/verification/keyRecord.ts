@@ -26,6 +26,8 @@ export interface KeyRecord {
   secretHash: string;
   previousSecretHash: string | null;
   previousSecretExpiresAt: Date | null;
+  /** Which secret secretHash is (previousSecretHash is the one before). */
+  secretVersion: number;
   /** Key scopes ∩ owner's role scopes ∩ group scope limit (when the group limits). */
   scopes: ScopeSet;
   /** The same, as the sorted list verification answers with. */
@@ -86,6 +88,7 @@ export async function loadKeyRecord(prisma: PrismaClient, lookup: KeyLookup, log
     secretHash: key.secretHash,
     previousSecretHash: key.previousSecretHash,
     previousSecretExpiresAt: key.previousSecretExpiresAt,
+    secretVersion: key.secretVersion,
     scopes,
     scopeList: scopes.toArray(),
     tenant: { status: key.tenant.status, apiEnabled: key.tenant.apiEnabled, allowQueryParamKey: key.tenant.allowQueryParamKey },

@@ -4,9 +4,8 @@ import type { Caller, RequestInfo } from '../../context.ts';
 import type { Logger } from '../../logger.ts';
 import { expiryInstant, type Clock } from '../../domain/expiry.ts';
 import type { PresentedCredential } from '../../http/credentials.ts';
-import { isBase62 } from '../../domain/base62.ts';
 import { AuthenticationError, RateLimitedError } from '../../domain/errors.ts';
-import { isValidPublicId, parseKey, SECRET_LENGTH } from '../../domain/keyFormat.ts';
+import { basicSecretPart, isValidPublicId, parseKey } from '../../domain/keyFormat.ts';
 import { scopeSet, type ScopeSet } from '../../domain/scopes.ts';
 import { hashSecret, secretNeedsRehash, sha256Hex, type Argon2Params } from '../../domain/secrets.ts';
 import { TOKEN_PREFIX } from '../authentication.ts';
@@ -59,6 +58,11 @@ export interface VerifyValid {
   expiresAt: Date | null;
   rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
   remainingUses: number | null;
+  /**
+   * Which of the key's secrets was proven (its secretVersion: the current one, or one less for the
+   * previous one in a rotation's grace); null for an access token. Not part of any response.
+   */
+  secretVersion: number | null;
   /**
    * Until when (epoch ms) this verdict may be reused for the same credential without checking it
    * again, provided nothing is invalidated meanwhile; null: never (rate limits and usage credits
@@ -123,9 +127,12 @@ interface ProvenCredential {
   scopes: ScopeSet;
   scopeList: string[];
   expiresAt?: Date;
+  /** The key's secret proven (see VerifyValid.secretVersion). */
+  secretVersion: number | null;
 }
 
-type SecretCheck = 'ok' | 'wrong' | { throttledUntil: number };
+/** Which of the key's secrets matched: its current one, or the previous one in a rotation's grace. */
+type SecretCheck = 'current' | 'previous' | 'wrong' | { throttledUntil: number };
 
 interface FoundRecord {
   record: KeyRecord | null;
@@ -210,12 +217,14 @@ export class Verifier {
       publicId = parsed.publicId;
       secret = parsed.secret;
     } else {
-      if (!isValidPublicId(credential.publicId) || credential.secret.length !== SECRET_LENGTH || !isBase62(credential.secret)) {
+      // The secret may be the 32 characters or the key's full text (checked to be this key's).
+      const basicSecret = isValidPublicId(credential.publicId) ? basicSecretPart(credential.publicId, credential.secret) : null;
+      if (basicSecret === null) {
         stats.rejectedByFormat++;
         return denied('NOT_FOUND', { message: MALFORMED_MESSAGE });
       }
       publicId = credential.publicId;
-      secret = credential.secret;
+      secret = basicSecret;
     }
 
     const address = request.throttleAddress;
@@ -236,9 +245,10 @@ export class Verifier {
     const check = this.checkSecret(record, secret, address, now);
     const secretCheck = check instanceof Promise ? await check : check;
     if (secretCheck === 'wrong') return denied('NOT_FOUND');
-    if (secretCheck !== 'ok') return this.throttled(secretCheck.throttledUntil);
+    if (typeof secretCheck !== 'string') return this.throttled(secretCheck.throttledUntil);
 
-    return this.admit(record, request, now, { credentialType: 'API_KEY', tokenId: null, scopes: record.scopes, scopeList: record.scopeList });
+    const secretVersion = secretCheck === 'current' ? record.secretVersion : record.secretVersion - 1;
+    return this.admit(record, request, now, { credentialType: 'API_KEY', tokenId: null, scopes: record.scopes, scopeList: record.scopeList, secretVersion });
   }
 
   /**
@@ -336,7 +346,7 @@ export class Verifier {
     return { record };
   }
 
-  /** 'ok', 'wrong', or throttled. Cache hits skip the throttles: a flood of guesses cannot lock out the real key. */
+  /** Which secret matched, 'wrong', or throttled. Cache hits skip the throttles: a flood of guesses cannot lock out the real key. */
   private checkSecret(record: KeyRecord, secret: string, address: string, now: Date): SecretCheck | Promise<SecretCheck> {
     const { caches, stats, throttle } = this.deps;
     // HMAC-SHA-256 (domain/secrets.ts hmacSha256Hex) with the key object made once.
@@ -346,7 +356,7 @@ export class Verifier {
     const entry = caches.getCredential(hmac);
     if (entry !== undefined && entry.keyId === record.id && (entry.matchedHash === record.secretHash || (previousValid && entry.matchedHash === record.previousSecretHash))) {
       stats.credentialCacheHits++;
-      return 'ok';
+      return entry.matchedHash === record.secretHash ? 'current' : 'previous';
     }
     stats.credentialCacheMisses++;
 
@@ -381,8 +391,9 @@ export class Verifier {
       return 'wrong';
     }
     caches.storeCredential(hmac, { keyId: record.id, tenantId: record.tenantId, matchedHash: matched }, generation);
-    if (matched === record.secretHash && secretNeedsRehash(record.secretHash, this.deps.argon2)) this.rehash(record, secret, hmac);
-    return 'ok';
+    if (matched !== record.secretHash) return 'previous';
+    if (secretNeedsRehash(record.secretHash, this.deps.argon2)) this.rehash(record, secret, hmac);
+    return 'current';
   }
 
   /**
@@ -452,7 +463,7 @@ export class Verifier {
     if (!decision.allowed) return denied(decision.code);
     const missing = scopes.missing(request.requiredScopes);
     if (missing.length > 0) return denied('INSUFFICIENT_SCOPES', { missingScopes: missing });
-    return this.admit(record, request, now, { credentialType: 'ACCESS_TOKEN', tokenId: token.id, scopes, scopeList: scopes.toArray(), expiresAt: token.expiresAt });
+    return this.admit(record, request, now, { credentialType: 'ACCESS_TOKEN', tokenId: token.id, scopes, scopeList: scopes.toArray(), expiresAt: token.expiresAt, secretVersion: null });
   }
 
   /**
@@ -516,6 +527,7 @@ export class Verifier {
       expiresAt,
       rateLimit: rateLimit === null ? null : { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: new Date(rateLimit.resetAt) },
       remainingUses,
+      secretVersion: credential.secretVersion,
       reusableUntil,
     };
   }
