@@ -214,6 +214,9 @@ export function errorForCode(code: string | undefined, fields: Record<string, un
       return new BadRequestError(details);
     case 'INTERNAL_SERVER_ERROR':
       return new ServerError(details);
+    case 'SERVICE_UNAVAILABLE':
+      // Nothing was done (the server's database is out of reach): retried after `retryAfter`.
+      return new ServerError({ ...details, retryAfter: num(fields.retryAfter) }, 'SERVICE_UNAVAILABLE');
     default:
       // A code this SDK does not know (e.g. from a newer server): classify by status, else a bad request.
       if (details.status !== undefined && details.status >= 500) return errorForStatus(details.status, details);

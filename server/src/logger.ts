@@ -14,3 +14,26 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/**
+ * For a condition that can recur many times a second (an outage, a retry storm): the first
+ * occurrence is logged, then at most one line per interval, saying how many were left out.
+ */
+export class RecurringLog {
+  private lastAt = -Infinity;
+  private skipped = 0;
+  constructor(private readonly intervalMs: number, private readonly now: () => number = Date.now) {}
+
+  /** null: stay silent; otherwise log, with this many occurrences left out since the last line. */
+  take(): number | null {
+    const now = this.now();
+    if (now - this.lastAt < this.intervalMs) {
+      this.skipped++;
+      return null;
+    }
+    const skipped = this.skipped;
+    this.lastAt = now;
+    this.skipped = 0;
+    return skipped;
+  }
+}

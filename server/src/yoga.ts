@@ -10,6 +10,7 @@ import { useRequestBodyLimit } from './http/bodyLimit.ts';
 import { useOAuthRoutes } from './http/oauthRoutes.ts';
 import { pendingMigrations } from './db/migrations.ts';
 import { useMutationTransaction } from './mutationTransaction.ts';
+import { isDatabaseUnavailable, serviceUnavailable } from './db/unavailable.ts';
 
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
 
@@ -21,7 +22,9 @@ export function createYogaServer(app: App): KeywardenYoga {
         return await createContext(app, initial);
       } catch (error) {
         // Authentication failures are expected errors; anything else is masked like a resolver's.
-        throw toPublicError(error, requestInfo(app, initial.request, initial).id, app.logger);
+        // A caller that cannot be authenticated for want of the database is told to come back.
+        const id = requestInfo(app, initial.request, initial).id;
+        throw toPublicError(isDatabaseUnavailable(error) ? serviceUnavailable(app.logger, error, { requestId: id }) : error, id, app.logger);
       }
     },
     graphqlEndpoint: '/graphql',

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { lockDataDir } from './dataDirLock.ts';
 
@@ -29,6 +30,20 @@ export interface Database {
 
 // Without a limit, a black-holed host makes ping() and every query hang forever.
 const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A pooled connection that is never without an 'error' listener. The pool listens only while a
+ * connection is idle, and the adapter only once it has started a transaction on it; an error that
+ * arrives between (a server that terminates the connection in the same packet as the one that
+ * completed the checkout) would otherwise be an unhandled 'error' event and end the process. The
+ * connection is already unusable then: its next query fails and the pool discards it.
+ */
+class GuardedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => {});
+  }
+}
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === 'pglite' ? openPGliteDatabase(config.dataDir) : openPostgresDatabase(config.url, config.poolSize);
@@ -90,6 +105,7 @@ async function openPostgresDatabase(url: string, poolSize?: number): Promise<Dat
   const adapterFactory = new PrismaPg({
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    Client: GuardedClient,
     ...(poolSize !== undefined ? { max: poolSize } : {}),
   });
   const prisma = new PrismaClient({ adapter: adapterFactory });

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -22,6 +23,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   BAD_REQUEST: 400,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export abstract class KeywardenError extends Error {
@@ -107,5 +109,17 @@ export class BadRequestError extends KeywardenError {
   constructor(message: string) {
     super(message);
     this.name = 'BadRequestError';
+  }
+}
+
+/** Nothing was decided: a dependency (the database) cannot be reached now. Ask again after `retryAfter` seconds. */
+export class ServiceUnavailableError extends KeywardenError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
+  constructor(readonly retryAfterSeconds: number, message = 'The database cannot be reached; try again shortly') {
+    super(message);
+    this.name = 'ServiceUnavailableError';
+  }
+  override details() {
+    return { retryAfter: this.retryAfterSeconds };
   }
 }

@@ -16,10 +16,12 @@ export function toPublicError(error: unknown, requestId: string, logger: Logger)
 
   if (original instanceof KeywardenError) {
     const status = HTTP_STATUS[original.code];
-    const headers = original.code === 'RATE_LIMITED' ? { 'Retry-After': String(original.details().retryAfter) } : undefined;
+    const details = original.details();
+    // RATE_LIMITED and SERVICE_UNAVAILABLE say when to ask again.
+    const headers = typeof details.retryAfter === 'number' ? { 'Retry-After': String(details.retryAfter) } : undefined;
     return new GraphQLError(original.message, {
       ...location,
-      extensions: { code: original.code, ...original.details(), requestId, http: { status, headers } },
+      extensions: { code: original.code, ...details, requestId, http: { status, headers } },
     });
   }
   // Errors GraphQL itself raises (bad variables, unknown fields) and ones already shaped by us.

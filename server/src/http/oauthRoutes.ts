@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
 import { requestInfo, type RequestInfo, type ServerContext } from '../context.ts';
 import { BadRequestError } from '../domain/errors.ts';
+import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
 import { issueAccessToken, OAuthError, revokeAccessToken, type ClientCredentials } from '../services/accessTokens.ts';
 import { scopeListProblem } from '../services/verification/input.ts';
 import { presentedCredential } from './credentials.ts';
@@ -59,6 +60,10 @@ async function handle(app: App, path: string, request: Request, server: ServerCo
   } catch (caught) {
     if (caught instanceof OAuthError) return failure(caught, usedBasic);
     if (caught instanceof BadRequestError) return failure(new OAuthError(400, 'invalid_request', caught.message), usedBasic);
+    if (isDatabaseUnavailable(caught)) {
+      const refusal = serviceUnavailable(app.logger, caught, { requestId: info.id, route: path });
+      return failure(new OAuthError(503, 'temporarily_unavailable', refusal.message, refusal.retryAfterSeconds), usedBasic);
+    }
     return unexpected(app, caught, info);
   }
 }

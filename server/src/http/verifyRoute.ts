@@ -4,6 +4,7 @@ import type { App } from '../app.ts';
 import type { RequestInfo, ServerContext } from '../context.ts';
 import { requestInfo } from '../context.ts';
 import { BadRequestError, HTTP_STATUS, KeywardenError } from '../domain/errors.ts';
+import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
 import { authenticate } from '../services/authentication.ts';
 import { OverloadedError } from '../services/verification/index.ts';
 import { MAX_VERIFY_BODY_BYTES, parseVerifyInput, verifyResponseBody } from '../services/verification/input.ts';
@@ -33,7 +34,8 @@ interface VerifyHttpResponse {
 /**
  * POST /v1/verify. Every verdict is HTTP 200; 400 for a malformed request, 401/403 for a caller
  * that may not verify, 429 for a throttled caller, 503 with Retry-After when argon2 capacity is
- * exhausted. Never goes through GraphQL parsing, validation or execution.
+ * exhausted (OVERLOADED) or the database cannot be reached (SERVICE_UNAVAILABLE): never a verdict
+ * that was not made. Never goes through GraphQL parsing, validation or execution.
  */
 async function handleVerify(app: App, http: VerifyHttpRequest): Promise<VerifyHttpResponse> {
   const info = requestInfo(app, http.request, http.server);
@@ -55,13 +57,14 @@ async function handleVerify(app: App, http: VerifyHttpRequest): Promise<VerifyHt
       requiredScopes: input.scopes,
     });
     return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(verifyResponseBody(outcome)) };
-  } catch (caught) {
+  } catch (thrown) {
+    const caught = isDatabaseUnavailable(thrown) ? serviceUnavailable(app.logger, thrown, { requestId: info.id, route: VERIFY_PATH }) : thrown;
     if (caught instanceof OverloadedError) {
       return refusal(info, 503, 'OVERLOADED', caught.message, { retryAfter: caught.retryAfterSeconds }, { 'retry-after': String(caught.retryAfterSeconds) });
     }
     if (caught instanceof KeywardenError) {
       const details = caught.details();
-      const headers: Record<string, string> = caught.code === 'RATE_LIMITED' ? { 'retry-after': String(details.retryAfter) } : {};
+      const headers: Record<string, string> = typeof details.retryAfter === 'number' ? { 'retry-after': String(details.retryAfter) } : {};
       return refusal(info, HTTP_STATUS[caught.code], caught.code, caught.message, details, headers);
     }
     app.logger.error({ err: caught, requestId: info.id }, 'unexpected error in verify');

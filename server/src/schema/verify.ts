@@ -1,5 +1,6 @@
 import { builder } from '../builder.ts';
 import { RateLimitedError } from '../domain/errors.ts';
+import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
 import { OverloadedError, VERIFY_CODES, type VerifyOutcome } from '../services/verification/index.ts';
 import { parseVerifyInput } from '../services/verification/input.ts';
 
@@ -109,6 +110,8 @@ builder.queryField('verify', (t) =>
         return toShape(outcome);
       } catch (error) {
         if (error instanceof OverloadedError) throw new RateLimitedError(error.retryAfterSeconds, 'Verification capacity exhausted');
+        // No verdict without the database: SERVICE_UNAVAILABLE (503, Retry-After), never a guess.
+        if (isDatabaseUnavailable(error)) throw serviceUnavailable(ctx.app.logger, error, { requestId: ctx.request.id, field: 'verify' });
         throw error;
       }
     },

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { CredentialInvalidation } from '../../app.ts';
-import type { Logger } from '../../logger.ts';
+import { RecurringLog, type Logger } from '../../logger.ts';
 import type { InvalidationChange } from './caches.ts';
 
 /**
@@ -24,6 +24,8 @@ export const PG_CHANNEL = 'keywarden_invalidation';
 /** NOTIFY payloads must stay under 8000 bytes; beyond this a change widens to its whole tenant. */
 const MAX_PAYLOAD = 7_000;
 const READY_TIMEOUT_MS = 3_000;
+/** While a transport keeps failing to publish, one reminder line at most this often. */
+const PUBLISH_REMINDER_MS = 60_000;
 /** application_name of the LISTEN connection (visible in pg_stat_activity). */
 export const LISTENER_NAME = 'keywarden-invalidation';
 
@@ -58,6 +60,8 @@ export class InvalidationBus implements CredentialInvalidation {
   private readonly started: Promise<void>;
   /** Invalidations received from other instances (for tests and metrics). */
   received = 0;
+  /** Per transport: consecutive failed publishes, and when the last reminder was logged. */
+  private readonly publishing: { failures: number; reminder: RecurringLog }[] = [];
 
   constructor(
     private readonly handlers: {
@@ -110,13 +114,31 @@ export class InvalidationBus implements CredentialInvalidation {
     let payload = JSON.stringify({ o: this.instanceId, t: normalized.tenantId, ...(normalized.keyIds ? { k: normalized.keyIds } : {}) } satisfies Message);
     if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ o: this.instanceId, t: normalized.tenantId } satisfies Message);
     const results = await Promise.allSettled(this.transports.map((t) => t.publish(payload)));
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ transport: this.transports[i]!.name, err: r.reason }] : []));
-    if (failed.length === results.length) {
-      // Other instances will only see this change when their entries' TTL ends.
-      this.logger.error({ failed, tenantId: normalized.tenantId }, 'could not publish a cache invalidation on any transport');
-    } else if (failed.length > 0) {
-      this.logger.warn({ failed }, 'could not publish a cache invalidation on one transport');
+    results.forEach((result, i) => this.publishOutcome(i, normalized.tenantId, result.status === 'rejected' ? { error: result.reason } : null));
+  }
+
+  /**
+   * One error line when a transport starts failing to publish (naming it and the cause), then
+   * silence while it keeps failing but for one reminder a minute with the count, and one info line
+   * when it publishes again: a retry storm or a burst of changes is one event, not a line each.
+   */
+  private publishOutcome(index: number, tenantId: string, failure: { error: unknown } | null): void {
+    const transport = this.transports[index]!.name;
+    const state = (this.publishing[index] ??= { failures: 0, reminder: new RecurringLog(PUBLISH_REMINDER_MS) });
+    if (failure === null) {
+      if (state.failures > 0) this.logger.info({ transport, failures: state.failures }, 'cache invalidations publish again');
+      state.failures = 0;
+      return;
     }
+    const first = state.failures === 0;
+    state.failures++;
+    if (first) state.reminder = new RecurringLog(PUBLISH_REMINDER_MS);
+    if (state.reminder.take() === null) return;
+    // Other instances relying on this transport see the change only when their entries' TTL ends.
+    this.logger.error(
+      { transport, err: failure.error, failures: state.failures, tenantId },
+      first ? `could not publish a cache invalidation on ${transport}` : `still cannot publish cache invalidations on ${transport}`,
+    );
   }
 
   private receive(payload: string): void {
@@ -209,7 +231,9 @@ export function postgresTransport(url: string, prisma: PrismaClient, logger: Log
       },
       start: connect,
       publish: async (payload) => {
-        await prisma.$queryRawUnsafe('SELECT pg_notify($1, $2)', PG_CHANNEL, payload);
+        // $executeRaw: pg_notify returns void, a column type $queryRaw cannot read (P2010 after
+        // the notification was already sent).
+        await prisma.$executeRawUnsafe('SELECT pg_notify($1, $2)', PG_CHANNEL, payload);
       },
       close: async () => {
         closed = true;
