@@ -46,9 +46,28 @@ export interface ServerContext {
   req?: Pick<IncomingMessage, 'socket'>;
 }
 
+// A caller's own request id is kept when it is printable ASCII (it is echoed in a header and logs).
+const PRINTABLE_ID = /^[\x21-\x7e]{1,64}$/;
+const requestIds = new WeakMap<object, string>();
+
+/**
+ * The request's id, the same for every part of the server that asks: the caller's `x-request-id`
+ * (its first 64 characters) when printable, else a new UUID. Answered in every response's
+ * `x-request-id` header, in error bodies and in log lines.
+ */
+export function requestIdOf(request: Request): string {
+  let id = requestIds.get(request);
+  if (id === undefined) {
+    const given = request.headers.get('x-request-id')?.slice(0, 64);
+    id = given !== undefined && PRINTABLE_ID.test(given) ? given : randomUUID();
+    requestIds.set(request, id);
+  }
+  return id;
+}
+
 export function requestInfo(app: App, request: Request, server: ServerContext | undefined): RequestInfo {
   return {
-    id: request.headers.get('x-request-id')?.slice(0, 64) || randomUUID(),
+    id: requestIdOf(request),
     ip: clientAddress({
       socketAddress: server?.req?.socket?.remoteAddress ?? '127.0.0.1',
       headers: request.headers,

@@ -8,6 +8,7 @@ import { useVerifyRoute } from './http/verifyRoute.ts';
 import { useAuditExport } from './http/auditExport.ts';
 import { useRequestBodyLimit } from './http/bodyLimit.ts';
 import { useOAuthRoutes } from './http/oauthRoutes.ts';
+import { useRequestIdHeader } from './http/requestId.ts';
 import { pendingMigrations } from './db/migrations.ts';
 import { useMutationTransaction } from './mutationTransaction.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from './db/unavailable.ts';
@@ -38,6 +39,7 @@ export function createYogaServer(app: App): KeywardenYoga {
     maxRequestBodySize: false,
     logging: app.logger,
     plugins: [
+      useRequestIdHeader(),
       // POST /v1/verify answers before any GraphQL work.
       useVerifyRoute(app),
       useAuditExport(app),

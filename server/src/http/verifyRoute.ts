@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
 import type { RequestInfo, ServerContext } from '../context.ts';
-import { requestInfo } from '../context.ts';
+import { requestIdOf, requestInfo } from '../context.ts';
 import { BadRequestError, HTTP_STATUS, KeywardenError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
 import { authenticate } from '../services/authentication.ts';
@@ -56,7 +56,7 @@ async function handleVerify(app: App, http: VerifyHttpRequest): Promise<VerifyHt
       endpoint: input.endpoint,
       requiredScopes: input.scopes,
     });
-    return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(verifyResponseBody(outcome)) };
+    return { status: 200, headers: { ...JSON_HEADERS, 'x-request-id': info.id }, body: JSON.stringify(verifyResponseBody(outcome)) };
   } catch (thrown) {
     const caught = isDatabaseUnavailable(thrown) ? serviceUnavailable(app.logger, thrown, { requestId: info.id, route: VERIFY_PATH }) : thrown;
     if (caught instanceof OverloadedError) {
@@ -81,7 +81,7 @@ function refusal(
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): VerifyHttpResponse {
-  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ error: { code, message, requestId: info.id, ...extra } }) };
+  return { status, headers: { ...JSON_HEADERS, ...headers, 'x-request-id': info.id }, body: JSON.stringify({ error: { code, message, requestId: info.id, ...extra } }) };
 }
 
 function parseJson(text: string): unknown {
@@ -123,9 +123,10 @@ export function createRequestListener(app: App): (req: IncomingMessage, res: Ser
       void app.yoga(req, res);
       return;
     }
+    const request = nodeRequestView(req);
     void handleVerify(app, {
       method: req.method ?? 'GET',
-      request: nodeRequestView(req),
+      request,
       server: { req },
       readBody: () => readNodeBody(req),
     }).then(
@@ -134,9 +135,10 @@ export function createRequestListener(app: App): (req: IncomingMessage, res: Ser
         res.end(r.body);
       },
       (error) => {
-        app.logger.error({ err: error }, 'verify route failed');
-        if (!res.headersSent) res.writeHead(500, JSON_HEADERS);
-        res.end('{"error":{"code":"INTERNAL_SERVER_ERROR","message":"Unexpected error"}}');
+        const requestId = requestIdOf(request);
+        app.logger.error({ err: error, requestId }, 'verify route failed');
+        if (!res.headersSent) res.writeHead(500, { ...JSON_HEADERS, 'x-request-id': requestId });
+        res.end(JSON.stringify({ error: { code: 'INTERNAL_SERVER_ERROR', message: `Unexpected error (request id ${requestId})`, requestId } }));
       },
     );
   };
