@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+
+import { PROCESS_TIMEOUT_MS } from '../harness/serverProcess.ts';
+
+// Real processes start slowly on a loaded 2-core machine: these are caps, not waits (the tests
+// wait on output lines and exits).
+vi.setConfig({ testTimeout: PROCESS_TIMEOUT_MS, hookTimeout: PROCESS_TIMEOUT_MS });
 
 const serverDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,7 +44,7 @@ describe('configuration', () => {
       cwd: serverDir,
       env: { ...process.env, PORT: 'not-a-port' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: PROCESS_TIMEOUT_MS,
     });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split('\n');

@@ -1,11 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../../src/db/database.ts';
 import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../../src/db/dataDirLock.ts';
-import { SERVER_DIR, startServerProcess, tempDataDir, type ServerProcess } from '../harness/serverProcess.ts';
+import { SERVER_DIR, startServerProcess, tempDataDir, type ServerProcess, PROCESS_TIMEOUT_MS } from '../harness/serverProcess.ts';
+
+// Real processes start slowly on a loaded 2-core machine: these are caps, not waits (the tests
+// wait on output lines and exits).
+vi.setConfig({ testTimeout: PROCESS_TIMEOUT_MS, hookTimeout: PROCESS_TIMEOUT_MS });
 
 // One process per embedded (PGlite) data folder. PGlite-only by nature: on a PostgreSQL run
 // (TEST_DATABASE_URL) these tests still use PGlite data folders, and a DATABASE_URL in the

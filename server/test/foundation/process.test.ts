@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { openEmptyTestDatabase } from '../harness/database.ts';
-import { SERVER_DIR, startServerProcess, tempDataDir } from '../harness/serverProcess.ts';
+import { SERVER_DIR, startServerProcess, tempDataDir, PROCESS_TIMEOUT_MS } from '../harness/serverProcess.ts';
+
+// Real processes start slowly on a loaded 2-core machine: these are caps, not waits (the tests
+// wait on output lines and exits).
+vi.setConfig({ testTimeout: PROCESS_TIMEOUT_MS, hookTimeout: PROCESS_TIMEOUT_MS });
 
 // The real server process: start-up migrations, bootstrap banner, graceful shutdown.
 // On PostgreSQL runs it uses a fresh database of the test server; otherwise a PGlite folder.
@@ -65,7 +69,7 @@ describe('server process', () => {
   it('keywarden bootstrap refuses on a bootstrapped database unless forced', () => {
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'bin/keywarden.ts', 'bootstrap', ...args], {
-        cwd: SERVER_DIR, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000,
+        cwd: SERVER_DIR, env: { ...process.env, ...env }, encoding: 'utf8', timeout: PROCESS_TIMEOUT_MS,
       });
     const refused = run();
     expect(refused.status).toBe(1);

@@ -25,7 +25,10 @@ export function tempDataDir(): string {
  * start on an empty PGlite folder (initdb, migrations) can take close to a minute on a loaded
  * machine: raise `timeoutMs` for it.
  */
-export async function startServerProcess(env: Record<string, string>, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<ServerProcess> {
+/** The longest a test waits for a real process (start-up, exit); generous for a loaded machine. */
+export const PROCESS_TIMEOUT_MS = 180_000;
+
+export async function startServerProcess(env: Record<string, string>, { timeoutMs = PROCESS_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: SERVER_DIR,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
