@@ -11,6 +11,7 @@ import { schema } from '../../src/schema/index.ts';
 import { ERROR_CODES } from '../../src/domain/errors.ts';
 import { newId, type NodeTypename } from '../../src/domain/ids.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
+import { databaseSnapshot } from '../harness/database.ts';
 import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey } from '../harness/keys.ts';
 
@@ -34,19 +35,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-let snapshotSql: string | undefined;
-async function snapshot(): Promise<unknown> {
-  if (snapshotSql === undefined) {
-    const tables = await t.app.db.prisma.$queryRawUnsafe<{ name: string }[]>(
-      `SELECT table_name AS name FROM information_schema.tables
-       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY 1`,
-    );
-    snapshotSql = tables
-      .map(({ name }) => `SELECT '${name}' AS t, count(*)::int AS n, md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS h FROM "${name}" r`)
-      .join(' UNION ALL ');
-  }
-  return t.app.db.prisma.$queryRawUnsafe(snapshotSql);
-}
+const snapshot = () => databaseSnapshot(t.app.db);
 
 // --- bad values ---------------------------------------------------------------------------------
 

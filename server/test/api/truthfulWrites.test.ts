@@ -14,6 +14,7 @@ import { generateOpaqueToken, sha256Hex } from '../../src/domain/secrets.ts';
 import { BUILT_IN_ROLES } from '../../src/domain/scopes.ts';
 import { TOKEN_PREFIX } from '../../src/services/authentication.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
+import { databaseSnapshot } from '../harness/database.ts';
 import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey } from '../harness/keys.ts';
 
@@ -65,20 +66,7 @@ function mutationDocument(field: string): string {
 
 // --- the whole database, row by row ---------------------------------------------------------------
 
-async function snapshot(): Promise<Record<string, string>> {
-  const tables = await t.app.db.prisma.$queryRawUnsafe<{ name: string }[]>(
-    `SELECT table_name AS name FROM information_schema.tables
-     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY 1`,
-  );
-  const rows: Record<string, string> = {};
-  for (const { name } of tables) {
-    const [row] = await t.app.db.prisma.$queryRawUnsafe<{ n: number; h: string }[]>(
-      `SELECT count(*)::int AS n, md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS h FROM "${name}" r`,
-    );
-    rows[name] = `${row!.n}:${row!.h}`;
-  }
-  return rows;
-}
+const snapshot = () => databaseSnapshot(t.app.db);
 
 // --- records each mutation acts on, made fresh through the API as the owner -----------------------
 

@@ -121,3 +121,24 @@ async function removeOtherSnapshots(keep: string): Promise<void> {
     if (full !== keep && /^pglite-[0-9a-f]+\.tar$/.test(entry)) await rm(full, { force: true });
   }
 }
+
+const snapshotQueries = new WeakMap<object, string>();
+
+/**
+ * Every row of every table of the app's database, as one hash and count per table: equal
+ * snapshots mean nothing was written in between (audit events and sessions included).
+ */
+export async function databaseSnapshot(db: Database): Promise<{ t: string; n: number; h: string }[]> {
+  let sql = snapshotQueries.get(db);
+  if (sql === undefined) {
+    const tables = await db.prisma.$queryRawUnsafe<{ name: string }[]>(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY 1`,
+    );
+    sql = tables
+      .map(({ name }) => `SELECT '${name}' AS t, count(*)::int AS n, md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS h FROM "${name}" r`)
+      .join(' UNION ALL ');
+    snapshotQueries.set(db, sql);
+  }
+  return db.prisma.$queryRawUnsafe(sql);
+}
