@@ -10,12 +10,13 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
 /**
  * Prisma's codes for a server it cannot reach or that went away: P1001 can't reach, P1002 timed
  * out reaching, P1008 operation timed out, P1017 server closed the connection, P2024 timed out
- * waiting for a pooled connection, P2037 too many connections.
+ * waiting for a pooled connection, P2037 too many connections; P1003 the database does not exist
+ * (dropped or renamed under a running server: it cannot be reached either).
  */
-const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1003', 'P1008', 'P1017', 'P2024', 'P2037']);
 
 /** The driver adapter's kinds for the same (Prisma maps them to the codes above). */
-const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 
 /**
  * SQLSTATEs of a server that ended or refused the session: 57P01 admin_shutdown (also
@@ -65,6 +66,8 @@ function signalsUnavailable(e: Record<string, unknown>): boolean {
     // 55000 object_not_in_prerequisite_state is FATAL only at connection time: "database … is not
     // currently accepting connections" (ALLOW_CONNECTIONS false).
     if (c === '55000' && severity === 'FATAL') return true;
+    // 3D000 invalid_catalog_name, FATAL at connection time: the database is gone.
+    if (c === '3D000' && severity === 'FATAL') return true;
   }
   return typeof message === 'string' && MESSAGES.some((m) => message.startsWith(m));
 }

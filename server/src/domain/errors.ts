@@ -61,6 +61,9 @@ export class NotFoundError extends KeywardenError {
     super(id ? `${resource} ${id} was not found` : `${resource} was not found`);
     this.name = 'NotFoundError';
   }
+  override details() {
+    return { resource: this.resource };
+  }
 }
 
 export class ForbiddenError extends KeywardenError {
