@@ -118,59 +118,77 @@ export function normalizeIp(ip: string | null | undefined): string | null {
 
 type Refusal = Extract<GuardDecision, { ok: false }>;
 
-function refusal(status: number, code: Refusal['code'], message: string, extra: Partial<Refusal> = {}): GuardDecision {
+function refusal(status: number, code: Refusal['code'], message: string, extra: Partial<Refusal> = {}): Refusal {
   const headers: Record<string, string> = { ...extra.headers };
   if (status === 401) headers['www-authenticate'] = `Bearer realm="api", error="invalid_token"`;
   return { ok: false, status, code, message, ...extra, headers };
 }
 
-export function requireKey(options: RequireKeyOptions): KeyGuard {
-  const endpointOf = (method: string, path: string): string | null => {
-    if (options.endpoint === null) return null;
-    if (typeof options.endpoint === 'string') return options.endpoint;
-    if (typeof options.endpoint === 'function') return options.endpoint({ method, path });
-    return `${method.toUpperCase()} ${path}`;
-  };
+/** Parse: the key the request presents, checked offline (a mistyped key never costs a round trip). */
+function presented(request: GuardRequest): { key: string } | Refusal {
+  const key = presentedKey(request.header);
+  if (!key) return refusal(401, 'MISSING_CREDENTIAL', 'Send your API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`');
+  if (!ACCESS_TOKEN.test(key)) {
+    const parsed = parseKey(key);
+    if (!parsed.ok) return refusal(401, 'MALFORMED_KEY', parsed.message);
+  }
+  return { key };
+}
 
-  async function authorize(request: GuardRequest): Promise<GuardDecision> {
-    const key = presentedKey(request.header);
-    if (!key) return refusal(401, 'MISSING_CREDENTIAL', 'Send your API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`');
-    if (!ACCESS_TOKEN.test(key)) {
-      const parsed = parseKey(key);
-      if (!parsed.ok) return refusal(401, 'MALFORMED_KEY', parsed.message);
-    }
-    let result: VerifyResult;
-    try {
-      result = await options.client.verify({
-        key,
-        scopes: options.scopes,
-        ip: normalizeIp(request.ip),
-        endpoint: endpointOf(request.method, request.path),
-      });
-    } catch (error) {
-      // Fail closed: without a verdict nothing passes.
-      const wait = error instanceof RateLimitedError ? error.retryAfter : error instanceof ServerError ? error.retryAfter : undefined;
-      return refusal(503, 'VERIFIER_UNAVAILABLE', 'The key could not be verified right now', {
-        error: error instanceof KeywardenError ? error : undefined,
-        headers: wait ? { 'retry-after': String(wait) } : {},
-      });
-    }
-    if (result.valid) return { ok: true, result };
-    const status = STATUS[result.code] ?? 403;
-    return refusal(status, result.code, result.message, {
-      result,
-      headers: result.retryAfter ? { 'retry-after': String(result.retryAfter) } : {},
+/** Verify: Keywarden's verdict on the key for this request, as a decision; fails closed. */
+async function verdict(options: RequireKeyOptions, key: string, request: GuardRequest): Promise<GuardDecision> {
+  let result: VerifyResult;
+  try {
+    result = await options.client.verify({
+      key,
+      scopes: options.scopes,
+      ip: normalizeIp(request.ip),
+      endpoint: endpointOf(options, request.method, request.path),
+    });
+  } catch (error) {
+    // Fail closed: without a verdict nothing passes.
+    const wait = error instanceof RateLimitedError ? error.retryAfter : error instanceof ServerError ? error.retryAfter : undefined;
+    return refusal(503, 'VERIFIER_UNAVAILABLE', 'The key could not be verified right now', {
+      error: error instanceof KeywardenError ? error : undefined,
+      headers: wait ? { 'retry-after': String(wait) } : {},
     });
   }
+  if (result.valid) return { ok: true, result };
+  const status = STATUS[result.code] ?? 403;
+  return refusal(status, result.code, result.message, {
+    result,
+    headers: result.retryAfter ? { 'retry-after': String(result.retryAfter) } : {},
+  });
+}
 
-  const body = (decision: Refusal) =>
-    JSON.stringify({
-      error: {
-        code: decision.code,
-        message: decision.message,
-        ...(decision.result?.missingScopes?.length ? { missingScopes: decision.result.missingScopes } : {}),
-      },
-    });
+function endpointOf(options: RequireKeyOptions, method: string, path: string): string | null {
+  if (options.endpoint === null) return null;
+  if (typeof options.endpoint === 'string') return options.endpoint;
+  if (typeof options.endpoint === 'function') return options.endpoint({ method, path });
+  return `${method.toUpperCase()} ${path}`;
+}
+
+/** Respond: a refusal as the HTTP answer both the Fetch and the Node guard send. */
+function answer(decision: Refusal): { status: number; headers: Record<string, string>; body: string } {
+  const body = JSON.stringify({
+    error: {
+      code: decision.code,
+      message: decision.message,
+      ...(decision.result?.missingScopes?.length ? { missingScopes: decision.result.missingScopes } : {}),
+    },
+  });
+  return {
+    status: decision.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...decision.headers },
+    body,
+  };
+}
+
+export function requireKey(options: RequireKeyOptions): KeyGuard {
+  async function authorize(request: GuardRequest): Promise<GuardDecision> {
+    const parsed = presented(request);
+    return 'key' in parsed ? verdict(options, parsed.key, request) : parsed;
+  }
 
   const verdicts = new WeakMap<Request, VerifyResult>();
 
@@ -184,10 +202,8 @@ export function requireKey(options: RequireKeyOptions): KeyGuard {
         verdicts.set(request, decision.result);
         return null;
       }
-      return new Response(body(decision), {
-        status: decision.status,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...decision.headers },
-      });
+      const { status, headers, body } = answer(decision);
+      return new Response(body, { status, headers });
     },
 
     verified: (request) => verdicts.get(request),
@@ -206,11 +222,10 @@ export function requireKey(options: RequireKeyOptions): KeyGuard {
             next();
             return;
           }
-          res.statusCode = decision.status;
-          res.setHeader('content-type', 'application/json; charset=utf-8');
-          res.setHeader('cache-control', 'no-store');
-          for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
-          res.end(body(decision));
+          const { status, headers, body } = answer(decision);
+          res.statusCode = status;
+          for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+          res.end(body);
         },
         (error) => next(error),
       );

@@ -149,7 +149,8 @@ async function seed(database: { kind: 'pglite'; dataDir: string } | { kind: 'pos
   const { applyMigrations } = await import('../src/db/migrations.ts');
   const { createTenantWithRoles } = await import('../src/services/tenantSetup.ts');
   const { newId } = await import('../src/domain/ids.ts');
-  const { formatKey, generatePublicId, generateSecret } = await import('../src/domain/keyFormat.ts');
+  const { formatKey } = await import('@keywarden/sdk/key-format');
+  const { generatePublicId, generateSecret } = await import('../src/domain/keyFormat.ts');
   const { hashSecret, generateOpaqueToken, sha256Hex, OWASP_MIN_ARGON2 } = await import('../src/domain/secrets.ts');
   const { randomBytes } = await import('node:crypto');
 
@@ -266,7 +267,8 @@ const verifyBody = (key: string) => JSON.stringify({ key, scopes: ['tickets:read
 const GRAPHQL_VERIFY = 'query ($input: VerifyInput!) { verify(input: $input) { valid code keyId scopes } }';
 
 async function main(): Promise<void> {
-  const { formatKey, generateSecret } = await import('../src/domain/keyFormat.ts');
+  const { formatKey } = await import('@keywarden/sdk/key-format');
+  const { generateSecret } = await import('../src/domain/keyFormat.ts');
   const dataDir = process.env.DATABASE_URL ? null : mkdtempSync(path.join(tmpdir(), 'keywarden-bench-'));
   const database = process.env.DATABASE_URL ? { kind: 'postgres' as const, url: process.env.DATABASE_URL } : { kind: 'pglite' as const, dataDir: dataDir! };
   const dbEnv: Record<string, string> = process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : { KEYWARDEN_DATA_DIR: dataDir! };

@@ -4,7 +4,7 @@ import type { ApiKey } from '../generated/prisma/client.ts';
 import { ACCESS_CODES, keyEffectiveScopes, keyStatusAt } from '../domain/access.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { EXPIRY_PRESETS } from '../domain/expiry.ts';
-import { maskKey } from '../domain/keyFormat.ts';
+import { maskedForm } from '@keywarden/sdk/key-format';
 import { explainAccess, type AccessExplanation } from '../services/access.ts';
 import {
   MAX_ROTATION_GRACE_SECONDS, assertFilterTargetsExist, bulkUpdateKeys, createKey, deleteKey, keyWhere, revokeKey, rotateKey, setKeyEnabled, updateKey,
@@ -35,7 +35,7 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     maskedKey: t.string({
       description: 'The key prefix and the last four characters of the key text, e.g. `kw_…AbCd`.',
       select: { keyPrefix: true, keyTail: true },
-      resolve: (key) => maskKey(key.keyPrefix, key.keyTail),
+      resolve: (key) => maskedForm(key.keyPrefix, key.keyTail),
     }),
     name: t.exposeString('name'),
     description: t.exposeString('description'),

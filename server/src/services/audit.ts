@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEvent, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { Caller, RequestInfo } from '../context.ts';
 import { newId } from '../domain/ids.ts';
-import { parseKey } from '../domain/keyFormat.ts';
+import { parseKey } from '@keywarden/sdk/key-format';
 import { sha256Hex } from '../domain/secrets.ts';
 
 // The audit trail's write side and its hash chain.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
-import { KEY_PREFIX_PATTERN } from '../domain/keyFormat.ts';
+import { KEY_PREFIX_PATTERN } from '@keywarden/sdk/key-format';
 import { recordAudit, diff } from './audit.ts';
 import { createTenantWithRoles } from './tenantSetup.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';

@@ -1,6 +1,7 @@
 import * as oauth4 from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatKey, generateSecret, parseKey, type ParsedKey } from '../../src/domain/keyFormat.ts';
+import { formatKey, parseKey, type ParsedKey } from '@keywarden/sdk/key-format';
+import { generateSecret } from '../../src/domain/keyFormat.ts';
 import { sha256Hex } from '../../src/domain/secrets.ts';
 import { createTestApp, listen, type Listening, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';

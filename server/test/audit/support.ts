@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { parseKey } from '../../src/domain/keyFormat.ts';
+import { parseKey } from '@keywarden/sdk/key-format';
 import { GENESIS_HASH, auditHash } from '../../src/services/audit.ts';
 
 export interface SseMessage {

@@ -1,18 +1,19 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BASE62_ALPHABET, encodeBase62, isBase62, randomBase62 } from '../../src/domain/base62.ts';
 import {
+  BASE62_ALPHABET,
   CHECKSUM_LENGTH,
   SECRET_LENGTH,
-  basicSecretPart,
+  encodeBase62,
   formatKey,
-  generatePublicId,
-  generateSecret,
+  isBase62,
   isValidKeyPrefix,
   isValidPublicId,
-  maskKey,
+  maskedForm,
   parseKey,
-} from '../../src/domain/keyFormat.ts';
+} from '@keywarden/sdk/key-format';
+import { randomBase62 } from '../../src/domain/base62.ts';
+import { basicSecretPart, generatePublicId, generateSecret } from '../../src/domain/keyFormat.ts';
 
 const BASE62_ONLY = /^[0-9A-Za-z]+$/;
 
@@ -167,14 +168,14 @@ describe('formatKey / parseKey', () => {
 
 describe('parseKey rejections', () => {
   it('EMPTY', () => {
-    expect(parseKey('')).toEqual({ ok: false, reason: 'EMPTY' });
+    expect(parseKey('')).toMatchObject({ ok: false, problem: 'EMPTY' });
   });
 
   it('TOO_LONG beyond 200 chars, before anything else', () => {
-    expect(parseKey('a'.repeat(201))).toEqual({ ok: false, reason: 'TOO_LONG' });
-    expect(parseKey(newKey() + '_'.repeat(200))).toEqual({ ok: false, reason: 'TOO_LONG' });
+    expect(parseKey('a'.repeat(201))).toMatchObject({ ok: false, problem: 'TOO_LONG' });
+    expect(parseKey(newKey() + '_'.repeat(200))).toMatchObject({ ok: false, problem: 'TOO_LONG' });
     // 200 exactly is length-acceptable (and then malformed).
-    expect(parseKey('a'.repeat(200))).toEqual({ ok: false, reason: 'MALFORMED' });
+    expect(parseKey('a'.repeat(200))).toMatchObject({ ok: false, problem: 'MALFORMED' });
   });
 
   it.each([
@@ -189,18 +190,18 @@ describe('parseKey rejections', () => {
     ['non-base62 checksum', 'kw_pk_abc' + 'a'.repeat(32) + 'aaaaa-'],
     ['whitespace', ' ' + 'kw_pk_abc' + 'a'.repeat(38)],
   ])('MALFORMED: %s', (_label, text) => {
-    expect(parseKey(text)).toEqual({ ok: false, reason: 'MALFORMED' });
+    expect(parseKey(text)).toMatchObject({ ok: false, problem: 'MALFORMED' });
   });
 
   it('MALFORMED for a truncated key', () => {
     const text = newKey();
-    expect(parseKey(text.slice(0, 20))).toEqual({ ok: false, reason: 'MALFORMED' });
+    expect(parseKey(text.slice(0, 20))).toMatchObject({ ok: false, problem: 'MALFORMED' });
   });
 
   it('BAD_CHECKSUM for a well-shaped key with a wrong checksum', () => {
     const text = newKey();
     const wrong = text.slice(0, -1) + (text.endsWith('0') ? '1' : '0');
-    expect(parseKey(wrong)).toEqual({ ok: false, reason: 'BAD_CHECKSUM' });
+    expect(parseKey(wrong)).toMatchObject({ ok: false, problem: 'BAD_CHECKSUM' });
   });
 
   it('every single-character substitution of a valid key is rejected', () => {
@@ -214,7 +215,7 @@ describe('parseKey rejections', () => {
           const result = parseKey(mutated);
           // Plain checks in the loop: ~8000 expect() calls would dominate the run time.
           if (result.ok) throw new Error(`mutation at ${i} to ${replacement} parsed: ${mutated}`);
-          seenReasons.add(result.reason);
+          seenReasons.add(result.problem);
         }
       }
       expect(seenReasons).toEqual(new Set(['BAD_CHECKSUM', 'MALFORMED']));
@@ -255,13 +256,13 @@ describe('basicSecretPart', () => {
   });
 });
 
-describe('maskKey', () => {
+describe('maskedForm', () => {
   it('shows only the prefix and the last four characters', () => {
-    expect(maskKey('kw', 'AbCd')).toBe('kw_…AbCd');
+    expect(maskedForm('kw', 'AbCd')).toBe('kw_…AbCd');
     const text = newKey('acme');
     const parsed = parseKey(text);
     if (!parsed.ok) throw new Error('expected ok');
-    const masked = maskKey(parsed.prefix, parsed.tail);
+    const masked = maskedForm(parsed.prefix, parsed.tail);
     expect(masked).toBe(`acme_…${text.slice(-4)}`);
     expect(masked).not.toContain(parsed.secret.slice(0, 8));
     expect(masked).not.toContain(parsed.publicId);

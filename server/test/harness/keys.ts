@@ -1,7 +1,8 @@
 // Keys, groups and IP rules made straight in the database for the verification tests (the keys
 // API is written concurrently), plus a test app with chosen verification settings.
 import { newId } from '../../src/domain/ids.ts';
-import { formatKey, generatePublicId, generateSecret } from '../../src/domain/keyFormat.ts';
+import { formatKey } from '@keywarden/sdk/key-format';
+import { generatePublicId, generateSecret } from '../../src/domain/keyFormat.ts';
 import { hashSecret, type Argon2Params } from '../../src/domain/secrets.ts';
 import type { Prisma } from '../../src/generated/prisma/client.ts';
 import type { App } from '../../src/app.ts';

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, listen, type Listening, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey, type TestKey } from '../harness/keys.ts';
-import { formatKey, generatePublicId, generateSecret } from '../../src/domain/keyFormat.ts';
+import { formatKey } from '@keywarden/sdk/key-format';
+import { generatePublicId, generateSecret } from '../../src/domain/keyFormat.ts';
 import type { VerificationOptions } from '../../src/services/verification/index.ts';
 
 // POST /v1/verify, the GraphQL verify field and POST /oauth/token while the database goes away

@@ -3,7 +3,8 @@ import type { TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestApp } from '../harness/app.ts';
 import { createTestKey, verifyKey } from '../harness/keys.ts';
-import { formatKey, generateSecret } from '../../src/domain/keyFormat.ts';
+import { formatKey } from '@keywarden/sdk/key-format';
+import { generateSecret } from '../../src/domain/keyFormat.ts';
 import { verifySecret } from '../../src/domain/secrets.ts';
 
 // What keeps the hot path fast and hard to abuse: format checks before any I/O, the verified-

@@ -4,7 +4,8 @@ import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestGroup, createTestKey, verifyKey } from '../harness/keys.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { generateOpaqueToken, sha256Hex } from '../../src/domain/secrets.ts';
-import { formatKey, generatePublicId, generateSecret } from '../../src/domain/keyFormat.ts';
+import { formatKey } from '@keywarden/sdk/key-format';
+import { generatePublicId, generateSecret } from '../../src/domain/keyFormat.ts';
 
 // Every verdict of POST /v1/verify and the GraphQL `verify` query, and the request's own errors.
 
