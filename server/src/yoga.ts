@@ -1,7 +1,7 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { App } from './app.ts';
-import { createContext, requestInfo, type Context, type ServerContext } from './context.ts';
+import { createContext, requestIdOf, type Context, type ServerContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { toPublicError } from './http/errorPolicy.ts';
 import { edgePlugins } from './http/router.ts';
@@ -18,7 +18,7 @@ export function createYogaServer(app: App): KeywardenYoga {
       } catch (error) {
         // Authentication failures are expected errors; anything else is masked like a resolver's.
         // A caller that cannot be authenticated for want of the database is told to come back.
-        const id = requestInfo(app, initial.request, initial).id;
+        const id = requestIdOf(initial.request);
         throw toPublicError(isDatabaseUnavailable(error) ? serviceUnavailable(app.logger, error, { requestId: id }) : error, id, app.logger);
       }
     },

@@ -21,6 +21,7 @@ const HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type'
  */
 export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply> {
   const { request, path } = http;
+  // Not resolveRequest: the client is proven by the grant itself, once (its rate limit counts once).
   const info = requestInfo(app, request, http.server);
   const usedBasic = (request.headers.get('authorization') ?? '').trim().toLowerCase().startsWith('basic ');
   try {
