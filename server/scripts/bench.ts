@@ -88,7 +88,7 @@ async function serve(): Promise<void> {
   const db = await openDatabase(config.database);
   const app = createApp({ config, db, logger: createLogger('warn') });
   await app.verification.ready();
-  const { createRequestListener } = await import('../src/http/verifyRoute.ts');
+  const { createRequestListener } = await import('../src/http/router.ts');
   const server = http.createServer(createRequestListener(app));
   server.keepAliveTimeout = 30_000;
   server.listen(0, '127.0.0.1', () => send({ port: (server.address() as { port: number }).port }));

@@ -3,20 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { App } from './app.ts';
-import type { ScopeSet } from './domain/scopes.ts';
+import type { Caller } from './domain/caller.ts';
 import { clientAddress } from './domain/clientAddress.ts';
-import { scopeToTenant } from './db/tenantScope.ts';
+import { clientFor } from './db/clientFor.ts';
+import { overloadedAsRateLimited } from './http/errors.ts';
 import { authenticate } from './services/authentication.ts';
 
-/** Who is calling. Tenant callers carry the scopes they hold right now. */
-export type Caller =
-  | { kind: 'anonymous' }
-  | { kind: 'platform'; credentialId: string }
-  | { kind: 'member'; tenantId: string; memberId: string; sessionId: string; roleId: string; scopes: ScopeSet }
-  | { kind: 'apiKey'; tenantId: string; keyId: string; publicId: string; ownerId: string; scopes: ScopeSet }
-  | { kind: 'accessToken'; tenantId: string; tokenId: string; keyId: string; ownerId: string; scopes: ScopeSet };
-
-export type TenantCaller = Extract<Caller, { tenantId: string }>;
+export type { Caller, TenantCaller } from './domain/caller.ts';
 
 export interface RequestInfo {
   id: string;
@@ -78,18 +71,31 @@ export function requestInfo(app: App, request: Request, server: ServerContext | 
   };
 }
 
-// Anonymous callers can reach only public fields; their client still sees no tenant's data.
-const NO_TENANT = 'ten_none';
+/** A request as every route sees it: its id and address, who calls, and the client they work through. */
+export interface RequestScope {
+  info: RequestInfo;
+  caller: Caller;
+  /** Tenant callers: a client confined to their tenant. Platform operator: the whole database. */
+  db: PrismaClient;
+}
+
+/**
+ * The one way a request becomes `{ info, caller, db }`: for the GraphQL context and the REST
+ * routes alike. No credential is the anonymous caller; a bad one throws UNAUTHENTICATED; a caller
+ * that cannot be authenticated for want of argon2 capacity, RATE_LIMITED.
+ */
+export async function resolveRequest(app: App, request: Request, server: ServerContext | undefined): Promise<RequestScope> {
+  const info = requestInfo(app, request, server);
+  let caller: Caller;
+  try {
+    caller = await authenticate(app, request, info);
+  } catch (error) {
+    throw overloadedAsRateLimited(error);
+  }
+  return { info, caller, db: clientFor(caller, app.db.prisma) };
+}
 
 export async function createContext(app: App, initial: YogaInitialContext & ServerContext): Promise<Context> {
-  const request = requestInfo(app, initial.request, initial);
-  const caller = await authenticate(app, initial.request, request);
-  return { app, caller, db: clientFor(caller, app.db.prisma), unscoped: app.db.prisma, afterCommit: null, request };
+  const { info, caller, db } = await resolveRequest(app, initial.request, initial);
+  return { app, caller, db, unscoped: app.db.prisma, afterCommit: null, request: info };
 }
-
-/** The client a caller works through: confined to its tenant, the whole database for the operator. */
-export function clientFor(caller: Caller, unscoped: PrismaClient): PrismaClient {
-  if (caller.kind === 'platform') return unscoped;
-  return scopeToTenant(unscoped, caller.kind === 'anonymous' ? NO_TENANT : caller.tenantId);
-}
-

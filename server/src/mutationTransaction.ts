@@ -1,7 +1,8 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { getOperationAST, type ExecutionResult, type GraphQLFieldResolver } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { clientFor, type Context } from './context.ts';
+import type { Context } from './context.ts';
+import { clientFor } from './db/clientFor.ts';
 import { MUTATION_TRANSACTION_OPTIONS, inSavepoint, uniqueSavepointName, withSavepoints } from './db/transaction.ts';
 
 // A write and its answer agree. A mutation request runs in one database transaction that commits

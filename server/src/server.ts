@@ -6,7 +6,7 @@ import { openDatabase } from './db/database.ts';
 import { DataDirLockedError } from './db/dataDirLock.ts';
 import { applyMigrations } from './db/migrations.ts';
 import { createApp } from './app.ts';
-import { createRequestListener } from './http/verifyRoute.ts';
+import { createRequestListener } from './http/router.ts';
 import { bootstrapIfEmpty } from './services/bootstrap.ts';
 
 async function main(): Promise<void> {

@@ -1,16 +1,10 @@
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { App } from './app.ts';
-import { createContext, requestInfo, type Context, type ServerContext } from './context.ts';
+import { createContext, requestIdOf, type Context, type ServerContext } from './context.ts';
 import { schema } from './schema/index.ts';
-import { toPublicError, useErrorPolicy } from './http/errorPolicy.ts';
-import { useVerifyRoute } from './http/verifyRoute.ts';
-import { useAuditExport } from './http/auditExport.ts';
-import { useRequestBodyLimit } from './http/bodyLimit.ts';
-import { useOAuthRoutes } from './http/oauthRoutes.ts';
-import { useRequestIdHeader } from './http/requestId.ts';
-import { pendingMigrations } from './db/migrations.ts';
-import { useMutationTransaction } from './mutationTransaction.ts';
+import { toPublicError } from './http/errorPolicy.ts';
+import { edgePlugins } from './http/router.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from './db/unavailable.ts';
 
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
@@ -24,7 +18,7 @@ export function createYogaServer(app: App): KeywardenYoga {
       } catch (error) {
         // Authentication failures are expected errors; anything else is masked like a resolver's.
         // A caller that cannot be authenticated for want of the database is told to come back.
-        const id = requestInfo(app, initial.request, initial).id;
+        const id = requestIdOf(initial.request);
         throw toPublicError(isDatabaseUnavailable(error) ? serviceUnavailable(app.logger, error, { requestId: id }) : error, id, app.logger);
       }
     },
@@ -38,29 +32,7 @@ export function createYogaServer(app: App): KeywardenYoga {
     // Enforced by useRequestBodyLimit, without a stream pipeline per request.
     maxRequestBodySize: false,
     logging: app.logger,
-    plugins: [
-      useRequestIdHeader(),
-      // POST /v1/verify answers before any GraphQL work.
-      useVerifyRoute(app),
-      useAuditExport(app),
-      useOAuthRoutes(app),
-      useRequestBodyLimit(),
-      useErrorPolicy(app.logger),
-      useMutationTransaction(),
-      useReadinessCheck({
-        endpoint: '/readyz',
-        check: async () => {
-          await app.db.ping();
-          const pending = await pendingMigrations(app.db);
-          if (pending.length > 0) {
-            return new Response(JSON.stringify({ ready: false, pendingMigrations: pending }), {
-              status: 503,
-              headers: { 'content-type': 'application/json' },
-            });
-          }
-          return true;
-        },
-      }),
-    ],
+    // The order, and every route, in one place.
+    plugins: edgePlugins(app),
   });
 }

@@ -5,26 +5,16 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
   'VALIDATION_FAILED',
   'CONFLICT',
   'RATE_LIMITED',
   'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
   'SERVICE_UNAVAILABLE',
+  'OVERLOADED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  VALIDATION_FAILED: 400,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  BAD_REQUEST: 400,
-  INTERNAL_SERVER_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
-};
 
 export abstract class KeywardenError extends Error {
   abstract readonly code: ErrorCode;
@@ -74,6 +64,15 @@ export class ForbiddenError extends KeywardenError {
   }
   override details() {
     return { missingScopes: this.missingScopes };
+  }
+}
+
+/** A REST route asked with a method it does not serve; `allow` is the one it does. */
+export class MethodNotAllowedError extends KeywardenError {
+  readonly code = 'METHOD_NOT_ALLOWED' as const;
+  constructor(readonly allow: string, message = `Use ${allow}`) {
+    super(message);
+    this.name = 'MethodNotAllowedError';
   }
 }
 

@@ -1,17 +1,16 @@
-import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { requestInfo, type Context, type ServerContext } from '../context.ts';
-import { scopeToTenant } from '../db/tenantScope.ts';
-import { BadRequestError, HTTP_STATUS, KeywardenError } from '../domain/errors.ts';
+import { requestIdOf, resolveRequest, type Context } from '../context.ts';
+import { AuthenticationError, BadRequestError, MethodNotAllowedError } from '../domain/errors.ts';
 import { idPrefixOf } from '../domain/ids.ts';
 import { auditEventsInOrder } from '../services/audit.ts';
-import { authenticate } from '../services/authentication.ts';
 import { auditEventSeq, auditReadTenant } from '../services/auditStream.ts';
+import { restFailure } from './errors.ts';
+import type { RestReply } from './reply.ts';
+import type { FetchAPI, RestRequest } from './rest.ts';
 
 export const AUDIT_EXPORT_PATH = '/v1/audit/export';
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 // An ISO-8601 date, or date-time with a zone (a time without one would depend on the server's zone).
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 const SINCE_HELP = 'since must be an audit event id (aud_…) or an ISO-8601 time such as 2026-01-31T00:00:00Z';
@@ -23,28 +22,14 @@ const SINCE_HELP = 'since must be an audit event id (aud_…) or an ISO-8601 tim
  * everything kept. Ends at the newest event when the export started. Authenticated like the
  * management API (any credential form), scope audit:read; the platform operator names the tenant.
  */
-export function useAuditExport(app: App): Plugin<Record<string, unknown>, ServerContext> {
-  return {
-    onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
-      if (url.pathname !== AUDIT_EXPORT_PATH) return;
-      return exportAudit(app, request, url, serverContext, fetchAPI).then(endResponse);
-    },
-  };
-}
-
-type FetchAPI = { Response: typeof Response; ReadableStream: typeof ReadableStream };
-
-async function exportAudit(app: App, request: Request, url: URL, serverContext: ServerContext, fetchAPI: FetchAPI): Promise<Response> {
-  const info = requestInfo(app, request, serverContext);
-  const error = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    new fetchAPI.Response(JSON.stringify({ error: { code, message, requestId: info.id, ...extra } }), { status, headers: { ...JSON_HEADERS, ...headers } });
-
-  if (request.method !== 'GET') return error(405, 'METHOD_NOT_ALLOWED', 'Use GET', {}, { allow: 'GET' });
+export async function auditExportRoute(app: App, http: RestRequest, fetchAPI: FetchAPI): Promise<RestReply> {
+  const { request } = http;
+  const url = new URL(request.url);
+  const requestId = requestIdOf(request);
   try {
-    const caller = await authenticate(app, request, info);
-    if (caller.kind === 'anonymous') return error(401, 'UNAUTHENTICATED', 'Authenticate with a credential of your tenant that holds audit:read');
-    // The same confinement as the GraphQL context: a tenant caller's client sees only its tenant.
-    const db = caller.kind === 'platform' ? app.db.prisma : scopeToTenant(app.db.prisma, caller.tenantId);
+    if (request.method !== 'GET') throw new MethodNotAllowedError('GET');
+    const { info, caller, db } = await resolveRequest(app, request, http.server);
+    if (caller.kind === 'anonymous') throw new AuthenticationError('Authenticate with a credential of your tenant that holds audit:read');
     const ctx: Context = { app, caller, db, unscoped: app.db.prisma, afterCommit: null, request: info };
     const tenantId = await auditReadTenant(ctx, url.searchParams.get('tenantId'), ['tenantId']);
     const since = parseSince(url.searchParams.get('since'));
@@ -63,7 +48,7 @@ async function exportAudit(app: App, request: Request, url: URL, serverContext: 
           controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
         } catch (caught) {
           // The status is sent already: breaking the stream tells the client the export is incomplete.
-          app.logger.error({ err: caught, requestId: info.id }, 'audit export failed');
+          app.logger.error({ err: caught, requestId }, 'audit export failed');
           controller.error(caught);
         }
       },
@@ -71,14 +56,13 @@ async function exportAudit(app: App, request: Request, url: URL, serverContext: 
         await events.return(undefined);
       },
     });
-    return new fetchAPI.Response(body, {
+    return {
       status: 200,
-      headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-request-id': info.id },
-    });
+      headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-request-id': requestId },
+      body,
+    };
   } catch (caught) {
-    if (caught instanceof KeywardenError) return error(HTTP_STATUS[caught.code], caught.code, caught.message, caught.details());
-    app.logger.error({ err: caught, requestId: info.id }, 'unexpected error in audit export');
-    return error(500, 'INTERNAL_SERVER_ERROR', `Unexpected error (request id ${info.id})`);
+    return restFailure(app.logger, caught, { requestId, route: AUDIT_EXPORT_PATH });
   }
 }
 

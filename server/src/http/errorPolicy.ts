@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from '../logger.ts';
-import { HTTP_STATUS, KeywardenError } from '../domain/errors.ts';
+import { KeywardenError } from '../domain/errors.ts';
+import { HTTP_STATUS, overloadedAsRateLimited } from './errors.ts';
 
 /**
  * The one place that decides what an error may tell the caller. Expected errors keep their
@@ -11,7 +12,7 @@ import { HTTP_STATUS, KeywardenError } from '../domain/errors.ts';
  */
 export function toPublicError(error: unknown, requestId: string, logger: Logger): GraphQLError {
   const graphQLError = error instanceof GraphQLError ? error : null;
-  const original = graphQLError ? (graphQLError.originalError ?? graphQLError) : error;
+  const original = overloadedAsRateLimited(graphQLError ? (graphQLError.originalError ?? graphQLError) : error);
   const location = graphQLError ? { nodes: graphQLError.nodes, path: graphQLError.path } : {};
 
   if (original instanceof KeywardenError) {

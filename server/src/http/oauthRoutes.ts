@@ -1,12 +1,12 @@
-import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
-import { requestInfo, type RequestInfo, type ServerContext } from '../context.ts';
-import { BadRequestError } from '../domain/errors.ts';
-import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
-import { issueAccessToken, OAuthError, revokeAccessToken, type ClientCredentials } from '../services/accessTokens.ts';
+import { requestInfo } from '../context.ts';
+import { KeywardenError, MethodNotAllowedError, type ErrorCode } from '../domain/errors.ts';
+import { issueAccessToken, OAuthError, revokeAccessToken, type ClientCredentials, type OAuthErrorCode } from '../services/accessTokens.ts';
 import { scopeListProblem } from '../services/verification/input.ts';
 import { presentedCredential } from './credentials.ts';
-import { readFetchBody } from './verifyRoute.ts';
+import { HTTP_STATUS, httpHeaders, restFailure, type ErrorFormat } from './errors.ts';
+import type { TextReply } from './reply.ts';
+import type { RestRequest } from './rest.ts';
 
 export const TOKEN_PATH = '/oauth/token';
 export const REVOKE_PATH = '/oauth/revoke';
@@ -14,33 +14,19 @@ export const REVOKE_PATH = '/oauth/revoke';
 // RFC 6749 §5.1: token responses, and errors, must not be cached.
 const HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache' });
 
-interface OAuthResponse {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  body: string;
-}
-
 /**
  * POST /oauth/token (grant_type=client_credentials, optional `scope`) and POST /oauth/revoke
  * (`token`). The client authenticates with HTTP Basic (client_id:client_secret) or with
  * client_id and client_secret parameters; parameters come form-encoded (the standard) or as JSON.
  */
-export function useOAuthRoutes(app: App): Plugin<Record<string, unknown>, ServerContext> {
-  return {
-    onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
-      if (url.pathname !== TOKEN_PATH && url.pathname !== REVOKE_PATH) return;
-      // Headers copied: the Response may add to the object it is given.
-      return handle(app, url.pathname, request, serverContext).then((r) => endResponse(new fetchAPI.Response(r.body, { status: r.status, headers: { ...r.headers } })));
-    },
-  };
-}
-
-async function handle(app: App, path: string, request: Request, server: ServerContext): Promise<OAuthResponse> {
-  const info = requestInfo(app, request, server);
+export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply> {
+  const { request, path } = http;
+  // Not resolveRequest: the client is proven by the grant itself, once (its rate limit counts once).
+  const info = requestInfo(app, request, http.server);
   const usedBasic = (request.headers.get('authorization') ?? '').trim().toLowerCase().startsWith('basic ');
-  if (request.method !== 'POST') return failure(new OAuthError(405, 'invalid_request', 'Use POST'), usedBasic, { allow: 'POST' });
   try {
-    const params = await readParams(request);
+    if (request.method !== 'POST') throw new MethodNotAllowedError('POST');
+    const params = readParams(request, await http.readBody());
     const client = clientCredentials(request, params);
     if (path === TOKEN_PATH) {
       const grant = params.get('grant_type');
@@ -58,33 +44,39 @@ async function handle(app: App, path: string, request: Request, server: ServerCo
     await revokeAccessToken(app, client, token, info);
     return { status: 200, headers: HEADERS, body: '{}' };
   } catch (caught) {
-    if (caught instanceof OAuthError) return failure(caught, usedBasic);
-    if (caught instanceof BadRequestError) return failure(new OAuthError(400, 'invalid_request', caught.message), usedBasic);
-    if (isDatabaseUnavailable(caught)) {
-      const refusal = serviceUnavailable(app.logger, caught, { requestId: info.id, route: path });
-      return failure(new OAuthError(503, 'temporarily_unavailable', refusal.message, refusal.retryAfterSeconds), usedBasic);
-    }
-    return unexpected(app, caught, info);
+    return restFailure(app.logger, caught, { requestId: info.id, route: path }, oauthErrors(usedBasic));
   }
 }
 
-function failure(error: OAuthError, usedBasic: boolean, extra: Record<string, string> = {}): OAuthResponse {
-  const headers: Record<string, string> = { ...HEADERS, ...extra };
-  if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
-  // RFC 6749 §5.2: a client that tried HTTP Basic is told the scheme to use.
-  if (error.status === 401 && usedBasic) headers['www-authenticate'] = 'Basic realm="keywarden", charset="UTF-8"';
-  return { status: error.status, headers, body: JSON.stringify({ error: error.code, error_description: error.message }) };
-}
+/** The Keywarden codes an OAuth route answers in RFC 6749 terms; any other is unexpected there. */
+const OAUTH_CODES: Partial<Record<ErrorCode, OAuthErrorCode>> = {
+  BAD_REQUEST: 'invalid_request',
+  METHOD_NOT_ALLOWED: 'invalid_request',
+  SERVICE_UNAVAILABLE: 'temporarily_unavailable',
+  OVERLOADED: 'temporarily_unavailable',
+};
 
-function unexpected(app: App, error: unknown, info: RequestInfo): OAuthResponse {
-  app.logger.error({ err: error, requestId: info.id }, 'unexpected error in an OAuth route');
-  return { status: 500, headers: HEADERS, body: JSON.stringify({ error: 'server_error', error_description: `Unexpected error (request id ${info.id})` }) };
+/** RFC 6749 §5.2 bodies, `{ error, error_description }`, for OAuthError and the codes above. */
+function oauthErrors(usedBasic: boolean): ErrorFormat {
+  const reply = (status: number, error: string, description: string, headers: Record<string, string> = {}): TextReply => {
+    // RFC 6749 §5.2: a client that tried HTTP Basic is told the scheme to use.
+    if (status === 401 && usedBasic) headers['www-authenticate'] = 'Basic realm="keywarden", charset="UTF-8"';
+    return { status, headers: { ...HEADERS, ...headers }, body: JSON.stringify({ error, error_description: description }) };
+  };
+  return {
+    expected(error) {
+      if (error instanceof OAuthError) return reply(error.status, error.code, error.message, error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) });
+      if (!(error instanceof KeywardenError)) return null;
+      const code = OAUTH_CODES[error.code];
+      return code === undefined ? null : reply(HTTP_STATUS[error.code], code, error.message, httpHeaders(error));
+    },
+    unexpected: (requestId) => reply(500, 'server_error', `Unexpected error (request id ${requestId})`),
+  };
 }
 
 /** Form-encoded or JSON parameters, each at most once (RFC 6749 §3.2), all strings. */
-async function readParams(request: Request): Promise<Map<string, string>> {
+function readParams(request: Request, text: string): Map<string, string> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = await readFetchBody(request);
   const params = new Map<string, string>();
   if (type === 'application/x-www-form-urlencoded') {
     for (const [name, value] of new URLSearchParams(text)) {

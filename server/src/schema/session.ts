@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Session } from '../generated/prisma/client.ts';
 import { ValidationError } from '../domain/errors.ts';
-import { clientFor } from '../context.ts';
+import { clientFor } from '../db/clientFor.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { MemberRef } from './member.ts';
 import { login, logout, revokeSession } from '../services/sessions.ts';

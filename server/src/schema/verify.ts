@@ -1,8 +1,7 @@
 import { builder } from '../builder.ts';
-import { RateLimitedError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
-import { OverloadedError, VERIFY_CODES, type VerifyOutcome } from '../services/verification/index.ts';
-import { parseVerifyInput } from '../services/verification/input.ts';
+import { VERIFY_CODES, type VerifyOutcome } from '../services/verification/index.ts';
+import { verifyForTenant } from '../services/verification/tenantVerify.ts';
 
 // The GraphQL face of POST /v1/verify: the same input, the same verdicts, the same pipeline.
 
@@ -97,19 +96,11 @@ builder.queryField('verify', (t) =>
     args: { input: t.arg({ type: VerifyInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       if (!('tenantId' in ctx.caller)) throw new Error('unreachable: keys:verify implies a tenant caller');
-      const input = parseVerifyInput({ key: args.input.key, scopes: args.input.scopes, ip: args.input.ip, endpoint: args.input.endpoint });
+      const input = { key: args.input.key, scopes: args.input.scopes, ip: args.input.ip, endpoint: args.input.endpoint };
       try {
-        const outcome = await ctx.app.verification.verify({
-          credential: { kind: 'text', text: input.key },
-          tenantId: ctx.caller.tenantId,
-          ip: input.ip,
-          throttleAddress: input.ip ?? ctx.request.ip,
-          endpoint: input.endpoint,
-          requiredScopes: input.scopes,
-        });
-        return toShape(outcome);
+        // Exhausted argon2 capacity is answered by the error policy (RATE_LIMITED, as ever).
+        return toShape(await verifyForTenant(ctx.app.verification, ctx.caller.tenantId, input, ctx.request.ip));
       } catch (error) {
-        if (error instanceof OverloadedError) throw new RateLimitedError(error.retryAfterSeconds, 'Verification capacity exhausted');
         // No verdict without the database: SERVICE_UNAVAILABLE (503, Retry-After), never a guess.
         if (isDatabaseUnavailable(error)) throw serviceUnavailable(ctx.app.logger, error, { requestId: ctx.request.id, field: 'verify' });
         throw error;

@@ -1,7 +1,7 @@
 import type { App } from '../app.ts';
 import type { Context, RequestInfo } from '../context.ts';
 import { afterCommit } from '../db/transaction.ts';
-import { scopeToTenant } from '../db/tenantScope.ts';
+import { clientFor } from '../db/clientFor.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { expiryInstant } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
@@ -10,7 +10,7 @@ import { tenantCaller } from './access.ts';
 import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
 import { recordAudit, type AuditActor, type Tx } from './audit.ts';
 import { TOKEN_PREFIX } from './authentication.ts';
-import { ACCESS_TOKEN_PATTERN, callerOf, OverloadedError, type VerifyValid } from './verification/index.ts';
+import { ACCESS_TOKEN_PATTERN, callerOf, type VerifyValid } from './verification/index.ts';
 
 // The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key
 // is the client (client_id = its public id, client_secret = its full key text, or the 32 secret
@@ -62,21 +62,16 @@ const CLIENT_FAILED = 'Client authentication failed';
  * expiry and IP checks as any key, and the use counts (rate limit, usage credits, last used).
  */
 async function authenticateClient(app: App, client: ClientCredentials, info: RequestInfo): Promise<VerifyValid> {
-  let outcome;
-  try {
-    outcome = await app.verification.verify({
-      credential: { kind: 'basic', publicId: client.clientId, secret: client.clientSecret },
-      tenantId: null,
-      ip: info.ip,
-      throttleAddress: info.ip,
-      // Allowed endpoints describe the tenant's own APIs, not this one.
-      endpoint: undefined,
-      requiredScopes: [],
-    });
-  } catch (error) {
-    if (error instanceof OverloadedError) throw new OAuthError(503, 'temporarily_unavailable', error.message, error.retryAfterSeconds);
-    throw error;
-  }
+  // Exhausted argon2 capacity (OverloadedError) is the route's to answer: temporarily_unavailable.
+  const outcome = await app.verification.verify({
+    credential: { kind: 'basic', publicId: client.clientId, secret: client.clientSecret },
+    tenantId: null,
+    ip: info.ip,
+    throttleAddress: info.ip,
+    // Allowed endpoints describe the tenant's own APIs, not this one.
+    endpoint: undefined,
+    requiredScopes: [],
+  });
   if (outcome.valid) return outcome;
   if (outcome.code === 'RATE_LIMITED') throw new OAuthError(429, 'slow_down', outcome.message, outcome.retryAfter ?? 1);
   // Unknown, wrong secret, disabled, revoked, expired, another address: one answer for all.
@@ -101,7 +96,7 @@ export async function issueAccessToken(app: App, client: ClientCredentials, requ
   const missing = key.scopes.missing(scopes);
   if (missing.length > 0) throw new OAuthError(400, 'invalid_scope', `The key does not hold: ${missing.join(' ')}`);
 
-  const db = scopeToTenant(app.db.prisma, key.tenantId);
+  const db = clientFor(callerOf(key), app.db.prisma);
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: key.tenantId }, select: { defaultTokenTtlSeconds: true } });
   const now = app.clock();
   let expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + tenant.defaultTokenTtlSeconds * 1000);
@@ -145,7 +140,7 @@ export async function issueAccessToken(app: App, client: ClientCredentials, requ
 export async function revokeAccessToken(app: App, client: ClientCredentials, tokenText: string, info: RequestInfo): Promise<void> {
   const key = await authenticateClient(app, client, info);
   if (!ACCESS_TOKEN_PATTERN.test(tokenText)) return;
-  const db = scopeToTenant(app.db.prisma, key.tenantId);
+  const db = clientFor(callerOf(key), app.db.prisma);
   const row = await db.accessToken.findUnique({ where: { tokenHash: sha256Hex(tokenText) }, select: { id: true, apiKeyId: true } });
   if (row === null || row.apiKeyId !== key.keyId) return;
   await revoke(app, db, { afterCommit: null }, keyActor(key, info), key.tenantId, row.id);

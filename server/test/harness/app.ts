@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createRequestListener } from '../../src/http/verifyRoute.ts';
+import { createRequestListener } from '../../src/http/router.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';

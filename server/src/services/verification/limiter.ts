@@ -1,13 +1,19 @@
+import { KeywardenError } from '../../domain/errors.ts';
+
 /**
  * Runs at most `concurrency` tasks at once with at most `queueSize` waiting. A task that would
  * wait beyond that is refused at once with OverloadedError, which the HTTP layer answers with
  * 503/429 and Retry-After: a flood of argon2 work then costs the server nothing but the refusal,
  * instead of a queue that grows until every caller times out.
  */
-export class OverloadedError extends Error {
+export class OverloadedError extends KeywardenError {
+  readonly code = 'OVERLOADED' as const;
   constructor(readonly retryAfterSeconds: number) {
     super(`Verification capacity exhausted; retry after ${retryAfterSeconds}s`);
     this.name = 'OverloadedError';
+  }
+  override details() {
+    return { retryAfter: this.retryAfterSeconds };
   }
 }
 

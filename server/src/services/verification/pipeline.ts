@@ -282,22 +282,17 @@ export class Verifier {
     }
 
     const generation = caches.generation;
-    let outcome: VerifyOutcome;
-    try {
-      outcome = await this.verify({
-        credential: credential.kind === 'basic' ? credential : { kind: 'text', text: credential.text },
-        tenantId: null,
-        ip: info.ip,
-        throttleAddress: info.ip,
-        // Allowed endpoints describe the tenant's own APIs; access to this API is governed by scopes.
-        endpoint: undefined,
-        requiredScopes: [],
-        viaQueryParameter,
-      });
-    } catch (error) {
-      if (error instanceof OverloadedError) throw new RateLimitedError(error.retryAfterSeconds, 'Verification capacity exhausted');
-      throw error;
-    }
+    // Exhausted argon2 capacity (OverloadedError) is answered by the request edge (resolveRequest).
+    const outcome = await this.verify({
+      credential: credential.kind === 'basic' ? credential : { kind: 'text', text: credential.text },
+      tenantId: null,
+      ip: info.ip,
+      throttleAddress: info.ip,
+      // Allowed endpoints describe the tenant's own APIs; access to this API is governed by scopes.
+      endpoint: undefined,
+      requiredScopes: [],
+      viaQueryParameter,
+    });
     if (outcome.valid) {
       const caller = callerOf(outcome);
       if (connection !== undefined && text !== null && outcome.reusableUntil !== null && generation === caches.generation) {

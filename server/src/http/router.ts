@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { useReadinessCheck, type Plugin } from 'graphql-yoga';
+import type { App } from '../app.ts';
+import { requestIdOf, type ServerContext } from '../context.ts';
+import { pendingMigrations } from '../db/migrations.ts';
+import { useMutationTransaction } from '../mutationTransaction.ts';
+import { AUDIT_EXPORT_PATH, auditExportRoute } from './auditExport.ts';
+import { useRequestBodyLimit } from './bodyLimit.ts';
+import { useErrorPolicy } from './errorPolicy.ts';
+import { oauthRoute, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
+import { useRequestIdHeader } from './requestId.ts';
+import { restFailure } from './errors.ts';
+import { fetchRestRequest, nodeRestRequest, type RestRoute } from './rest.ts';
+import { VERIFY_PATH, verifyRoute } from './verifyRoute.ts';
+
+// Every route of the server, and the order requests meet Yoga's plugins in.
+//
+//   POST /v1/verify         verifyRoute       a verdict; straight from node:http in the server process
+//   GET  /v1/audit/export   auditExportRoute  the audit trail as NDJSON
+//   POST /oauth/token       oauthRoute        OAuth client credentials grant (RFC 6749 §4.4)
+//   POST /oauth/revoke      oauthRoute        token revocation (RFC 7009)
+//   /graphql                Yoga              the management API (GraphiQL on GET from a browser)
+//   GET  /healthz           Yoga              the process answers
+//   GET  /readyz            readiness plugin  the database answers and has no pending migration
+
+/** The REST routes by path: answered before any GraphQL work. */
+const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
+  [VERIFY_PATH, verifyRoute],
+  [AUDIT_EXPORT_PATH, auditExportRoute],
+  [TOKEN_PATH, oauthRoute],
+  [REVOKE_PATH, oauthRoute],
+]);
+
+/** Yoga's plugins, in the order they see a request. */
+export function edgePlugins(app: App) {
+  return [
+    // First: every response, whichever plugin ends it, names its request.
+    useRequestIdHeader(),
+    useRestRoutes(app),
+    useRequestBodyLimit(),
+    useErrorPolicy(app.logger),
+    // A mutation runs in one transaction; the error policy above has shaped its errors by then.
+    useMutationTransaction(),
+    useReadiness(app),
+  ];
+}
+
+/**
+ * The Node request listener the server process uses: POST /v1/verify straight from node:http
+ * (no fetch Request/Response objects on the hot path), everything else through Yoga.
+ */
+export function createRequestListener(app: App): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    if (!isVerifyPath(req.url ?? '')) {
+      void app.yoga(req, res);
+      return;
+    }
+    const http = nodeRestRequest(req, VERIFY_PATH);
+    void verifyRoute(app, http)
+      .catch((error: unknown) => restFailure(app.logger, error, { requestId: requestIdOf(http.request), route: VERIFY_PATH }))
+      .then((r) => {
+        if (!res.headersSent) res.writeHead(r.status, r.headers);
+        res.end(r.body);
+      });
+  };
+}
+
+function isVerifyPath(pathWithQuery: string): boolean {
+  return pathWithQuery === VERIFY_PATH || pathWithQuery.startsWith(`${VERIFY_PATH}?`);
+}
+
+/** The REST routes inside Yoga (tests, `yoga.fetch`, and every route but the fast path above). */
+function useRestRoutes(app: App): Plugin<Record<string, unknown>, ServerContext> {
+  return {
+    onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
+      const route = REST_ROUTES.get(url.pathname);
+      if (route === undefined) return;
+      return route(app, fetchRestRequest(request, url.pathname, serverContext), fetchAPI).then((r) =>
+        // A copy: the Response may add to the object it is given (Content-Length), and r.headers
+        // can be a shared frozen object.
+        endResponse(new fetchAPI.Response(r.body, { status: r.status, headers: { ...r.headers } })),
+      );
+    },
+  };
+}
+
+function useReadiness(app: App): Plugin {
+  return useReadinessCheck({
+    endpoint: '/readyz',
+    check: async () => {
+      await app.db.ping();
+      const pending = await pendingMigrations(app.db);
+      if (pending.length > 0) {
+        return new Response(JSON.stringify({ ready: false, pendingMigrations: pending }), {
+          status: 503,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return true;
+    },
+  });
+}
