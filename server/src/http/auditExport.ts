@@ -7,7 +7,8 @@ import { BadRequestError, HTTP_STATUS, KeywardenError } from '../domain/errors.t
 import { idPrefixOf } from '../domain/ids.ts';
 import { auditEventsInOrder } from '../services/audit.ts';
 import { authenticate } from '../services/authentication.ts';
-import { auditEventSeq, auditReadTenant } from '../services/auditStream.ts';
+import { auditEventSeq } from '../services/auditStream.ts';
+import { auditReadTenant } from '../services/authorization.ts';
 
 export const AUDIT_EXPORT_PATH = '/v1/audit/export';
 

@@ -1,18 +1,12 @@
 import { z } from 'zod';
-import type { Context, TenantCaller } from '../context.ts';
+import type { Context } from '../context.ts';
 import { decideAccess, ipRuleInputs, type AccessDecision, type AccessInput } from '../domain/access.ts';
-import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { parseAddress } from '../domain/ipRules.ts';
 import { validateScopeName } from '../domain/scopes.ts';
 import type { ApiKey, IpRule } from '../generated/prisma/client.ts';
 import type { Tx } from './audit.ts';
 import { parseInput } from './validation.ts';
-
-/** The caller of a tenant operation; the fields' authScopes already admitted only tenant callers. */
-export function tenantCaller(ctx: Context): TenantCaller {
-  if (!('tenantId' in ctx.caller)) throw new ForbiddenError([], 'Only a caller inside a tenant can do this');
-  return ctx.caller;
-}
 
 /**
  * Everything `decideAccess` needs about one key, read in one query plus one for its IP rules

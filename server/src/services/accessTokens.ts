@@ -6,7 +6,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import { expiryInstant } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
-import { tenantCaller } from './access.ts';
+import { tenantCaller } from './authorization.ts';
 import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
 import { recordAudit, type AuditActor, type Tx } from './audit.ts';
 import { TOKEN_PREFIX } from './authentication.ts';

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from '
 import { formatDuration } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import { scopeSet } from '../domain/scopes.ts';
-import { tenantCaller } from './access.ts';
+import { tenantCaller } from './authorization.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
 import { createIpRules, describeRules, ipRuleList, replaceIpRules } from './ipRules.ts';
 import { changeKeyStatus, scopeList } from './keys.ts';

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.
 import { parseCidr, type IpRuleLevel } from '../domain/ipRules.ts';
 import { recordAudit, type Tx } from './audit.ts';
 import { newId } from '../domain/ids.ts';
-import { tenantCaller } from './access.ts';
+import { tenantCaller } from './authorization.ts';
 import { parseInput } from './validation.ts';
 
 export const MAX_IP_RULES_PER_TARGET = 100;

@@ -11,10 +11,10 @@ import { formatKey, generatePublicId, generateSecret, DISPLAY_TAIL_LENGTH, PUBLI
 import { roleScopes, scopeSet } from '../domain/scopes.ts';
 import { hashSecret } from '../domain/secrets.ts';
 import { textSearch } from './filters.ts';
-import { tenantCaller } from './access.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
 import { createIpRules, describeRules, ipRuleList, replaceIpRules } from './ipRules.ts';
-import { assertKnownScopes, assertMayGrant } from './scopes.ts';
+import { assertMayGrant, tenantCaller } from './authorization.ts';
+import { assertKnownScopes } from './scopes.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
 // ---------------------------------------------------------------------------------------------

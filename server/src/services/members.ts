@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { newId } from '../domain/ids.ts';
 import { roleScopes } from '../domain/scopes.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
-import { assertCallerHasScope, assertMayGrant, actingMemberId, targetTenantId } from './scopes.ts';
+import { assertCallerHasScope, assertMayGrant, actingMemberId, targetTenantId } from './authorization.ts';
 import {
   PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, accountKey, checkPassword, passwords, revokeMemberSessions,
 } from './sessions.ts';

@@ -6,7 +6,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.
 import { newId } from '../domain/ids.ts';
 import { roleScopes } from '../domain/scopes.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
-import { assertMayGrant, assertKnownScopes, targetTenantId } from './scopes.ts';
+import { assertMayGrant, targetTenantId } from './authorization.ts';
+import { assertKnownScopes } from './scopes.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
 // Custom roles are named scope lists. Built-in roles (OWNER, ADMIN, MEMBER, VIEWER) take their

@@ -11,7 +11,7 @@ import {
 import { randomBase62 } from '../domain/base62.ts';
 import { recordAudit, type Tx } from './audit.ts';
 import { TOKEN_PREFIX } from './authentication.ts';
-import { assertCallerHasScope, assertMayGrant } from './scopes.ts';
+import { assertCallerHasScope, assertMayGrant } from './authorization.ts';
 import { ConcurrencyGate, InMemoryFailureThrottle, type FailureThrottle } from './throttle.ts';
 import { parseInput } from './validation.ts';
 
