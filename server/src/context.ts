@@ -2,49 +2,15 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import type { App } from './app.ts';
-import type { ScopeSet } from './domain/scopes.ts';
+import type { App, Context, ServerContext } from './appTypes.ts';
+import type { Caller, RequestInfo } from './domain/caller.ts';
 import { clientAddress } from './domain/clientAddress.ts';
 import { scopeToTenant } from './db/tenantScope.ts';
 import { authenticate } from './services/authentication.ts';
+import { presentedCredential } from './http/credentials.ts';
 
-/** Who is calling. Tenant callers carry the scopes they hold right now. */
-export type Caller =
-  | { kind: 'anonymous' }
-  | { kind: 'platform'; credentialId: string }
-  | { kind: 'member'; tenantId: string; memberId: string; sessionId: string; roleId: string; scopes: ScopeSet }
-  | { kind: 'apiKey'; tenantId: string; keyId: string; publicId: string; ownerId: string; scopes: ScopeSet }
-  | { kind: 'accessToken'; tenantId: string; tokenId: string; keyId: string; ownerId: string; scopes: ScopeSet };
-
-export type TenantCaller = Extract<Caller, { tenantId: string }>;
-
-export interface RequestInfo {
-  id: string;
-  ip: string;
-  userAgent: string | null;
-  /** The TCP connection the request came on (absent: not over a socket, e.g. `yoga.fetch`). */
-  connection?: object;
-}
-
-export interface Context {
-  app: App;
-  caller: Caller;
-  /** Tenant callers: a client confined to their tenant. Platform operator: the whole database. */
-  db: PrismaClient;
-  /**
-   * The whole database, unconfined: for what comes before a tenant is known (login). Inside a
-   * mutation this and `db` are its transaction, so nothing may use `app.db.prisma` there.
-   */
-  unscoped: PrismaClient;
-  /** Inside a mutation's transaction: effects that wait for its commit (and are dropped by a rollback). */
-  afterCommit: (() => unknown)[] | null;
-  request: RequestInfo;
-}
-
-/** What Node's http server (or a test) hands Yoga alongside the Request. */
-export interface ServerContext {
-  req?: Pick<IncomingMessage, 'socket'>;
-}
+export type { Caller, RequestInfo, TenantCaller } from './domain/caller.ts';
+export type { Context, ServerContext } from './appTypes.ts';
 
 // A caller's own request id is kept when it is printable ASCII (it is echoed in a header and logs).
 const PRINTABLE_ID = /^[\x21-\x7e]{1,64}$/;
@@ -83,7 +49,7 @@ const NO_TENANT = 'ten_none';
 
 export async function createContext(app: App, initial: YogaInitialContext & ServerContext): Promise<Context> {
   const request = requestInfo(app, initial.request, initial);
-  const caller = await authenticate(app, initial.request, request);
+  const caller = await authenticate(app, presentedCredential(initial.request), request);
   return { app, caller, db: clientFor(caller, app.db.prisma), unscoped: app.db.prisma, afterCommit: null, request };
 }
 

@@ -1,6 +1,6 @@
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import type { App } from './app.ts';
+import type { App } from './appTypes.ts';
 import { createContext, requestInfo, type Context, type ServerContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { toPublicError, useErrorPolicy } from './http/errorPolicy.ts';

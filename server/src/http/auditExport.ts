@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { App } from '../app.ts';
+import type { App } from '../appTypes.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { requestInfo, type Context, type ServerContext } from '../context.ts';
 import { scopeToTenant } from '../db/tenantScope.ts';
@@ -7,6 +7,7 @@ import { BadRequestError, HTTP_STATUS, KeywardenError } from '../domain/errors.t
 import { idPrefixOf } from '../domain/ids.ts';
 import { auditEventsInOrder } from '../services/audit.ts';
 import { authenticate } from '../services/authentication.ts';
+import { presentedCredential } from './credentials.ts';
 import { auditEventSeq } from '../services/auditStream.ts';
 import { auditReadTenant } from '../services/authorization.ts';
 
@@ -42,7 +43,7 @@ async function exportAudit(app: App, request: Request, url: URL, serverContext: 
 
   if (request.method !== 'GET') return error(405, 'METHOD_NOT_ALLOWED', 'Use GET', {}, { allow: 'GET' });
   try {
-    const caller = await authenticate(app, request, info);
+    const caller = await authenticate(app, presentedCredential(request), info);
     if (caller.kind === 'anonymous') return error(401, 'UNAUTHENTICATED', 'Authenticate with a credential of your tenant that holds audit:read');
     // The same confinement as the GraphQL context: a tenant caller's client sees only its tenant.
     const db = caller.kind === 'platform' ? app.db.prisma : scopeToTenant(app.db.prisma, caller.tenantId);

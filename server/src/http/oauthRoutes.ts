@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { App } from '../app.ts';
+import type { App } from '../appTypes.ts';
 import { requestInfo, type RequestInfo, type ServerContext } from '../context.ts';
 import { BadRequestError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';

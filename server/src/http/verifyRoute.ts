@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import type { App } from '../app.ts';
+import type { App } from '../appTypes.ts';
 import type { RequestInfo, ServerContext } from '../context.ts';
 import { requestIdOf, requestInfo } from '../context.ts';
 import { BadRequestError, HTTP_STATUS, KeywardenError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
 import { authenticate } from '../services/authentication.ts';
+import { presentedCredential } from './credentials.ts';
 import { OverloadedError } from '../services/verification/index.ts';
 import { MAX_VERIFY_BODY_BYTES, parseVerifyInput, verifyResponseBody } from '../services/verification/input.ts';
 
@@ -42,7 +43,7 @@ async function handleVerify(app: App, http: VerifyHttpRequest): Promise<VerifyHt
   if (http.method !== 'POST') return refusal(info, 405, 'METHOD_NOT_ALLOWED', 'Use POST with a JSON body', {}, { allow: 'POST' });
 
   try {
-    const caller = await authenticate(app, http.request, info);
+    const caller = await authenticate(app, presentedCredential(http.request), info);
     if (caller.kind === 'anonymous') return refusal(info, 401, 'UNAUTHENTICATED', 'Authenticate with a credential of your tenant that holds keys:verify');
     if (caller.kind === 'platform') return refusal(info, 403, 'FORBIDDEN', "Verification needs a credential of the key's tenant", { missingScopes: [VERIFY_SCOPE] });
     if (!caller.scopes.has(VERIFY_SCOPE)) return refusal(info, 403, 'FORBIDDEN', `Missing scope: ${VERIFY_SCOPE}`, { missingScopes: [VERIFY_SCOPE] });

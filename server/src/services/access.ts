@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { decideAccess, ipRuleInputs, type AccessDecision, type AccessInput } from '../domain/access.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { parseAddress } from '../domain/ipRules.ts';

@@ -1,5 +1,6 @@
-import type { App } from '../app.ts';
-import type { Context, RequestInfo } from '../context.ts';
+import type { App } from '../appTypes.ts';
+import type { Context } from '../appTypes.ts';
+import type { RequestInfo } from '../domain/caller.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { scopeToTenant } from '../db/tenantScope.ts';
 import { NotFoundError } from '../domain/errors.ts';
@@ -9,7 +10,7 @@ import type { AccessToken } from '../generated/prisma/client.ts';
 import { tenantCaller } from './authorization.ts';
 import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
 import { recordAudit, type AuditActor, type Tx } from './audit.ts';
-import { TOKEN_PREFIX } from './authentication.ts';
+import { TOKEN_PREFIX } from '../domain/caller.ts';
 import { ACCESS_TOKEN_PATTERN, callerOf, OverloadedError, type VerifyValid } from './verification/index.ts';
 
 // The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key

@@ -1,4 +1,6 @@
-import type { App } from '../app.ts';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../domain/expiry.ts';
+import type { Logger } from '../logger.ts';
 import { PURGE_ACTION, recordAudit, systemActor } from './audit.ts';
 
 // Retention: a tenant with `auditRetentionDays` keeps its audit events that long. Every instance
@@ -25,7 +27,11 @@ export interface PurgeResult {
   throughSeq: number;
 }
 
-type RetentionApp = Pick<App, 'db' | 'clock' | 'logger'>;
+interface RetentionApp {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+}
 
 /** Removes every tenant's events older than its retention (by the app's clock). */
 export async function purgeExpiredAuditEvents(app: RetentionApp): Promise<PurgeResult[]> {

@@ -1,4 +1,5 @@
-import type { Context, TenantCaller } from '../context.ts';
+import type { Context } from '../appTypes.ts';
+import type { TenantCaller } from '../domain/caller.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { ALL_SCOPES, scopeSet, type ScopeSet } from '../domain/scopes.ts';
 

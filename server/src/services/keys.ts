@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import type { ApiKey, Group, Member, Prisma, Role } from '../generated/prisma/client.ts';
 import type { KeyStatus, StoredKeyStatus } from '../domain/access.ts';

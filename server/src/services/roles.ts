@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import type { Role } from '../generated/prisma/client.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';

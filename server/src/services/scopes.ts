@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { KEY_PREFIX_PATTERN } from '../domain/keyFormat.ts';
