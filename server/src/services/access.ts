@@ -3,9 +3,9 @@ import type { Context } from '../appTypes.ts';
 import { decideAccess, ipRuleInputs, type AccessDecision, type AccessInput } from '../domain/access.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { parseAddress } from '../domain/ipRules.ts';
-import { validateScopeName } from '../domain/scopes.ts';
 import type { ApiKey, IpRule } from '../generated/prisma/client.ts';
 import type { Tx } from './audit.ts';
+import { scopeNameList } from './inputs.ts';
 import { parseInput } from './validation.ts';
 
 /**
@@ -46,15 +46,7 @@ const endpointArg = z
   .max(2000, 'must be at most 2000 characters')
   .regex(/^(?:[A-Za-z]+ )?\/\S*$/, 'must be "/path" or "METHOD /path"')
   .nullish();
-const scopesArg = z
-  .array(
-    z.string().superRefine((name, issue) => {
-      const error = validateScopeName(name);
-      if (error) issue.addIssue({ code: 'custom', message: error });
-    }),
-  )
-  .max(200, 'must have at most 200 scopes')
-  .nullish();
+const scopesArg = scopeNameList.nullish();
 
 export interface AccessExplanation extends AccessDecision {
   apiKey: ApiKey;

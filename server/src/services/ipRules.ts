@@ -7,6 +7,7 @@ import { parseCidr, type IpRuleLevel } from '../domain/ipRules.ts';
 import { recordAudit, type Tx } from './audit.ts';
 import { newId } from '../domain/ids.ts';
 import { tenantCaller } from './authorization.ts';
+import { descriptionInput } from './inputs.ts';
 import { parseInput } from './validation.ts';
 
 export const MAX_IP_RULES_PER_TARGET = 100;
@@ -24,7 +25,7 @@ export const cidrText = z.string().trim().transform((value, issue) => {
 export const ipRuleInput = z.object({
   action: z.enum(['ALLOW', 'DENY']),
   cidr: cidrText,
-  description: z.string().trim().max(200, 'must be at most 200 characters').nullish(),
+  description: descriptionInput(200).nullish(),
 });
 
 export const ipRuleList = z.array(ipRuleInput).max(MAX_IP_RULES_PER_TARGET, `must have at most ${MAX_IP_RULES_PER_TARGET} rules`);

@@ -10,10 +10,11 @@ import { assertCallerHasScope, assertMayGrant, actingMemberId, targetTenantId } 
 import {
   PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, accountKey, checkPassword, passwords, revokeMemberSessions,
 } from './sessions.ts';
+import { nameInput } from './inputs.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
+const name = nameInput(100);
 const email = z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address'));
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const password = z.string()
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);

@@ -6,6 +6,7 @@ import { newId } from '../domain/ids.ts';
 import { isManagementScope, validateScopeName } from '../domain/scopes.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
 import { targetTenantId } from './authorization.ts';
+import { descriptionInput, scopeName } from './inputs.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
 // The tenant's scope catalogue, and the check every service that hands out scopes shares:
@@ -39,14 +40,10 @@ export async function assertKnownScopes(tx: Tx, tenantId: string, scopes: readon
 
 // ---- The catalogue ----
 
-const description = z.string().trim().max(500, 'must be at most 500 characters');
-const scopeName = z.string().superRefine((value, issue) => {
-  const invalid = validateScopeName(value);
-  if (invalid) issue.addIssue({ code: 'custom', message: invalid });
-  else if (isManagementScope(value)) issue.addIssue({ code: 'custom', message: `"${value}" is a management scope; choose another name` });
-});
+const description = descriptionInput(500);
+const catalogueName = scopeName.refine((value) => !isManagementScope(value), { error: (issue) => `"${issue.input}" is a management scope; choose another name` });
 
-const createInput = z.object({ tenantId: z.string().nullish(), name: scopeName, description: description.nullish() });
+const createInput = z.object({ tenantId: z.string().nullish(), name: catalogueName, description: description.nullish() });
 const updateInput = z.object({ id: z.string(), description });
 const deleteInput = z.object({ id: z.string(), cascade: z.boolean().nullish() });
 
