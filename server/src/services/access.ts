@@ -12,7 +12,7 @@ import { parseInput } from './validation.ts';
  * Everything `decideAccess` needs about one key, read in one query plus one for its IP rules
  * (tenant-wide, its group's and its own), through the caller's tenant-confined client.
  */
-export async function loadAccessSubject(db: Tx, keyId: string) {
+async function loadAccessSubject(db: Tx, keyId: string) {
   const key = await db.apiKey.findUnique({
     where: { id: keyId },
     include: { group: true, tenant: true, owner: { include: { role: true } } },

@@ -13,7 +13,7 @@ import { PURGE_ACTION, recordAudit, systemActor } from './audit.ts';
 // verifyAuditChain takes the first kept event's prevHash as the start of the chain only when it
 // equals that recorded anchor.
 
-export const RETENTION_INTERVAL_MS = 60 * 60_000;
+const RETENTION_INTERVAL_MS = 60 * 60_000;
 /** The first run waits a little, so a fleet restarting together does not purge at once. */
 const FIRST_RUN_DELAY_MS = 60_000;
 const DAY_MS = 86_400_000;

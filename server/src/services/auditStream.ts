@@ -17,7 +17,7 @@ import { AUDIT_BATCH_SIZE, AUDIT_CHANNEL, auditEventsInOrder, type Tx } from './
 // never skips an event that commits later with a lower seq.
 
 /** application_name of the LISTEN connection (visible in pg_stat_activity). */
-export const AUDIT_LISTENER_NAME = 'keywarden-audit';
+const AUDIT_LISTENER_NAME = 'keywarden-audit';
 
 export interface AuditStreamOptions {
   /** Followers re-read this often even without a notification (one may have been lost). */

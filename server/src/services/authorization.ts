@@ -67,7 +67,7 @@ function missingScopes(wanted: ScopeSet, held: ScopeSet): string[] {
 }
 
 
-export const AUDIT_READ_SCOPE = 'audit:read';
+const AUDIT_READ_SCOPE = 'audit:read';
 
 /**
  * The tenant whose audit trail the caller may read: the platform operator names one; a tenant

@@ -10,7 +10,7 @@ import { tenantCaller } from './authorization.ts';
 import { descriptionInput } from './inputs.ts';
 import { parseInput } from './validation.ts';
 
-export const MAX_IP_RULES_PER_TARGET = 100;
+const MAX_IP_RULES_PER_TARGET = 100;
 
 /** A CIDR or bare address, stored in its normalized form; the error names the value given. */
 export const cidrText = z.string().trim().transform((value, issue) => {
@@ -22,7 +22,7 @@ export const cidrText = z.string().trim().transform((value, issue) => {
   return parsed.normalized;
 });
 
-export const ipRuleInput = z.object({
+const ipRuleInput = z.object({
   action: z.enum(['ALLOW', 'DENY']),
   cidr: cidrText,
   description: descriptionInput(200).nullish(),

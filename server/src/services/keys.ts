@@ -20,9 +20,9 @@ import { isUniqueViolation, parseInput } from './validation.ts';
 // ---------------------------------------------------------------------------------------------
 // Input shapes shared by keys and groups
 
-export const MAX_METADATA_BYTES = 4096;
+const MAX_METADATA_BYTES = 4096;
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
-export const MAX_BULK_IDS = 1000;
+const MAX_BULK_IDS = 1000;
 
 const keyName = nameInput(100);
 const description = descriptionInput(1000);
