@@ -10,6 +10,7 @@ import type { Context } from './context.ts';
 import { inputSafetyPlugin } from './inputSafety.ts';
 import { mutationSavepointsPlugin } from './mutationTransaction.ts';
 import { typenameOfId } from './domain/ids.ts';
+import { isProduction } from './config.ts';
 import { AuthenticationError, ForbiddenError } from './domain/errors.ts';
 
 /** Largest page any connection returns, whatever `first` asks for. */
@@ -66,7 +67,7 @@ export const builder = new SchemaBuilder<{
     filterConnectionTotalCount: true,
     maxConnectionSize: MAX_PAGE_SIZE,
     defaultConnectionSize: 20,
-    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    onUnusedQuery: isProduction() ? null : 'warn',
   },
   relay: {
     clientMutationId: 'omit',

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { compileTrustedProxies, type TrustedProxies } from './domain/clientAddress.ts';
 import { OWASP_MIN_ARGON2, type Argon2Params } from './domain/secrets.ts';
 import type { DatabaseConfig } from './db/database.ts';
-import { verificationOptionsFromEnv, type VerificationOptions } from './services/verification/options.ts';
+import type { VerificationOptions } from './services/verification/options.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,7 +13,10 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1');
 
+const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
+
 const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
@@ -32,7 +35,26 @@ const envSchema = z.object({
   ARGON2_TIME_COST: z.coerce.number().int().min(OWASP_MIN_ARGON2.timeCost, `must be at least ${OWASP_MIN_ARGON2.timeCost} (OWASP minimum)`).default(OWASP_MIN_ARGON2.timeCost),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(OWASP_MIN_ARGON2.parallelism),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  // Verification tuning: unset leaves DEFAULT_VERIFICATION_OPTIONS' value.
+  KEYWARDEN_VERIFY_CACHE_SIZE: optionalInt(0),
+  KEYWARDEN_VERIFY_CACHE_TTL_SECONDS: optionalInt(1),
+  KEYWARDEN_VERIFY_RECORD_CACHE_SIZE: optionalInt(0),
+  KEYWARDEN_VERIFY_RECORD_TTL_SECONDS: optionalInt(1),
+  KEYWARDEN_HASH_CONCURRENCY: optionalInt(1),
+  KEYWARDEN_HASH_QUEUE: optionalInt(0),
+  KEYWARDEN_FAILED_ATTEMPTS_PER_KEY: optionalInt(1),
+  KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS: optionalInt(1),
+  KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS: optionalInt(1),
+  KEYWARDEN_USAGE_FLUSH_MS: optionalInt(10),
+  KEYWARDEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).optional(),
+  /** false: invalidations travel over Redis only (PostgreSQL LISTEN/NOTIFY off). */
+  KEYWARDEN_DB_NOTIFICATIONS: booleanFlag.optional(),
 });
+
+/** NODE_ENV, read through the same schema (the GraphQL builder needs it before any config is loaded). */
+export function isProduction(env: Record<string, string | undefined> = process.env): boolean {
+  return envSchema.shape.NODE_ENV.parse(env.NODE_ENV) === 'production';
+}
 
 export interface Config {
   port: number;
@@ -72,12 +94,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`Invalid configuration: KEYWARDEN_TRUSTED_PROXIES: ${(error as Error).message}`);
   }
-  let verification: Partial<VerificationOptions>;
-  try {
-    verification = verificationOptionsFromEnv(env);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -90,8 +106,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     argon2: { memoryCost: e.ARGON2_MEMORY_COST, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    verification,
+    verification: verificationOptions(e),
   };
+}
+
+function verificationOptions(e: z.infer<typeof envSchema>): Partial<VerificationOptions> {
+  const seconds = (v: number | undefined) => (v === undefined ? undefined : v * 1000);
+  const options: Partial<VerificationOptions> = {
+    credentialCacheSize: e.KEYWARDEN_VERIFY_CACHE_SIZE,
+    credentialCacheTtlMs: seconds(e.KEYWARDEN_VERIFY_CACHE_TTL_SECONDS),
+    recordCacheSize: e.KEYWARDEN_VERIFY_RECORD_CACHE_SIZE,
+    recordCacheTtlMs: seconds(e.KEYWARDEN_VERIFY_RECORD_TTL_SECONDS),
+    hashConcurrency: e.KEYWARDEN_HASH_CONCURRENCY,
+    hashQueueSize: e.KEYWARDEN_HASH_QUEUE,
+    failedAttemptsPerKey: e.KEYWARDEN_FAILED_ATTEMPTS_PER_KEY,
+    failedAttemptsPerAddress: e.KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS,
+    failedAttemptsWindowMs: seconds(e.KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS),
+    usageFlushIntervalMs: e.KEYWARDEN_USAGE_FLUSH_MS,
+    redisPrefix: e.KEYWARDEN_REDIS_PREFIX,
+    databaseNotifications: e.KEYWARDEN_DB_NOTIFICATIONS,
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<VerificationOptions>;
 }
 
 function splitList(value: string): string[] {

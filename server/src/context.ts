@@ -2,42 +2,16 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import type { App } from './app.ts';
-import type { Caller } from './domain/caller.ts';
+import type { App, Context, ServerContext } from './appTypes.ts';
+import type { Caller, RequestInfo } from './domain/caller.ts';
 import { clientAddress } from './domain/clientAddress.ts';
 import { clientFor } from './db/clientFor.ts';
 import { overloadedAsRateLimited } from './http/errors.ts';
 import { authenticate } from './services/authentication.ts';
+import { presentedCredential } from './http/credentials.ts';
 
-export type { Caller, TenantCaller } from './domain/caller.ts';
-
-export interface RequestInfo {
-  id: string;
-  ip: string;
-  userAgent: string | null;
-  /** The TCP connection the request came on (absent: not over a socket, e.g. `yoga.fetch`). */
-  connection?: object;
-}
-
-export interface Context {
-  app: App;
-  caller: Caller;
-  /** Tenant callers: a client confined to their tenant. Platform operator: the whole database. */
-  db: PrismaClient;
-  /**
-   * The whole database, unconfined: for what comes before a tenant is known (login). Inside a
-   * mutation this and `db` are its transaction, so nothing may use `app.db.prisma` there.
-   */
-  unscoped: PrismaClient;
-  /** Inside a mutation's transaction: effects that wait for its commit (and are dropped by a rollback). */
-  afterCommit: (() => unknown)[] | null;
-  request: RequestInfo;
-}
-
-/** What Node's http server (or a test) hands Yoga alongside the Request. */
-export interface ServerContext {
-  req?: Pick<IncomingMessage, 'socket'>;
-}
+export type { Caller, RequestInfo, TenantCaller } from './domain/caller.ts';
+export type { Context, ServerContext } from './appTypes.ts';
 
 // A caller's own request id is kept when it is printable ASCII (it is echoed in a header and logs).
 const PRINTABLE_ID = /^[\x21-\x7e]{1,64}$/;
@@ -88,7 +62,7 @@ export async function resolveRequest(app: App, request: Request, server: ServerC
   const info = requestInfo(app, request, server);
   let caller: Caller;
   try {
-    caller = await authenticate(app, request, info);
+    caller = await authenticate(app, presentedCredential(request), info);
   } catch (error) {
     throw overloadedAsRateLimited(error);
   }

@@ -1,6 +1,6 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import type { App } from './app.ts';
+import type { App } from './appTypes.ts';
 import { createContext, requestIdOf, type Context, type ServerContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { toPublicError } from './http/errorPolicy.ts';

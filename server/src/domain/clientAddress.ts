@@ -58,8 +58,6 @@ export function compileTrustedProxies(
   };
 }
 
-export const NO_TRUSTED_PROXIES: TrustedProxies = compileTrustedProxies([]);
-
 export interface ClientAddressInput {
   socketAddress: string | null | undefined;
   headers: Headers;

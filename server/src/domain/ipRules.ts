@@ -165,11 +165,6 @@ export function parseAddress(value: string): IpAddress | null {
   return isIPv6(address) && address.isIPv4MappedAddress() ? address.toIPv4Address() : address;
 }
 
-/** Canonical text of a request address (mapped IPv6 → IPv4, IPv6 in RFC 5952 form). */
-export function formatIpAddress(address: IpAddress): string {
-  return address.toString();
-}
-
 /** True when `address` (as returned by `parseAddress`) lies in `cidr`. */
 export function cidrContains(cidr: ParsedCidr, address: IpAddress): boolean {
   const [network, bits] = cidr.range;

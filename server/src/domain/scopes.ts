@@ -169,9 +169,6 @@ function isScopeSetLike(value: Iterable<string> | ScopeSet): value is ScopeSet {
   return typeof (value as Partial<ScopeSet>).toArray === 'function' && typeof (value as Partial<ScopeSet>).has === 'function';
 }
 
-export const EMPTY_SCOPES: ScopeSet = scopeSet([]);
-export const EVERY_SCOPE: ScopeSet = scopeSet([ALL_SCOPES]);
-
 /** A built-in role's fixed scopes (its stored `scopes` are ignored), or a custom role's scopes. */
 export function roleScopes(role: { builtIn: BuiltIn | null; scopes: readonly string[] }): ScopeSet {
   return scopeSet(role.builtIn === null ? role.scopes : BUILT_IN_ROLE_SCOPES[role.builtIn]);

@@ -1,10 +1,11 @@
-import type { App } from '../app.ts';
+import type { App } from '../appTypes.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { requestIdOf, resolveRequest, type Context } from '../context.ts';
 import { AuthenticationError, BadRequestError, MethodNotAllowedError } from '../domain/errors.ts';
 import { idPrefixOf } from '../domain/ids.ts';
 import { auditEventsInOrder } from '../services/audit.ts';
-import { auditEventSeq, auditReadTenant } from '../services/auditStream.ts';
+import { auditEventSeq } from '../services/auditStream.ts';
+import { auditReadTenant } from '../services/authorization.ts';
 import { restFailure } from './errors.ts';
 import type { RestReply } from './reply.ts';
 import type { FetchAPI, RestRequest } from './rest.ts';

@@ -1,9 +1,7 @@
+import type { PresentedCredential } from '../domain/caller.ts';
 import { BadRequestError } from '../domain/errors.ts';
 
-/** A credential as presented on a request, before anything is looked up. */
-export type PresentedCredential =
-  | { kind: 'token'; text: string; source: 'bearer' | 'x-api-key' | 'rest_api_key' | 'query' }
-  | { kind: 'basic'; publicId: string; secret: string };
+export type { PresentedCredential } from '../domain/caller.ts';
 
 const MAX_CREDENTIAL_LENGTH = 512;
 

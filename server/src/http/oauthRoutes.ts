@@ -1,4 +1,4 @@
-import type { App } from '../app.ts';
+import type { App } from '../appTypes.ts';
 import { requestInfo } from '../context.ts';
 import { KeywardenError, MethodNotAllowedError, type ErrorCode } from '../domain/errors.ts';
 import { issueAccessToken, OAuthError, revokeAccessToken, type ClientCredentials, type OAuthErrorCode } from '../services/accessTokens.ts';

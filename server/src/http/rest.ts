@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { App } from '../app.ts';
+import type { App } from '../appTypes.ts';
 import type { ServerContext } from '../context.ts';
 import { BadRequestError } from '../domain/errors.ts';
 import { MAX_VERIFY_BODY_BYTES } from '../services/verification/input.ts';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useReadinessCheck, type Plugin } from 'graphql-yoga';
-import type { App } from '../app.ts';
+import type { App } from '../appTypes.ts';
 import { requestIdOf, type ServerContext } from '../context.ts';
 import { pendingMigrations } from '../db/migrations.ts';
 import { useMutationTransaction } from '../mutationTransaction.ts';

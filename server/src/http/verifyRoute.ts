@@ -1,4 +1,4 @@
-import type { App } from '../app.ts';
+import type { App } from '../appTypes.ts';
 import { requestIdOf, resolveRequest } from '../context.ts';
 import { AuthenticationError, BadRequestError, ForbiddenError, MethodNotAllowedError } from '../domain/errors.ts';
 import { verifyResponseBody } from '../services/verification/input.ts';

@@ -2,7 +2,8 @@ import { builder } from '../builder.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { verifyAuditChain, type ChainVerification } from '../services/audit.ts';
-import { DEFAULT_AUDIT_STREAM_OPTIONS, auditEventSeq, auditReadTenant } from '../services/auditStream.ts';
+import { auditReadTenant } from '../services/authorization.ts';
+import { DEFAULT_AUDIT_STREAM_OPTIONS, auditEventSeq } from '../services/auditStream.ts';
 import { assertCursorVisible } from './pagination.ts';
 
 const READ = { $any: { platform: true, scope: 'audit:read' } } as const;

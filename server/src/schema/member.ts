@@ -6,7 +6,7 @@ import { MUTATION_ERRORS } from './errors.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
 import { createMember, deleteMember, setMemberPassword, setMemberStatus, updateMember } from '../services/members.ts';
-import { actingMemberId, targetTenantId } from '../services/scopes.ts';
+import { actingMemberId, targetTenantId } from '../services/authorization.ts';
 
 export const MemberStatusEnum = builder.enumType('MemberStatus', { values: ['ACTIVE', 'DEACTIVATED'] as const });
 

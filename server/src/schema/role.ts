@@ -7,7 +7,7 @@ import { MUTATION_ERRORS } from './errors.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
 import { createRole, deleteRole, updateRole } from '../services/roles.ts';
-import { targetTenantId } from '../services/scopes.ts';
+import { targetTenantId } from '../services/authorization.ts';
 
 export const BuiltInRoleEnum = builder.enumType('BuiltInRole', { values: ['OWNER', 'ADMIN', 'MEMBER', 'VIEWER'] as const });
 

@@ -5,7 +5,8 @@ import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
-import { createScope, deleteScope, targetTenantId, updateScope } from '../services/scopes.ts';
+import { targetTenantId } from '../services/authorization.ts';
+import { createScope, deleteScope, updateScope } from '../services/scopes.ts';
 
 const READ = { $any: { platform: true, scope: 'scopes:read' } } as const;
 const WRITE = { $any: { platform: true, scope: 'scopes:write' } } as const;

@@ -1,24 +1,18 @@
 import { z } from 'zod';
-import type { Context, TenantCaller } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { decideAccess, ipRuleInputs, type AccessDecision, type AccessInput } from '../domain/access.ts';
-import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { parseAddress } from '../domain/ipRules.ts';
-import { validateScopeName } from '../domain/scopes.ts';
 import type { ApiKey, IpRule } from '../generated/prisma/client.ts';
 import type { Tx } from './audit.ts';
+import { scopeNameList } from './inputs.ts';
 import { parseInput } from './validation.ts';
-
-/** The caller of a tenant operation; the fields' authScopes already admitted only tenant callers. */
-export function tenantCaller(ctx: Context): TenantCaller {
-  if (!('tenantId' in ctx.caller)) throw new ForbiddenError([], 'Only a caller inside a tenant can do this');
-  return ctx.caller;
-}
 
 /**
  * Everything `decideAccess` needs about one key, read in one query plus one for its IP rules
  * (tenant-wide, its group's and its own), through the caller's tenant-confined client.
  */
-export async function loadAccessSubject(db: Tx, keyId: string) {
+async function loadAccessSubject(db: Tx, keyId: string) {
   const key = await db.apiKey.findUnique({
     where: { id: keyId },
     include: { group: true, tenant: true, owner: { include: { role: true } } },
@@ -52,15 +46,7 @@ const endpointArg = z
   .max(2000, 'must be at most 2000 characters')
   .regex(/^(?:[A-Za-z]+ )?\/\S*$/, 'must be "/path" or "METHOD /path"')
   .nullish();
-const scopesArg = z
-  .array(
-    z.string().superRefine((name, issue) => {
-      const error = validateScopeName(name);
-      if (error) issue.addIssue({ code: 'custom', message: error });
-    }),
-  )
-  .max(200, 'must have at most 200 scopes')
-  .nullish();
+const scopesArg = scopeNameList.nullish();
 
 export interface AccessExplanation extends AccessDecision {
   apiKey: ApiKey;

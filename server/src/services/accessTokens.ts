@@ -1,15 +1,16 @@
-import type { App } from '../app.ts';
-import type { Context, RequestInfo } from '../context.ts';
+import type { App } from '../appTypes.ts';
+import type { Context } from '../appTypes.ts';
+import type { RequestInfo } from '../domain/caller.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { clientFor } from '../db/clientFor.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { expiryInstant } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
-import { tenantCaller } from './access.ts';
+import { tenantCaller } from './authorization.ts';
 import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
 import { recordAudit, type AuditActor, type Tx } from './audit.ts';
-import { TOKEN_PREFIX } from './authentication.ts';
+import { TOKEN_PREFIX } from '../domain/caller.ts';
 import { ACCESS_TOKEN_PATTERN, callerOf, type VerifyValid } from './verification/index.ts';
 
 // The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import type { Caller, RequestInfo } from '../context.ts';
+import type { Caller, RequestInfo } from '../domain/caller.ts';
 import { newId } from '../domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
 import { sha256Hex } from '../domain/secrets.ts';

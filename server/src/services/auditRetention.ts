@@ -1,4 +1,6 @@
-import type { App } from '../app.ts';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../domain/expiry.ts';
+import type { Logger } from '../logger.ts';
 import { PURGE_ACTION, recordAudit, systemActor } from './audit.ts';
 
 // Retention: a tenant with `auditRetentionDays` keeps its audit events that long. Every instance
@@ -11,7 +13,7 @@ import { PURGE_ACTION, recordAudit, systemActor } from './audit.ts';
 // verifyAuditChain takes the first kept event's prevHash as the start of the chain only when it
 // equals that recorded anchor.
 
-export const RETENTION_INTERVAL_MS = 60 * 60_000;
+const RETENTION_INTERVAL_MS = 60 * 60_000;
 /** The first run waits a little, so a fleet restarting together does not purge at once. */
 const FIRST_RUN_DELAY_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -25,7 +27,11 @@ export interface PurgeResult {
   throughSeq: number;
 }
 
-type RetentionApp = Pick<App, 'db' | 'clock' | 'logger'>;
+interface RetentionApp {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+}
 
 /** Removes every tenant's events older than its retention (by the app's clock). */
 export async function purgeExpiredAuditEvents(app: RetentionApp): Promise<PurgeResult[]> {

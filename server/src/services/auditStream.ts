@@ -1,11 +1,9 @@
 import pg from 'pg';
 import type { AuditEvent } from '../generated/prisma/client.ts';
-import type { Context } from '../context.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import { AuthenticationError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { AUDIT_BATCH_SIZE, AUDIT_CHANNEL, auditEventsInOrder, type Tx } from './audit.ts';
-import { targetTenantId } from './scopes.ts';
 
 // Live delivery of audit events (the `auditEvents` subscription), across server instances.
 //
@@ -18,9 +16,8 @@ import { targetTenantId } from './scopes.ts';
 // is commit order (recordAudit holds a per-tenant lock until commit), so reading "seq > last"
 // never skips an event that commits later with a lower seq.
 
-export const AUDIT_READ_SCOPE = 'audit:read';
 /** application_name of the LISTEN connection (visible in pg_stat_activity). */
-export const AUDIT_LISTENER_NAME = 'keywarden-audit';
+const AUDIT_LISTENER_NAME = 'keywarden-audit';
 
 export interface AuditStreamOptions {
   /** Followers re-read this often even without a notification (one may have been lost). */
@@ -40,16 +37,6 @@ export const DEFAULT_AUDIT_STREAM_OPTIONS: AuditStreamOptions = {
 };
 
 const HEARTBEAT_MS = 30_000;
-
-/**
- * The tenant whose audit trail the caller may read: the platform operator names one; a tenant
- * caller needs audit:read and reads its own (naming another tenant is NOT_FOUND).
- */
-export async function auditReadTenant(ctx: Context, requested: string | null | undefined, path: string[] = ['tenantId']): Promise<string> {
-  if (ctx.caller.kind === 'anonymous') throw new AuthenticationError();
-  if (ctx.caller.kind !== 'platform' && !ctx.caller.scopes.has(AUDIT_READ_SCOPE)) throw new ForbiddenError([AUDIT_READ_SCOPE]);
-  return targetTenantId(ctx, requested, path);
-}
 
 /** The seq of one of the tenant's events; another tenant's (or a purged) event is NOT_FOUND. */
 export async function auditEventSeq(db: Tx, tenantId: string, id: string): Promise<number> {

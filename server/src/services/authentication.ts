@@ -1,19 +1,15 @@
-import type { App } from '../app.ts';
-import type { Caller, RequestInfo } from '../context.ts';
+import type { App } from '../appTypes.ts';
+import { TOKEN_PREFIX, type Caller, type PresentedCredential, type RequestInfo } from '../domain/caller.ts';
 import { AuthenticationError } from '../domain/errors.ts';
 import { roleScopes } from '../domain/scopes.ts';
 import { sha256Hex } from '../domain/secrets.ts';
-import { presentedCredential, type PresentedCredential } from '../http/credentials.ts';
-
-/** Opaque bearer tokens announce their kind by prefix; anything else is read as an API key. */
-export const TOKEN_PREFIX = { platform: 'kwp', session: 'kws', accessToken: 'kwt' } as const;
 
 /**
- * Resolves the request's credential to a caller: the single authentication pipeline of the
- * management API. No credential is the anonymous caller; a bad one is UNAUTHENTICATED.
+ * Resolves the credential a request presented (http/credentials.ts reads it) to a caller: the
+ * single authentication pipeline of the management API. No credential is the anonymous caller; a
+ * bad one is UNAUTHENTICATED.
  */
-export async function authenticate(app: App, request: Request, info: RequestInfo): Promise<Caller> {
-  const credential = presentedCredential(request);
+export async function authenticate(app: App, credential: PresentedCredential | null, info: RequestInfo): Promise<Caller> {
   if (!credential) return { kind: 'anonymous' };
   const caller = await resolveCredential(app, credential, info);
   if (!caller) throw new AuthenticationError('The credential is invalid, expired or revoked');

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { ConflictError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
-import { TOKEN_PREFIX } from './authentication.ts';
+import { TOKEN_PREFIX } from '../domain/caller.ts';
 
 // Serialises concurrent bootstraps (two instances starting on one empty database print one credential).
 const BOOTSTRAP_LOCK = 0x6b77_0001;

@@ -1,22 +1,23 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import type { Group } from '../generated/prisma/client.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { formatDuration } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import { scopeSet } from '../domain/scopes.ts';
-import { tenantCaller } from './access.ts';
+import { tenantCaller } from './authorization.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
 import { createIpRules, describeRules, ipRuleList, replaceIpRules } from './ipRules.ts';
-import { changeKeyStatus, scopeList } from './keys.ts';
+import { descriptionInput, nameInput, reasonInput, scopeList } from './inputs.ts';
+import { changeKeyStatus } from './keys.ts';
 import { assertKnownScopes } from './scopes.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
 const MAX_DEFAULT_EXPIRY_SECONDS = 10 * 365 * 86_400;
 
-const groupName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
-const description = z.string().trim().max(1000, 'must be at most 1000 characters');
+const groupName = nameInput(100);
+const description = descriptionInput(1000);
 const defaultExpirySeconds = z
   .number()
   .int('must be a whole number')
@@ -47,7 +48,7 @@ const deleteInput = z
     id: z.string(),
     moveKeysTo: z.string().nullish(),
     revokeKeys: z.boolean().nullish(),
-    reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').nullish(),
+    reason: reasonInput.nullish(),
   })
   .superRefine((input, issue) => {
     if (input.moveKeysTo != null && input.revokeKeys) {

@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { ipRuleLevelOf } from '../domain/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { parseCidr, type IpRuleLevel } from '../domain/ipRules.ts';
 import { recordAudit, type Tx } from './audit.ts';
 import { newId } from '../domain/ids.ts';
-import { tenantCaller } from './access.ts';
+import { tenantCaller } from './authorization.ts';
+import { descriptionInput } from './inputs.ts';
 import { parseInput } from './validation.ts';
 
-export const MAX_IP_RULES_PER_TARGET = 100;
+const MAX_IP_RULES_PER_TARGET = 100;
 
 /** A CIDR or bare address, stored in its normalized form; the error names the value given. */
 export const cidrText = z.string().trim().transform((value, issue) => {
@@ -21,10 +22,10 @@ export const cidrText = z.string().trim().transform((value, issue) => {
   return parsed.normalized;
 });
 
-export const ipRuleInput = z.object({
+const ipRuleInput = z.object({
   action: z.enum(['ALLOW', 'DENY']),
   cidr: cidrText,
-  description: z.string().trim().max(200, 'must be at most 200 characters').nullish(),
+  description: descriptionInput(200).nullish(),
 });
 
 export const ipRuleList = z.array(ipRuleInput).max(MAX_IP_RULES_PER_TARGET, `must have at most ${MAX_IP_RULES_PER_TARGET} rules`);

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import type { ApiKey, Group, Member, Prisma, Role } from '../generated/prisma/client.ts';
 import type { KeyStatus, StoredKeyStatus } from '../domain/access.ts';
-import { validateEndpointPattern } from '../domain/endpoints.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { expiryInstant, formatDuration, resolveExpiry } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
@@ -12,37 +11,23 @@ import { generatePublicId, generateSecret } from '../domain/keyFormat.ts';
 import { roleScopes, scopeSet } from '../domain/scopes.ts';
 import { hashSecret } from '../domain/secrets.ts';
 import { textSearch } from './filters.ts';
-import { tenantCaller } from './access.ts';
+import { descriptionInput, endpointList, nameInput, reasonInput, scopeList } from './inputs.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
 import { createIpRules, describeRules, ipRuleList, replaceIpRules } from './ipRules.ts';
-import { assertKnownScopes, assertMayGrant } from './scopes.ts';
+import { assertMayGrant, tenantCaller } from './authorization.ts';
+import { assertKnownScopes } from './scopes.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Input shapes shared by keys and groups
 
-export const MAX_SCOPES = 200;
-export const MAX_ENDPOINTS = 100;
-export const MAX_METADATA_BYTES = 4096;
+const MAX_METADATA_BYTES = 4096;
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
-export const MAX_BULK_IDS = 1000;
+const MAX_BULK_IDS = 1000;
 
-/** Scope names; each is checked against the tenant's catalogue by assertKnownScopes (services/scopes.ts). */
-export const scopeList = z.array(z.string()).max(MAX_SCOPES, `must have at most ${MAX_SCOPES} scopes`);
-
-const endpointList = z
-  .array(
-    z.string().superRefine((pattern, issue) => {
-      const error = validateEndpointPattern(pattern);
-      if (error) issue.addIssue({ code: 'custom', message: error });
-    }),
-  )
-  .min(1, 'must list at least one pattern ("*" allows every endpoint)')
-  .max(MAX_ENDPOINTS, `must have at most ${MAX_ENDPOINTS} patterns`)
-  .transform((patterns) => [...new Set(patterns)]);
-
-const keyName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
-const description = z.string().trim().max(1000, 'must be at most 1000 characters');
+const keyName = nameInput(100);
+const description = descriptionInput(1000);
+const reason = reasonInput;
 /** An email address, or '' to clear it (on update). */
 const contactEmail = z
   .string()
@@ -52,7 +37,6 @@ const contactEmail = z
 const metadata = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
   .refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_METADATA_BYTES, `must be at most ${MAX_METADATA_BYTES} bytes as JSON`);
-const reason = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
 const id = z.string().min(1, 'must not be empty');
 
 const expiry = {

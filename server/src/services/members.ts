@@ -1,19 +1,20 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import type { Member, Role } from '../generated/prisma/client.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { roleScopes } from '../domain/scopes.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
-import { assertCallerHasScope, assertMayGrant, actingMemberId, targetTenantId } from './scopes.ts';
+import { assertCallerHasScope, assertMayGrant, actingMemberId, targetTenantId } from './authorization.ts';
 import {
   PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, accountKey, checkPassword, passwords, revokeMemberSessions,
 } from './sessions.ts';
+import { nameInput } from './inputs.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
+const name = nameInput(100);
 const email = z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address'));
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const password = z.string()
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);

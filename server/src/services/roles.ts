@@ -1,21 +1,23 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import type { Role } from '../generated/prisma/client.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { roleScopes } from '../domain/scopes.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
-import { assertMayGrant, assertKnownScopes, targetTenantId } from './scopes.ts';
+import { assertMayGrant, targetTenantId } from './authorization.ts';
+import { descriptionInput, nameInput, scopeList } from './inputs.ts';
+import { assertKnownScopes } from './scopes.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
 // Custom roles are named scope lists. Built-in roles (OWNER, ADMIN, MEMBER, VIEWER) take their
 // scopes from code and are neither edited nor deleted. Every role change is bounded by the
 // caller's own scopes: whoever edits a role could otherwise grant its members more than they hold.
 
-const name = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-const description = z.string().trim().max(500, 'must be at most 500 characters');
-const scopes = z.array(z.string()).max(200, 'must list at most 200 scopes');
+const name = nameInput(64);
+const description = descriptionInput(500);
+const scopes = scopeList;
 
 const createInput = z.object({ tenantId: z.string().nullish(), name, description: description.nullish(), scopes });
 const updateInput = z.object({ id: z.string(), name: name.nullish(), description: description.nullish(), scopes: scopes.nullish() });

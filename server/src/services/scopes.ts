@@ -1,68 +1,16 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { ALL_SCOPES, isManagementScope, scopeSet, validateScopeName, type ScopeSet } from '../domain/scopes.ts';
+import { isManagementScope, validateScopeName } from '../domain/scopes.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
+import { targetTenantId } from './authorization.ts';
+import { descriptionInput, scopeName } from './inputs.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
-// The tenant's scope catalogue, and the checks every service that hands out scopes shares:
-// which tenant a write lands in, whether named scopes exist, and whether the caller may grant them.
-
-/**
- * The tenant a create or list acts in. Tenant callers act in their own tenant (naming another is
- * NOT_FOUND, as if it did not exist); the platform operator names one.
- */
-export async function targetTenantId(ctx: Context, requested: string | null | undefined, path: string[] = ['input', 'tenantId']): Promise<string> {
-  if (ctx.caller.kind === 'platform') {
-    if (!requested) throw ValidationError.field(path, 'is required for the platform operator');
-    const tenant = await ctx.db.tenant.findUnique({ where: { id: requested }, select: { id: true } });
-    if (!tenant) throw new NotFoundError('Tenant', requested);
-    return tenant.id;
-  }
-  if (ctx.caller.kind === 'anonymous') throw new NotFoundError('Tenant');
-  if (requested && requested !== ctx.caller.tenantId) throw new NotFoundError('Tenant', requested);
-  return ctx.caller.tenantId;
-}
-
-/** The member a tenant caller acts as: a session's member, or the owner a key or token acts for. */
-export function actingMemberId(ctx: Context): string | null {
-  switch (ctx.caller.kind) {
-    case 'member': return ctx.caller.memberId;
-    case 'apiKey':
-    case 'accessToken': return ctx.caller.ownerId;
-    default: return null;
-  }
-}
-
-/**
- * "Nobody grants more than they hold": throws ForbiddenError listing what the caller lacks.
- * The platform operator stands above tenants and may grant anything.
- */
-export function assertMayGrant(ctx: Context, requested: ScopeSet | readonly string[], message?: string): void {
-  if (ctx.caller.kind === 'platform') return;
-  if (ctx.caller.kind === 'anonymous') throw new ForbiddenError([ALL_SCOPES], message);
-  const wanted = scopeSet(requested);
-  if (wanted.isSubsetOf(ctx.caller.scopes)) return;
-  const missing = missingScopes(wanted, ctx.caller.scopes);
-  throw new ForbiddenError(missing, message && `${message} (missing: ${missing.join(', ')})`);
-}
-
-/** For a scope check made in a service rather than on the field (e.g. "yourself, or members:write"). */
-export function assertCallerHasScope(ctx: Context, scope: string): void {
-  if (ctx.caller.kind === 'platform') return;
-  if (ctx.caller.kind === 'anonymous' || !ctx.caller.scopes.has(scope)) throw new ForbiddenError([scope]);
-}
-
-// Names what a "every scope except …" request needs beyond the caller's own exclusions.
-function missingScopes(wanted: ScopeSet, held: ScopeSet): string[] {
-  if (!wanted.unbounded) return held.missing(wanted.toArray());
-  if (!held.unbounded) return [ALL_SCOPES];
-  const excludedFromHeld = held.toArray().filter((s) => s.startsWith('!')).map((s) => s.slice(1));
-  const missing = excludedFromHeld.filter((s) => wanted.has(s));
-  return missing.length ? missing : [ALL_SCOPES];
-}
+// The tenant's scope catalogue, and the check every service that hands out scopes shares:
+// whether the named scopes exist.
 
 /**
  * Checks a list of scope names given for a role (or key, or group): each must be a management
@@ -92,14 +40,10 @@ export async function assertKnownScopes(tx: Tx, tenantId: string, scopes: readon
 
 // ---- The catalogue ----
 
-const description = z.string().trim().max(500, 'must be at most 500 characters');
-const scopeName = z.string().superRefine((value, issue) => {
-  const invalid = validateScopeName(value);
-  if (invalid) issue.addIssue({ code: 'custom', message: invalid });
-  else if (isManagementScope(value)) issue.addIssue({ code: 'custom', message: `"${value}" is a management scope; choose another name` });
-});
+const description = descriptionInput(500);
+const catalogueName = scopeName.refine((value) => !isManagementScope(value), { error: (issue) => `"${issue.input}" is a management scope; choose another name` });
 
-const createInput = z.object({ tenantId: z.string().nullish(), name: scopeName, description: description.nullish() });
+const createInput = z.object({ tenantId: z.string().nullish(), name: catalogueName, description: description.nullish() });
 const updateInput = z.object({ id: z.string(), description });
 const deleteInput = z.object({ id: z.string(), cascade: z.boolean().nullish() });
 

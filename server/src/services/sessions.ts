@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { App } from '../app.ts';
-import type { Caller, Context } from '../context.ts';
+import type { App } from '../appTypes.ts';
+import type { Context } from '../appTypes.ts';
+import type { Caller } from '../domain/caller.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError, RateLimitedError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -10,8 +11,8 @@ import {
 } from '../domain/secrets.ts';
 import { randomBase62 } from '../domain/base62.ts';
 import { recordAudit, type Tx } from './audit.ts';
-import { TOKEN_PREFIX } from './authentication.ts';
-import { assertCallerHasScope, assertMayGrant } from './scopes.ts';
+import { TOKEN_PREFIX } from '../domain/caller.ts';
+import { assertCallerHasScope, assertMayGrant } from './authorization.ts';
 import { ConcurrencyGate, InMemoryFailureThrottle, type FailureThrottle } from './throttle.ts';
 import { parseInput } from './validation.ts';
 

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { KEY_PREFIX_PATTERN } from '@keywarden/sdk/key-format';
 import { recordAudit, diff } from './audit.ts';
 import { createTenantWithRoles } from './tenantSetup.ts';
+import { nameInput } from './inputs.ts';
 import { isUniqueViolation, parseInput } from './validation.ts';
 
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const name = nameInput(100);
 const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, 'must be 1-48 lowercase letters, digits or dashes, not starting or ending with a dash');
 const keyPrefix = z.string().regex(KEY_PREFIX_PATTERN, 'must be 2-12 lowercase letters or digits, starting with a letter');
 const seconds = (max: number) => z.number().int('must be a whole number').min(60, 'must be at least 60 seconds').max(max, `must be at most ${max} seconds`);

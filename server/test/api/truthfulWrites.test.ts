@@ -12,7 +12,7 @@ import { schema } from '../../src/schema/index.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { generateOpaqueToken, sha256Hex } from '../../src/domain/secrets.ts';
 import { BUILT_IN_ROLES } from '../../src/domain/scopes.ts';
-import { TOKEN_PREFIX } from '../../src/services/authentication.ts';
+import { TOKEN_PREFIX } from '../../src/domain/caller.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { databaseSnapshot } from '../harness/database.ts';
 import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';

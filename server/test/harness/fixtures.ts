@@ -3,7 +3,7 @@ import type { App } from '../../src/app.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { generateOpaqueToken, sha256Hex } from '../../src/domain/secrets.ts';
 import type { BuiltIn } from '../../src/domain/scopes.ts';
-import { TOKEN_PREFIX } from '../../src/services/authentication.ts';
+import { TOKEN_PREFIX } from '../../src/domain/caller.ts';
 import { createTenantWithRoles } from '../../src/services/tenantSetup.ts';
 
 // Test data made straight in the database (no API round trips), so each test file can set up

@@ -1,4 +1,4 @@
-import type { Caller } from '../../context.ts';
+import type { Caller } from '../../domain/caller.ts';
 import { LruCache } from './lru.ts';
 import type { KeyRecord } from './keyRecord.ts';
 import type { VerificationOptions } from './options.ts';

@@ -1,39 +1,7 @@
 import { decideAccess } from '../../domain/access.ts';
 import { isExpired } from '../../domain/expiry.ts';
+import type { CachedAccessDecision, DenialCode } from './codes.ts';
 import type { KeyRecord } from './keyRecord.ts';
-
-export const VERIFY_CODES = [
-  'VALID',
-  'NOT_FOUND',
-  'DISABLED',
-  'REVOKED',
-  'EXPIRED',
-  'IP_NOT_ALLOWED',
-  'ENDPOINT_NOT_ALLOWED',
-  'INSUFFICIENT_SCOPES',
-  'RATE_LIMITED',
-  'USAGE_EXCEEDED',
-  'TENANT_DISABLED',
-] as const;
-export type VerifyCode = (typeof VERIFY_CODES)[number];
-export type DenialCode = Exclude<VerifyCode, 'VALID'>;
-
-/** What a verdict says to the resource server. Deliberately general: the details are for administrators (explainAccess). */
-export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
-  VALID: 'The credential is valid',
-  NOT_FOUND: 'No such key',
-  DISABLED: 'The key is disabled',
-  REVOKED: 'The key has been revoked',
-  EXPIRED: 'The key has expired',
-  IP_NOT_ALLOWED: 'The key is not allowed from this address',
-  ENDPOINT_NOT_ALLOWED: 'The key is not allowed to call this endpoint',
-  INSUFFICIENT_SCOPES: 'The key lacks required scopes',
-  RATE_LIMITED: 'Too many requests for this key',
-  USAGE_EXCEEDED: 'The key has no remaining uses',
-  TENANT_DISABLED: "The key's tenant is suspended or has its API switched off",
-};
-
-export type CachedAccessDecision = { allowed: true } | { allowed: false; code: DenialCode; missingScopes?: string[] };
 
 /**
  * The verdict on a cached key record before its secret is checked: these checks cost nothing,

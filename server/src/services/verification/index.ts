@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Caller, RequestInfo } from '../../context.ts';
+import type { Caller, RequestInfo } from '../../domain/caller.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../domain/expiry.ts';
-import type { PresentedCredential } from '../../http/credentials.ts';
+import type { PresentedCredential } from '../../domain/caller.ts';
 import type { Logger } from '../../logger.ts';
 import { VerificationCaches } from './caches.ts';
 import { InvalidationBus, pgliteTransport, postgresTransport, redisTransport, type TransportEvents, type Transport } from './invalidationBus.ts';
@@ -15,7 +15,7 @@ import { UsageRecorder } from './usage.ts';
 
 export type { VerifyOutcome, VerifyRequest, VerifyValid, VerifyDenied, VerificationStats, PresentedSecret } from './pipeline.ts';
 export type { VerificationOptions } from './options.ts';
-export { VERIFY_CODES, type VerifyCode } from './decide.ts';
+export { VERIFY_CODES, type VerifyCode } from './codes.ts';
 export { OverloadedError } from './limiter.ts';
 export { ACCESS_TOKEN_PATTERN, callerOf } from './pipeline.ts';
 

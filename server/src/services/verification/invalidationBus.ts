@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import type { CredentialInvalidation } from '../../app.ts';
+import type { CredentialInvalidation } from '../../domain/caller.ts';
 import { RecurringLog, type Logger } from '../../logger.ts';
 import type { InvalidationChange } from './caches.ts';
 

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import type { AccessInput } from '../../domain/access.ts';
-import type { CachedAccessDecision } from './decide.ts';
+import type { CachedAccessDecision } from './codes.ts';
 import { compileEndpointMatcher, ALL_ENDPOINTS } from '../../domain/endpoints.ts';
 import { compileIpRules, type CompiledIpRules, type IpRuleInput } from '../../domain/ipRules.ts';
 import { effectiveScopes, roleScopes, type ScopeSet } from '../../domain/scopes.ts';

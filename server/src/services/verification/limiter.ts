@@ -1,11 +1,6 @@
 import { KeywardenError } from '../../domain/errors.ts';
 
-/**
- * Runs at most `concurrency` tasks at once with at most `queueSize` waiting. A task that would
- * wait beyond that is refused at once with OverloadedError, which the HTTP layer answers with
- * 503/429 and Retry-After: a flood of argon2 work then costs the server nothing but the refusal,
- * instead of a queue that grows until every caller times out.
- */
+/** A task refused because the limiter's queue is full; says when to retry (http/errors.ts answers it). */
 export class OverloadedError extends KeywardenError {
   readonly code = 'OVERLOADED' as const;
   constructor(readonly retryAfterSeconds: number) {
@@ -17,6 +12,12 @@ export class OverloadedError extends KeywardenError {
   }
 }
 
+/**
+ * Runs at most `concurrency` tasks at once with at most `queueSize` waiting. A task that would
+ * wait beyond that is refused at once with OverloadedError, which the HTTP layer answers with
+ * 503/429 and Retry-After: a flood of argon2 work then costs the server nothing but the refusal,
+ * instead of a queue that grows until every caller times out.
+ */
 export class ConcurrencyLimiter {
   private running = 0;
   private readonly waiting: (() => void)[] = [];

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { z } from 'zod';
 import { verifySecret } from '../../domain/secrets.ts';
 
 /**
  * Tuning of the verification pipeline. Defaults suit one instance on a small machine; every value
- * can be set from the environment (see `verificationOptionsFromEnv`) or passed to `createApp`.
+ * can be set from the environment (config.ts, KEYWARDEN_VERIFY_* and the rest) or passed to `createApp`.
  */
 export interface VerificationOptions {
   /** Verified credentials kept (LRU). 0 disables the cache: argon2 on every verification. */
@@ -60,51 +59,3 @@ export const DEFAULT_VERIFICATION_OPTIONS: Omit<VerificationOptions, 'redisUrl'>
   databaseNotifications: true,
   verifySecret,
 };
-
-const int = (min: number) => z.coerce.number().int().min(min).optional();
-
-const envSchema = z.object({
-  KEYWARDEN_VERIFY_CACHE_SIZE: int(0),
-  KEYWARDEN_VERIFY_CACHE_TTL_SECONDS: int(1),
-  KEYWARDEN_VERIFY_RECORD_CACHE_SIZE: int(0),
-  KEYWARDEN_VERIFY_RECORD_TTL_SECONDS: int(1),
-  KEYWARDEN_HASH_CONCURRENCY: int(1),
-  KEYWARDEN_HASH_QUEUE: int(0),
-  KEYWARDEN_FAILED_ATTEMPTS_PER_KEY: int(1),
-  KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS: int(1),
-  KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS: int(1),
-  KEYWARDEN_USAGE_FLUSH_MS: int(10),
-  KEYWARDEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).optional(),
-  /** false: invalidations travel over Redis only (PostgreSQL LISTEN/NOTIFY off). */
-  KEYWARDEN_DB_NOTIFICATIONS: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
-});
-
-/**
- * Reads the verification settings from the environment; config.ts calls it at start, so a bad
- * value stops the server with one line naming the variable.
- */
-export function verificationOptionsFromEnv(env: Record<string, string | undefined> = process.env): Partial<VerificationOptions> {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0]);
-    throw new Error(`Invalid configuration: ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
-  }
-  const e = parsed.data;
-  const seconds = (v: number | undefined) => (v === undefined ? undefined : v * 1000);
-  const options: Partial<VerificationOptions> = {
-    credentialCacheSize: e.KEYWARDEN_VERIFY_CACHE_SIZE,
-    credentialCacheTtlMs: seconds(e.KEYWARDEN_VERIFY_CACHE_TTL_SECONDS),
-    recordCacheSize: e.KEYWARDEN_VERIFY_RECORD_CACHE_SIZE,
-    recordCacheTtlMs: seconds(e.KEYWARDEN_VERIFY_RECORD_TTL_SECONDS),
-    hashConcurrency: e.KEYWARDEN_HASH_CONCURRENCY,
-    hashQueueSize: e.KEYWARDEN_HASH_QUEUE,
-    failedAttemptsPerKey: e.KEYWARDEN_FAILED_ATTEMPTS_PER_KEY,
-    failedAttemptsPerAddress: e.KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS,
-    failedAttemptsWindowMs: seconds(e.KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS),
-    usageFlushIntervalMs: e.KEYWARDEN_USAGE_FLUSH_MS,
-    redisPrefix: e.KEYWARDEN_REDIS_PREFIX,
-    databaseNotifications: e.KEYWARDEN_DB_NOTIFICATIONS,
-  };
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<VerificationOptions>;
-}
