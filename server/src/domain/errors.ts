@@ -89,7 +89,8 @@ export class ConflictError extends KeywardenError {
 
 export class AuthenticationError extends KeywardenError {
   readonly code = 'UNAUTHENTICATED' as const;
-  constructor(message = 'A valid credential is required') {
+  /** `credentialRefused`: a credential was presented and refused, rather than none presented (RFC 6750's invalid_token). */
+  constructor(message = 'A valid credential is required', readonly credentialRefused = false) {
     super(message);
     this.name = 'AuthenticationError';
   }

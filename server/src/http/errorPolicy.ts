@@ -3,7 +3,7 @@ import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from '../logger.ts';
 import { KeywardenError } from '../domain/errors.ts';
-import { HTTP_STATUS, overloadedAsRateLimited } from './errors.ts';
+import { HTTP_STATUS, httpHeaders, overloadedAsRateLimited } from './errors.ts';
 
 /**
  * The one place that decides what an error may tell the caller. Expected errors keep their
@@ -18,8 +18,9 @@ export function toPublicError(error: unknown, requestId: string, logger: Logger)
   if (original instanceof KeywardenError) {
     const status = HTTP_STATUS[original.code];
     const details = original.details();
-    // RATE_LIMITED and SERVICE_UNAVAILABLE say when to ask again.
-    const headers = typeof details.retryAfter === 'number' ? { 'Retry-After': String(details.retryAfter) } : undefined;
+    // As the REST routes: Retry-After when to ask again, a Bearer challenge with a 401.
+    const own = httpHeaders(original);
+    const headers = Object.keys(own).length > 0 ? own : undefined;
     return new GraphQLError(original.message, {
       ...location,
       extensions: { code: original.code, ...details, requestId, http: { status, headers } },

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
-import { KeywardenError, MethodNotAllowedError, RateLimitedError, type ErrorCode } from '../domain/errors.ts';
+import { AuthenticationError, KeywardenError, MethodNotAllowedError, RateLimitedError, type ErrorCode } from '../domain/errors.ts';
 import { OverloadedError } from '../services/verification/limiter.ts';
 import { JSON_HEADERS, type TextReply } from './reply.ts';
 
@@ -54,13 +54,27 @@ export const KEYWARDEN_ERRORS: ErrorFormat = {
   },
 };
 
-/** The headers an expected error answers with: Retry-After when it says when to ask again, Allow for 405. */
+/**
+ * The headers an expected error answers with: Retry-After when it says when to ask again, Allow for
+ * 405, and a Bearer challenge with every 401 (GraphQL's `extensions.http` too).
+ */
 export function httpHeaders(error: KeywardenError): Record<string, string> {
   const headers: Record<string, string> = {};
   const { retryAfter } = error.details();
   if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
   if (error instanceof MethodNotAllowedError) headers.allow = error.allow;
+  if (error instanceof AuthenticationError) headers['www-authenticate'] = bearerChallenge(error);
   return headers;
+}
+
+/**
+ * RFC 6750 §3: no credential gets the bare challenge (no error code, per §3.1); a refused one gets
+ * invalid_token. The description is the error's message, kept to the characters §3 allows.
+ */
+export function bearerChallenge(error: AuthenticationError): string {
+  if (!error.credentialRefused) return 'Bearer realm="keywarden"';
+  const description = error.message.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
+  return `Bearer realm="keywarden", error="invalid_token", error_description="${description}"`;
 }
 
 /** Where a failure happened, for its log line and its answer. */

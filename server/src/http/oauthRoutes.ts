@@ -23,7 +23,6 @@ export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply
   const { request, path } = http;
   // Not resolveRequest: the client is proven by the grant itself, once (its rate limit counts once).
   const info = requestInfo(app, request, http.server);
-  const usedBasic = (request.headers.get('authorization') ?? '').trim().toLowerCase().startsWith('basic ');
   try {
     if (request.method !== 'POST') throw new MethodNotAllowedError('POST');
     const params = readParams(request, await http.readBody());
@@ -44,7 +43,7 @@ export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply
     await revokeAccessToken(app, client, token, info);
     return { status: 200, headers: HEADERS, body: '{}' };
   } catch (caught) {
-    return restFailure(app.logger, caught, { requestId: info.id, route: path }, oauthErrors(usedBasic));
+    return restFailure(app.logger, caught, { requestId: info.id, route: path }, OAUTH_ERRORS);
   }
 }
 
@@ -56,23 +55,22 @@ const OAUTH_CODES: Partial<Record<ErrorCode, OAuthErrorCode>> = {
   OVERLOADED: 'temporarily_unavailable',
 };
 
-/** RFC 6749 §5.2 bodies, `{ error, error_description }`, for OAuthError and the codes above. */
-function oauthErrors(usedBasic: boolean): ErrorFormat {
-  const reply = (status: number, error: string, description: string, headers: Record<string, string> = {}): TextReply => {
-    // RFC 6749 §5.2: a client that tried HTTP Basic is told the scheme to use.
-    if (status === 401 && usedBasic) headers['www-authenticate'] = 'Basic realm="keywarden", charset="UTF-8"';
-    return { status, headers: { ...HEADERS, ...headers }, body: JSON.stringify({ error, error_description: description }) };
-  };
-  return {
-    expected(error) {
-      if (error instanceof OAuthError) return reply(error.status, error.code, error.message, error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) });
-      if (!(error instanceof KeywardenError)) return null;
-      const code = OAUTH_CODES[error.code];
-      return code === undefined ? null : reply(HTTP_STATUS[error.code], code, error.message, httpHeaders(error));
-    },
-    unexpected: (requestId) => reply(500, 'server_error', `Unexpected error (request id ${requestId})`),
-  };
+function oauthReply(status: number, error: string, description: string, headers: Record<string, string> = {}): TextReply {
+  // RFC 6749 §5.2 and RFC 7235 §3.1: every 401 names the client authentication scheme to use.
+  if (status === 401) headers['www-authenticate'] = 'Basic realm="keywarden", charset="UTF-8"';
+  return { status, headers: { ...HEADERS, ...headers }, body: JSON.stringify({ error, error_description: description }) };
 }
+
+/** RFC 6749 §5.2 bodies, `{ error, error_description }`, for OAuthError and the codes above. */
+const OAUTH_ERRORS: ErrorFormat = {
+  expected(error) {
+    if (error instanceof OAuthError) return oauthReply(error.status, error.code, error.message, error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) });
+    if (!(error instanceof KeywardenError)) return null;
+    const code = OAUTH_CODES[error.code];
+    return code === undefined ? null : oauthReply(HTTP_STATUS[error.code], code, error.message, httpHeaders(error));
+  },
+  unexpected: (requestId) => oauthReply(500, 'server_error', `Unexpected error (request id ${requestId})`),
+};
 
 /** Form-encoded or JSON parameters, each at most once (RFC 6749 §3.2), all strings. */
 function readParams(request: Request, text: string): Map<string, string> {

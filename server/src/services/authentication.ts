@@ -12,7 +12,7 @@ import { sha256Hex } from '../domain/secrets.ts';
 export async function authenticate(app: App, credential: PresentedCredential | null, info: RequestInfo): Promise<Caller> {
   if (!credential) return { kind: 'anonymous' };
   const caller = await resolveCredential(app, credential, info);
-  if (!caller) throw new AuthenticationError('The credential is invalid, expired or revoked');
+  if (!caller) throw new AuthenticationError('The credential is invalid, expired or revoked', true);
   return caller;
 }
 

@@ -303,9 +303,9 @@ export class Verifier {
     }
     // Refusals after the secret was proven may say why; before it, every refusal looks the same.
     if (outcome.code === 'RATE_LIMITED') throw new RateLimitedError(outcome.retryAfter ?? 1, outcome.message);
-    if (outcome.code === 'USAGE_EXCEEDED') throw new AuthenticationError(outcome.message);
+    if (outcome.code === 'USAGE_EXCEEDED') throw new AuthenticationError(outcome.message, true);
     if (viaQueryParameter) {
-      throw new AuthenticationError('The credential is invalid, expired or revoked (a key in the rest_api_key query parameter is accepted only where its tenant allows it)');
+      throw new AuthenticationError('The credential is invalid, expired or revoked (a key in the rest_api_key query parameter is accepted only where its tenant allows it)', true);
     }
     return null;
   }
