@@ -7,6 +7,7 @@ import { useMutationTransaction } from '../mutationTransaction.ts';
 import { AUDIT_EXPORT_PATH, auditExportRoute } from './auditExport.ts';
 import { useRequestBodyLimit } from './bodyLimit.ts';
 import { useErrorPolicy } from './errorPolicy.ts';
+import { useOperationLimits } from './operationLimits.ts';
 import { oauthRoute, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
 import { useRequestIdHeader } from './requestId.ts';
 import { restFailure } from './errors.ts';
@@ -39,6 +40,8 @@ export function edgePlugins(app: App) {
     useRestRoutes(app),
     useRequestBodyLimit(),
     useErrorPolicy(app.logger),
+    // Depth, aliases, tokens, directives and cost: refused before execution.
+    ...useOperationLimits(app.config.graphqlLimits),
     // A mutation runs in one transaction; the error policy above has shaped its errors by then.
     useMutationTransaction(),
     useReadiness(app),
