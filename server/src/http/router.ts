@@ -6,6 +6,7 @@ import { pendingMigrations } from '../db/migrations.ts';
 import { useMutationTransaction } from '../mutationTransaction.ts';
 import { AUDIT_EXPORT_PATH, auditExportRoute } from './auditExport.ts';
 import { useRequestBodyLimit } from './bodyLimit.ts';
+import { useOneArgon2FieldPerOperation } from './argon2Fields.ts';
 import { useErrorPolicy } from './errorPolicy.ts';
 import { useOperationLimits } from './operationLimits.ts';
 import { oauthRoute, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
@@ -42,6 +43,7 @@ export function edgePlugins(app: App) {
     useErrorPolicy(app.logger),
     // Depth, aliases, tokens, directives and cost: refused before execution.
     ...useOperationLimits(app.config.graphqlLimits),
+    useOneArgon2FieldPerOperation(),
     // A mutation runs in one transaction; the error policy above has shaped its errors by then.
     useMutationTransaction(),
     useReadiness(app),

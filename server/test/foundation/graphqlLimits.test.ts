@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { passwords } from '../../src/services/sessions.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 
@@ -25,6 +26,12 @@ function expectRefused(response: Awaited<ReturnType<TestApp['graphql']>>, limit:
   expect(response.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
   expect(response.errors![0]!.extensions?.limit).toBe(limit);
   expect(response.errors![0]!.message).toContain(`(${limit})`);
+}
+
+/** Executed: whatever the field answered (a wrong password is UNAUTHENTICATED), no limit refused it. */
+function expectNotRefused(response: Awaited<ReturnType<TestApp['graphql']>>) {
+  expect((response.errors ?? []).map((e) => e.extensions?.limit ?? e.extensions?.code)).not.toContain('BAD_REQUEST');
+  expect((response.errors ?? []).map((e) => e.extensions?.limit)).toEqual((response.errors ?? []).map(() => undefined));
 }
 
 function expectRan(response: Awaited<ReturnType<TestApp['graphql']>>) {
@@ -120,5 +127,45 @@ describe('the abuse documents of issue 13 are refused before execution', () => {
     expect(response.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
     expect(response.data ?? null).toBeNull();
     expect(await t.app.db.prisma.session.count({ where: { tenantId: tenant.id } })).toBe(1);
+  });
+});
+
+describe('at most one argon2 field per operation', () => {
+  const LOGIN = (alias: string) => `${alias}: login(input: { tenant: "t", email: "a@example.test", password: "p" }) { __typename }`;
+
+  it('one login runs; two in one operation are refused before any hashing', async () => {
+    const hashes = vi.spyOn(passwords, 'verify');
+    try {
+      expectNotRefused(await t.graphql(`mutation { ${LOGIN('a')} }`));
+      expect(hashes).toHaveBeenCalledTimes(1);
+      expectRefused(await t.graphql(`mutation { ${LOGIN('a')} ${LOGIN('b')} }`), 'oneArgon2FieldPerOperation');
+      expect(hashes).toHaveBeenCalledTimes(1);
+    } finally {
+      hashes.mockRestore();
+    }
+  });
+
+  it('counts login, setMemberPassword and createMember with a password, through fragments', async () => {
+    const SET = 'setMemberPassword(input: { memberId: "m", password: "long enough password" }) { __typename }';
+    const CREATE = (input: string) => `createMember(input: ${input}) { __typename }`;
+    const owner = { token: tenant.owner.token };
+    expectRefused(await t.graphql(`mutation { ${LOGIN('a')} ${SET} }`, undefined, owner), 'oneArgon2FieldPerOperation');
+    expectRefused(await t.graphql(`mutation($i: CreateMemberInput!) { ${SET} ${CREATE('$i')} }`, { i: {} }, owner), 'oneArgon2FieldPerOperation');
+    expectRefused(await t.graphql(`mutation { ...F ${LOGIN('b')} } fragment F on Mutation { ${LOGIN('a')} }`), 'oneArgon2FieldPerOperation');
+    // Without a password createMember hashes nothing.
+    const noPassword = CREATE('{ email: "x@example.test", name: "X", roleId: "r" }');
+    const response = await t.graphql(`mutation { ${SET} ${noPassword.replace('createMember', 'c: createMember')} }`, undefined, owner);
+    expect((response.errors ?? []).map((e) => e.extensions?.limit)).not.toContain('oneArgon2FieldPerOperation');
+  });
+
+  it('one per operation, not per document', async () => {
+    const response = await t.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `mutation A { ${LOGIN('a')} } mutation B { ${LOGIN('b')} }`, operationName: 'B' }),
+    });
+    const body = (await response.json()) as Awaited<ReturnType<TestApp['graphql']>>;
+    expectNotRefused(body);
+    expect(body.errors?.[0]?.path).toEqual(['b']);
   });
 });
