@@ -55,6 +55,8 @@ const envSchema = z.object({
   KEYWARDEN_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2000),
   KEYWARDEN_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
   KEYWARDEN_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  /** Who may introspect the schema and see field suggestions; unset: authenticated in production, else always. */
+  KEYWARDEN_INTROSPECTION: z.enum(['authenticated', 'always', 'never']).optional(),
 });
 
 /** NODE_ENV, read through the same schema (the GraphQL builder needs it before any config is loaded). */
@@ -77,7 +79,11 @@ export interface Config {
   /** Verification tuning set in the environment (KEYWARDEN_VERIFY_*, KEYWARDEN_HASH_*, …). */
   verification: Partial<VerificationOptions>;
   graphqlLimits: GraphQLLimits;
+  /** Introspection and "Did you mean" suggestions: for authenticated callers, everyone, or no one. */
+  introspection: IntrospectionMode;
 }
+
+export type IntrospectionMode = 'authenticated' | 'always' | 'never';
 
 /** What one GraphQL document may ask for; beyond any of these it is refused before execution. */
 export interface GraphQLLimits {
@@ -131,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDirectives: e.KEYWARDEN_GRAPHQL_MAX_DIRECTIVES,
       maxCost: e.KEYWARDEN_GRAPHQL_MAX_COST,
     },
+    introspection: e.KEYWARDEN_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'always'),
   };
 }
 

@@ -169,3 +169,48 @@ describe('at most one argon2 field per operation', () => {
     expect(body.errors?.[0]?.path).toEqual(['b']);
   });
 });
+
+describe('introspection and suggestions', () => {
+  const INTROSPECT = '{ __schema { queryType { name } } }';
+  const TYPE = '{ __type(name: "Query") { name } }';
+  const TYPO = '{ viewer { kindd } }';
+
+  it('in production: refused to anonymous callers, open with a credential', async () => {
+    const production = await createTestApp({ env: { NODE_ENV: 'production' }, db: t.app.db });
+    try {
+      expect(production.app.config.introspection).toBe('authenticated');
+      for (const query of [INTROSPECT, TYPE]) {
+        const anonymous = await production.graphql(query);
+        expect(anonymous.data ?? null).toBeNull();
+        expect(anonymous.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+        expect(anonymous.errors?.[0]?.message).toContain('KEYWARDEN_INTROSPECTION');
+        const owner = await production.graphql(query, undefined, { token: tenant.owner.token });
+        expectRan(owner);
+      }
+      const typo = await production.graphql(TYPO);
+      expect(typo.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+      expect(typo.body).not.toContain('Did you mean');
+      expect(typo.errors?.[0]?.message).toBe('Cannot query field "kindd" on type "Viewer".');
+      // A credential that does not authenticate is anonymous too.
+      expect((await production.graphql(TYPO, undefined, { token: 'kws_not-a-session' })).body).not.toContain('Did you mean');
+      expect((await production.graphql(TYPO, undefined, { token: tenant.owner.token })).errors?.[0]?.message).toContain('Did you mean "kind"?');
+    } finally {
+      await production.close();
+    }
+  });
+
+  it('outside production, and with KEYWARDEN_INTROSPECTION=always, open to everyone; never: to no one', async () => {
+    expect(t.app.config.introspection).toBe('always');
+    expectRan(await t.graphql(INTROSPECT));
+    expect((await t.graphql(TYPO)).errors?.[0]?.message).toContain('Did you mean "kind"?');
+    expect(loadConfig({ NODE_ENV: 'production', KEYWARDEN_INTROSPECTION: 'always' }).introspection).toBe('always');
+    expect(() => loadConfig({ KEYWARDEN_INTROSPECTION: 'sometimes' })).toThrow(/KEYWARDEN_INTROSPECTION/);
+    const never = await createTestApp({ env: { KEYWARDEN_INTROSPECTION: 'never' }, db: t.app.db });
+    try {
+      expect((await never.graphql(INTROSPECT, undefined, { token: tenant.owner.token })).errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+      expect((await never.graphql(TYPO, undefined, { token: tenant.owner.token })).body).not.toContain('Did you mean');
+    } finally {
+      await never.close();
+    }
+  });
+});
