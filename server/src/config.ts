@@ -49,6 +49,14 @@ const envSchema = z.object({
   KEYWARDEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).optional(),
   /** false: invalidations travel over Redis only (PostgreSQL LISTEN/NOTIFY off). */
   KEYWARDEN_DB_NOTIFICATIONS: booleanFlag.optional(),
+  // GraphQL operation limits, checked before execution (see http/operationLimits.ts).
+  KEYWARDEN_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  KEYWARDEN_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  KEYWARDEN_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2000),
+  KEYWARDEN_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  KEYWARDEN_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  /** Who may introspect the schema and see field suggestions; unset: authenticated in production, else always. */
+  KEYWARDEN_INTROSPECTION: z.enum(['authenticated', 'always', 'never']).optional(),
 });
 
 /** NODE_ENV, read through the same schema (the GraphQL builder needs it before any config is loaded). */
@@ -70,6 +78,21 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Verification tuning set in the environment (KEYWARDEN_VERIFY_*, KEYWARDEN_HASH_*, …). */
   verification: Partial<VerificationOptions>;
+  graphqlLimits: GraphQLLimits;
+  /** Introspection and "Did you mean" suggestions: for authenticated callers, everyone, or no one. */
+  introspection: IntrospectionMode;
+}
+
+export type IntrospectionMode = 'authenticated' | 'always' | 'never';
+
+/** What one GraphQL document may ask for; beyond any of these it is refused before execution. */
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** graphql-armor's cost: objects 2, scalars 1, ×1.5 per level, × a literal `first`/`last`. */
+  maxCost: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +130,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     argon2: { memoryCost: e.ARGON2_MEMORY_COST, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     verification: verificationOptions(e),
+    graphqlLimits: {
+      maxDepth: e.KEYWARDEN_GRAPHQL_MAX_DEPTH,
+      maxAliases: e.KEYWARDEN_GRAPHQL_MAX_ALIASES,
+      maxTokens: e.KEYWARDEN_GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.KEYWARDEN_GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.KEYWARDEN_GRAPHQL_MAX_COST,
+    },
+    introspection: e.KEYWARDEN_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'always'),
   };
 }
 

@@ -6,7 +6,10 @@ import { pendingMigrations } from '../db/migrations.ts';
 import { useMutationTransaction } from '../mutationTransaction.ts';
 import { AUDIT_EXPORT_PATH, auditExportRoute } from './auditExport.ts';
 import { useRequestBodyLimit } from './bodyLimit.ts';
+import { useOneArgon2FieldPerOperation } from './argon2Fields.ts';
 import { useErrorPolicy } from './errorPolicy.ts';
+import { useIntrospectionPolicy } from './introspection.ts';
+import { useOperationLimits } from './operationLimits.ts';
 import { oauthRoute, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
 import { useRequestIdHeader } from './requestId.ts';
 import { restFailure } from './errors.ts';
@@ -39,6 +42,11 @@ export function edgePlugins(app: App) {
     useRestRoutes(app),
     useRequestBodyLimit(),
     useErrorPolicy(app.logger),
+    // Depth, aliases, tokens, directives and cost: refused before execution.
+    ...useOperationLimits(app.config.graphqlLimits),
+    useOneArgon2FieldPerOperation(),
+    // Before the error policy's result rewrite sees them: suggestions masked for anonymous callers.
+    useIntrospectionPolicy(app, app.config.introspection),
     // A mutation runs in one transaction; the error policy above has shaped its errors by then.
     useMutationTransaction(),
     useReadiness(app),
