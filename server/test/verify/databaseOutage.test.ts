@@ -196,6 +196,17 @@ async function adminClient(): Promise<pg.Client> {
   return admin;
 }
 
+
+/** Every answer of the stream was a verdict or the documented refusal (some of each), never a 500 or an unexpected error line; returns the refusals. */
+function expectOnlyVerdictsAndRefusals(s: { t: TestApp }, stream: Stream): number {
+  const { verdicts, refusals } = checkAnswers(stream.answers);
+  expect(refusals).toBeGreaterThan(0);
+  expect(verdicts).toBeGreaterThan(0);
+  expect(stream.answers.filter((a) => a.status === 500)).toEqual([]);
+  expect(unexpectedErrorLines(s.t)).toEqual([]);
+  return refusals;
+}
+
 describe('verification while the database is unreachable', () => {
   it.runIf(POSTGRES_URL)('PostgreSQL: terminated, then refused, then restored connections: 200 or 503 throughout, then VALID again', async () => {
     // Nothing cached: every verification reads the database.
@@ -222,11 +233,7 @@ describe('verification while the database is unreachable', () => {
       await stream.until('VALID again once connections are allowed', (a) => a.slice(restoredAt).some((x) => x.kind === 'valid' && verdict(x)?.code === 'VALID'));
       await stream.stop();
 
-      const { verdicts, refusals } = checkAnswers(stream.answers);
-      expect(refusals).toBeGreaterThan(0);
-      expect(verdicts).toBeGreaterThan(0);
-      expect(stream.answers.filter((a) => a.status === 500)).toEqual([]);
-      expect(unexpectedErrorLines(s.t)).toEqual([]);
+      const refusals = expectOnlyVerdictsAndRefusals(s, stream);
       // The outage was logged, not once per refusal.
       const outageLines = s.t.logs.lines.filter((l) => l.includes('the database cannot be reached'));
       expect(outageLines.length).toBeGreaterThan(0);
@@ -255,11 +262,7 @@ describe('verification while the database is unreachable', () => {
     } finally {
       await stream.stop();
     }
-    const { verdicts, refusals } = checkAnswers(stream.answers);
-    expect(refusals).toBeGreaterThan(0);
-    expect(verdicts).toBeGreaterThan(0);
-    expect(stream.answers.filter((a) => a.status === 500)).toEqual([]);
-    expect(unexpectedErrorLines(s.t)).toEqual([]);
+    expectOnlyVerdictsAndRefusals(s, stream);
   }, 120_000);
 
   it('a verdict the warm cache can make still answers while the database is away', async () => {
