@@ -9,6 +9,8 @@ import './member.ts';
 import './role.ts';
 import './scope.ts';
 import './session.ts';
+import './group.ts';
+import './ipRule.ts';
 import './apiKey.ts';
 import './accessToken.ts';
 import './audit.ts';
