@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 
 // The server's Prometheus metrics (GET /metrics): one prom-client Registry per App, never the
 // global one (several apps live in one test process). Nothing a caller sends becomes a label but a
@@ -72,52 +72,57 @@ const SECONDS_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
 export class Metrics implements VerificationMetrics {
   readonly registry = new Registry();
 
-  private readonly verifications: Counter<'path' | 'code'>;
-  private readonly verifyDuration: Histogram<'path'>;
-  private readonly httpResponses: Counter<'route' | 'status'>;
-  private readonly graphqlDuration: Histogram<'operation'>;
-  private readonly loginRefusals = { count: 0 };
-
-  /** Label objects, made once per value and reused by every increment. */
-  private readonly verifyLabels: Record<string, Map<string, { path: string; code: string }>> = Object.fromEntries(VERIFY_PATHS.map((p) => [p, new Map()]));
-  private readonly pathLabels: Record<string, { path: string }> = Object.fromEntries(VERIFY_PATHS.map((p) => [p, { path: p }]));
-  private readonly httpLabels = new Map<string, Map<number, { route: string; status: string }>>();
-  private readonly operationLabels = new Map<string, { operation: string }>();
-  private readonly otherOperation = { operation: 'other' };
+  // The hot path's counts, in plain numbers: prom-client's own inc/observe validate the labels and
+  // build a label hash string (and a bucket key from a float) on every call, about a hundred times
+  // the cost of these. They are handed to the registry when scraped.
+  /** Verifications by path, then by code. */
+  private readonly verifications: Record<string, Map<string, Count>> = Object.fromEntries(VERIFY_PATHS.map((p) => [p, new Map()]));
+  private readonly verifyDuration: Record<string, Buckets> = Object.fromEntries(VERIFY_PATHS.map((p) => [p, new Buckets(SECONDS_BUCKETS)]));
+  /** HTTP answers by route, then by status (index; 0 for anything outside 100-599). */
+  private readonly httpResponses = new Map<string, Float64Array>();
+  /** GraphQL request time by operation label (bounded: see operationBuckets). */
+  private readonly graphqlDuration = new Map<string, Buckets>();
+  private readonly other = new Buckets(SECONDS_BUCKETS);
+  private loginRefusals = 0;
 
   private sources: ScrapeSources | null = null;
 
   constructor(options: MetricsOptions) {
-    this.operationLabels.set('anonymous', { operation: 'anonymous' });
+    this.graphqlDuration.set('anonymous', new Buckets(SECONDS_BUCKETS));
     const registers = [this.registry];
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
 
-    this.verifications = new Counter({
+    const verifications = this.verifications;
+    new Counter({
       name: 'keywarden_verifications_total',
       help: 'Verifications by path (rest, graphql, oauth, auth) and outcome: the verdict code, or OVERLOADED, UNAVAILABLE, ERROR when none was given',
       labelNames: ['path', 'code'],
       registers,
+      collect() {
+        this.reset();
+        for (const [path, byCode] of Object.entries(verifications)) for (const [code, count] of byCode) this.inc({ path, code }, count.n);
+      },
     });
-    this.verifyDuration = new Histogram({
-      name: 'keywarden_verification_duration_seconds',
-      help: 'Time to a verdict (or to the refusal to give one), by path',
-      labelNames: ['path'],
-      buckets: SECONDS_BUCKETS,
-      registers,
-    });
-    this.httpResponses = new Counter({
+    registerHistogram(this.registry, 'keywarden_verification_duration_seconds', 'Time to a verdict (or to the refusal to give one), by path', () =>
+      Object.entries(this.verifyDuration).filter(([, b]) => b.count > 0).map(([path, b]) => [{ path }, b]),
+    );
+    const httpResponses = this.httpResponses;
+    new Counter({
       name: 'keywarden_http_responses_total',
       help: 'HTTP answers by route and status code',
       labelNames: ['route', 'status'],
       registers,
+      collect() {
+        this.reset();
+        for (const [route, byStatus] of httpResponses) byStatus.forEach((n, status) => n > 0 && this.inc({ route, status: String(status) }, n));
+      },
     });
-    this.graphqlDuration = new Histogram({
-      name: 'keywarden_graphql_request_duration_seconds',
-      help: `GraphQL requests, from arrival to the start of the answer, by operation name (anonymous without one; other beyond ${MAX_OPERATION_NAMES} names or for a name that is not a GraphQL name of at most 64 characters)`,
-      labelNames: ['operation'],
-      buckets: SECONDS_BUCKETS,
-      registers,
-    });
+    registerHistogram(
+      this.registry,
+      'keywarden_graphql_request_duration_seconds',
+      `GraphQL requests, from arrival to the start of the answer, by operation name (anonymous without one; other beyond ${MAX_OPERATION_NAMES} names or for a name that is not a GraphQL name of at most 64 characters)`,
+      () => [...this.graphqlDuration, ['other', this.other] as const].filter(([, b]) => b.count > 0).map(([operation, b]) => [{ operation }, b]),
+    );
 
     const self = this;
     const read = <T>(pick: (s: ScrapeSources) => T): T | null => (self.sources === null ? null : pick(self.sources));
@@ -166,7 +171,7 @@ export class Metrics implements VerificationMetrics {
       collect() {
         this.reset();
         for (const [throttle, n] of Object.entries(read((s) => s.throttleRefusals()) ?? {})) this.inc({ throttle }, n);
-        this.inc({ throttle: 'login' }, self.loginRefusals.count);
+        this.inc({ throttle: 'login' }, self.loginRefusals);
       },
     });
     monotonic('keywarden_verification_malformed_total', 'Credentials refused for their form (length, characters, checksum) before any lookup', () => read((s) => s.malformed()) ?? 0);
@@ -230,47 +235,102 @@ export class Metrics implements VerificationMetrics {
   }
 
   verified(path: VerifyPath, code: string, seconds: number): void {
-    const byCode = this.verifyLabels[path]!;
-    let labels = byCode.get(code);
-    if (labels === undefined) byCode.set(code, (labels = { path, code }));
-    this.verifications.inc(labels);
-    this.verifyDuration.observe(this.pathLabels[path]!, seconds);
+    const byCode = this.verifications[path]!;
+    const count = byCode.get(code);
+    if (count === undefined) byCode.set(code, { n: 1 });
+    else count.n++;
+    this.verifyDuration[path]!.observe(seconds);
   }
 
   /** An HTTP answer; `path` without the query. */
   httpResponse(path: string, status: number): void {
     const route = HTTP_ROUTES.get(path) ?? 'other';
-    let byStatus = this.httpLabels.get(route);
-    if (byStatus === undefined) this.httpLabels.set(route, (byStatus = new Map()));
+    let byStatus = this.httpResponses.get(route);
+    if (byStatus === undefined) this.httpResponses.set(route, (byStatus = new Float64Array(600)));
     // Statuses are what the server writes; anything outside 100-599 would be a bug, counted as 0.
-    const code = Number.isInteger(status) && status >= 100 && status <= 599 ? status : 0;
-    let labels = byStatus.get(code);
-    if (labels === undefined) byStatus.set(code, (labels = { route, status: String(code) }));
-    this.httpResponses.inc(labels);
+    byStatus[Number.isInteger(status) && status >= 100 && status <= 599 ? status : 0]!++;
   }
 
   graphqlRequest(operationName: string | null | undefined, seconds: number): void {
-    this.graphqlDuration.observe(this.operationLabel(operationName), seconds);
+    this.operationBuckets(operationName).observe(seconds);
   }
 
   loginRefused(): void {
-    this.loginRefusals.count++;
+    this.loginRefusals++;
   }
 
-  /** The label of an operation name given by a caller: bounded in form and in number. */
-  private operationLabel(name: string | null | undefined): { operation: string } {
+  /** The series of an operation name given by a caller: bounded in form and in number. */
+  private operationBuckets(name: string | null | undefined): Buckets {
     const key = name === null || name === undefined || name === '' ? 'anonymous' : name;
-    const known = this.operationLabels.get(key);
+    const known = this.graphqlDuration.get(key);
     if (known !== undefined) return known;
     // `anonymous` is in the map from the start: MAX_OPERATION_NAMES names besides it.
-    if (key === 'other' || this.operationLabels.size > MAX_OPERATION_NAMES || !OPERATION_NAME.test(key)) return this.otherOperation;
-    const labels = { operation: key };
-    this.operationLabels.set(key, labels);
-    return labels;
+    if (key === 'other' || this.graphqlDuration.size > MAX_OPERATION_NAMES || !OPERATION_NAME.test(key)) return this.other;
+    const buckets = new Buckets(SECONDS_BUCKETS);
+    this.graphqlDuration.set(key, buckets);
+    return buckets;
   }
 
   /** The text exposition (and its content type) of every metric. */
   async scrape(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+interface Count {
+  n: number;
+}
+
+/** One histogram series counted in plain numbers: a count per bucket (the last for beyond every bound), their sum and total. */
+class Buckets {
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(readonly bounds: readonly number[]) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(value: number): void {
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]!) i++;
+    this.counts[i]!++;
+    this.sum += value;
+    this.count++;
+  }
+}
+
+type Labels = Record<string, string>;
+
+/**
+ * A histogram in the registry whose series are Buckets kept elsewhere: prom-client writes what
+ * `get()` returns as its own Histogram's (`_bucket` per `le`, cumulative, then `_sum`, `_count`).
+ */
+function registerHistogram(registry: Registry, name: string, help: string, series: () => [Labels, Buckets][]): void {
+  const metric = {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    get: async () => ({
+      name,
+      help,
+      type: 'histogram',
+      aggregator: 'sum',
+      values: series().flatMap(([labels, b]) => {
+        const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+        let cumulative = 0;
+        b.bounds.forEach((bound, i) => {
+          cumulative += b.counts[i]!;
+          values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: bound }, value: cumulative });
+        });
+        values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: b.count });
+        values.push({ metricName: `${name}_sum`, labels, value: b.sum }, { metricName: `${name}_count`, labels, value: b.count });
+        return values;
+      }),
+    }),
+  };
+  // Not a prom-client class, but what its registry reads of one (name, type, get()).
+  registry.registerMetric(metric as unknown as Metric);
 }
