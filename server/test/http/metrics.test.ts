@@ -220,6 +220,21 @@ describe('GET /metrics', () => {
     expect(after.value('keywarden_http_responses_total', { route: 'graphql', status: '401' }) - before.value('keywarden_http_responses_total', { route: 'graphql', status: '401' })).toBe(1);
   });
 
+  it('counts answers given through Yoga as well as the node:http fast path, and unknown paths as `other`', async () => {
+    const before = await scrape();
+    // Through Yoga's fetch (as other hosts serve it), not the server's request listener.
+    const unauthenticated = await t.fetch('/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(unauthenticated.status).toBe(401);
+    await unauthenticated.arrayBuffer();
+    const unknown = await fetch(`${base()}/no/such/path?key=${encodeURIComponent(target.text)}`);
+    expect(unknown.status).toBe(404);
+    await unknown.arrayBuffer();
+    const after = await scrape();
+    const delta = (labels: Record<string, string>) => after.value('keywarden_http_responses_total', labels) - before.value('keywarden_http_responses_total', labels);
+    expect(delta({ route: 'verify', status: '401' })).toBe(1);
+    expect(delta({ route: 'other', status: '404' })).toBe(1);
+  });
+
   it('counts refusals by the failed-attempt throttle', async () => {
     const victim = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id });
     // A well-formed key with the victim's public id and another secret: each guess costs a hash until throttled.
