@@ -7,6 +7,7 @@ import { createYogaServer } from './yoga.ts';
 import { createVerificationService, type VerificationOptions } from './services/verification/index.ts';
 import { AuditStream, type AuditStreamOptions } from './services/auditStream.ts';
 import { startAuditRetention } from './services/auditRetention.ts';
+import { Metrics } from './observability/metrics.ts';
 
 export type { App } from './appTypes.ts';
 export type { CredentialInvalidation } from './domain/caller.ts';
@@ -28,8 +29,10 @@ export function createApp(options: AppOptions): App {
     db: options.db,
     logger: options.logger,
     clock: options.clock ?? systemClock,
+    metrics: new Metrics({ processMetrics: options.config.metrics.enabled }),
   } as Omit<App, 'yoga'> as App;
   app.verification = createVerificationService(app, options.verification);
+  watchVerification(app);
   app.invalidation = app.verification.invalidation;
   app.apiKeyAuthenticator = (credential, info) => app.verification.authenticate(credential, info);
   app.auditStream = new AuditStream(app.db, app.logger, options.audit);
@@ -39,4 +42,23 @@ export function createApp(options: AppOptions): App {
   };
   app.yoga = createYogaServer(app);
   return app;
+}
+
+/** What GET /metrics reads of the verification service when scraped. */
+function watchVerification(app: App): void {
+  const { verifier, caches, stats, invalidation, usage } = app.verification;
+  app.metrics.watch({
+    argon2: () => ({ inFlight: verifier.hashLimiter.active, queued: verifier.hashLimiter.queued, refused: stats.overloaded }),
+    caches: () => ({
+      // A proven secret counts as a hit only when it still matches the key's hash (the pipeline's count).
+      credential: { hits: stats.credentialCacheHits, misses: stats.credentialCacheMisses },
+      record: { hits: caches.records.hits, misses: caches.records.misses },
+      token: { hits: caches.tokens.hits, misses: caches.tokens.misses },
+    }),
+    throttleRefusals: () => ({ failed_attempts: stats.throttled, rate_limit: stats.rateLimited }),
+    malformed: () => stats.rejectedByFormat,
+    invalidationListeners: () => invalidation.listeners,
+    invalidationsReceived: () => invalidation.received,
+    usage: () => ({ lagSeconds: usage.lagSeconds, pendingKeys: usage.pendingKeys, flushedUses: usage.flushedUses, failedWrites: usage.failedWrites }),
+  });
 }

@@ -6,6 +6,7 @@ import type { Caller, CredentialInvalidation, PresentedCredential, RequestInfo }
 import type { Clock } from './domain/expiry.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './observability/metrics.ts';
 import type { AuditRetentionJob } from './services/auditRetention.ts';
 import type { AuditStream } from './services/auditStream.ts';
 import type { VerificationService } from './services/verification/index.ts';
@@ -29,6 +30,8 @@ export interface App {
   auditStream: AuditStream;
   /** Purges audit events past their tenant's retention, on a timer. */
   auditRetention: AuditRetentionJob;
+  /** Prometheus metrics of this app (its own registry), served at GET /metrics. */
+  metrics: Metrics;
   /** Writes pending usage and stops listeners and Redis; call before closing the database. */
   close(): Promise<void>;
 }

@@ -57,7 +57,14 @@ const envSchema = z.object({
   KEYWARDEN_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
   /** Who may introspect the schema and see field suggestions; unset: authenticated in production, else always. */
   KEYWARDEN_INTROSPECTION: z.enum(['authenticated', 'always', 'never']).optional(),
+  /** GET /metrics (Prometheus text format), and process metrics with it. */
+  KEYWARDEN_METRICS: booleanFlag.default(true),
+  /** When set, GET /metrics needs `Authorization: Bearer <this>`. */
+  KEYWARDEN_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,256}$/, 'expected 16 to 256 printable characters, no spaces').optional(),
 });
+
+/** Variables whose value is never repeated in an error. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KEYWARDEN_SERVER_SECRET', 'KEYWARDEN_METRICS_TOKEN']);
 
 /** NODE_ENV, read through the same schema (the GraphQL builder needs it before any config is loaded). */
 export function isProduction(env: Record<string, string | undefined> = process.env): boolean {
@@ -81,6 +88,8 @@ export interface Config {
   graphqlLimits: GraphQLLimits;
   /** Introspection and "Did you mean" suggestions: for authenticated callers, everyone, or no one. */
   introspection: IntrospectionMode;
+  /** GET /metrics: served or not, and the bearer token it asks for (null: none). */
+  metrics: { enabled: boolean; token: string | null };
 }
 
 export type IntrospectionMode = 'authenticated' | 'always' | 'never';
@@ -108,7 +117,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`Invalid configuration: ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
+    // A secret's value is not repeated where a terminal or a log collector would keep it.
+    const shown = SECRET_VARIABLES.has(name) ? ` (value not shown, ${env[name]?.length ?? 0} characters)` : `=${JSON.stringify(env[name])}`;
+    throw new ConfigError(`Invalid configuration: ${name}${shown}: ${issue.message}`);
   }
   const e = parsed.data;
   let trustedProxies: TrustedProxies;
@@ -138,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.KEYWARDEN_GRAPHQL_MAX_COST,
     },
     introspection: e.KEYWARDEN_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'always'),
+    metrics: { enabled: e.KEYWARDEN_METRICS, token: e.KEYWARDEN_METRICS_TOKEN ?? null },
   };
 }
 

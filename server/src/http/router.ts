@@ -8,7 +8,9 @@ import { AUDIT_EXPORT_PATH, auditExportRoute } from './auditExport.ts';
 import { useRequestBodyLimit } from './bodyLimit.ts';
 import { useOneArgon2FieldPerOperation } from './argon2Fields.ts';
 import { useErrorPolicy } from './errorPolicy.ts';
+import { useHttpMetrics } from './httpMetrics.ts';
 import { useIntrospectionPolicy } from './introspection.ts';
+import { METRICS_PATH, metricsRoute } from './metricsRoute.ts';
 import { useOperationLimits } from './operationLimits.ts';
 import { oauthRoute, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
 import { useRequestIdHeader } from './requestId.ts';
@@ -25,6 +27,7 @@ import { VERIFY_PATH, verifyRoute } from './verifyRoute.ts';
 //   /graphql                Yoga              the management API (GraphiQL on GET from a browser)
 //   GET  /healthz           Yoga              the process answers
 //   GET  /readyz            readiness plugin  the database answers and has no pending migration
+//   GET  /metrics           metricsRoute      Prometheus text format (KEYWARDEN_METRICS; bearer KEYWARDEN_METRICS_TOKEN)
 
 /** The REST routes by path: answered before any GraphQL work. */
 const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
@@ -34,11 +37,18 @@ const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
   [REVOKE_PATH, oauthRoute],
 ]);
 
+/** The REST routes of an app: GET /metrics unless KEYWARDEN_METRICS=false. */
+function restRoutes(app: App): ReadonlyMap<string, RestRoute> {
+  return app.config.metrics.enabled ? new Map([...REST_ROUTES, [METRICS_PATH, metricsRoute]]) : REST_ROUTES;
+}
+
 /** Yoga's plugins, in the order they see a request. */
 export function edgePlugins(app: App) {
   return [
     // First: every response, whichever plugin ends it, names its request.
     useRequestIdHeader(),
+    // Every answer counted by route and status; GraphQL requests timed from here.
+    useHttpMetrics(app.metrics),
     useRestRoutes(app),
     useRequestBodyLimit(),
     useErrorPolicy(app.logger),
@@ -69,6 +79,7 @@ export function createRequestListener(app: App): (req: IncomingMessage, res: Ser
       .then((r) => {
         if (!res.headersSent) res.writeHead(r.status, r.headers);
         res.end(r.body);
+        app.metrics.httpResponse(VERIFY_PATH, res.statusCode);
       });
   };
 }
@@ -79,9 +90,10 @@ function isVerifyPath(pathWithQuery: string): boolean {
 
 /** The REST routes inside Yoga (tests, `yoga.fetch`, and every route but the fast path above). */
 function useRestRoutes(app: App): Plugin<Record<string, unknown>, ServerContext> {
+  const routes = restRoutes(app);
   return {
     onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
-      const route = REST_ROUTES.get(url.pathname);
+      const route = routes.get(url.pathname);
       if (route === undefined) return;
       return route(app, fetchRestRequest(request, url.pathname, serverContext), fetchAPI).then((r) =>
         // A copy: the Response may add to the object it is given (Content-Length), and r.headers

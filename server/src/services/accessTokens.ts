@@ -66,6 +66,7 @@ async function authenticateClient(app: App, client: ClientCredentials, info: Req
   // Exhausted argon2 capacity (OverloadedError) is the route's to answer: temporarily_unavailable.
   const outcome = await app.verification.verify({
     credential: { kind: 'basic', publicId: client.clientId, secret: client.clientSecret },
+    path: 'oauth',
     tenantId: null,
     ip: info.ip,
     throttleAddress: info.ip,

@@ -81,7 +81,10 @@ export async function checkPassword<T extends { storedHash: string | null }>(
   const address = ctx.request.ip;
   const waits = [await guards.accounts.retryAfter(account), await guards.addresses.retryAfter(address)];
   const wait = Math.max(...waits.map((w) => w ?? 0));
-  if (wait > 0) throw new RateLimitedError(wait, 'Too many failed attempts');
+  if (wait > 0) {
+    ctx.app.metrics.loginRefused();
+    throw new RateLimitedError(wait, 'Too many failed attempts');
+  }
 
   const caps = { [`account:${account}`]: CONCURRENT_PER_ACCOUNT, [`address:${address}`]: CONCURRENT_PER_ADDRESS };
   const attempt = await guards.gate.run(caps, async () => {
@@ -89,7 +92,10 @@ export async function checkPassword<T extends { storedHash: string | null }>(
     const matches = await passwords.verify(loaded.storedHash ?? (await guards.dummyHash), password);
     return { ok: matches && loaded.storedHash !== null, loaded };
   });
-  if (!attempt.ran) throw new RateLimitedError(1, 'Another attempt for this account is in progress');
+  if (!attempt.ran) {
+    ctx.app.metrics.loginRefused();
+    throw new RateLimitedError(1, 'Another attempt for this account is in progress');
+  }
 
   if (attempt.value.ok) {
     // The address counter is not reset: one valid account must not clear the way for guessing others.

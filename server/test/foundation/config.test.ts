@@ -34,9 +34,27 @@ describe('configuration', () => {
     ['KEYWARDEN_TRUSTED_PROXIES', '10.0.0.0/33'],
     ['KEYWARDEN_HASH_CONCURRENCY', '0'],
     ['KEYWARDEN_VERIFY_CACHE_SIZE', 'many'],
+    ['KEYWARDEN_METRICS', 'maybe'],
+    ['KEYWARDEN_METRICS_TOKEN', 'short'],
+    ['KEYWARDEN_METRICS_TOKEN', 'has spaces in the middle of it'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}`));
+  });
+
+  it('serves /metrics by default, without a token; a token is taken as given', () => {
+    expect(loadConfig({}).metrics).toEqual({ enabled: true, token: null });
+    expect(loadConfig({ KEYWARDEN_METRICS: 'false', KEYWARDEN_METRICS_TOKEN: 'scrape-token-0123456789' }).metrics).toEqual({ enabled: false, token: 'scrape-token-0123456789' });
+  });
+
+  it.each(['KEYWARDEN_METRICS_TOKEN', 'KEYWARDEN_SERVER_SECRET'])('does not repeat a refused %s in its error', (name) => {
+    const value = 'tooShort!';
+    expect(() => loadConfig({ [name]: value })).toThrow(`Invalid configuration: ${name} (value not shown, ${value.length} characters): `);
+    try {
+      loadConfig({ [name]: value });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(value);
+    }
   });
 
   it('stops the server at start with one clear line and exit code 1', () => {

@@ -48,7 +48,7 @@ async function instance(verification: Partial<VerificationOptions> = {}): Promis
 }
 
 function verify(app: App, key: TestKey) {
-  return app.verification.verify({ credential: { kind: 'text', text: key.text }, tenantId: key.tenantId, ip: null, throttleAddress: '127.0.0.1', endpoint: null, requiredScopes: [] });
+  return app.verification.verify({ credential: { kind: 'text', text: key.text }, path: 'rest', tenantId: key.tenantId, ip: null, throttleAddress: '127.0.0.1', endpoint: null, requiredScopes: [] });
 }
 
 /** Polls until the instance refuses the key; returns how long that took. */

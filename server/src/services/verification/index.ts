@@ -6,6 +6,7 @@ import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../domain/expiry.ts';
 import type { PresentedCredential } from '../../domain/caller.ts';
 import type { Logger } from '../../logger.ts';
+import type { VerificationMetrics } from '../../observability/metrics.ts';
 import { VerificationCaches } from './caches.ts';
 import { InvalidationBus, pgliteTransport, postgresTransport, redisTransport, type TransportEvents, type Transport } from './invalidationBus.ts';
 import { DEFAULT_VERIFICATION_OPTIONS, type VerificationOptions } from './options.ts';
@@ -43,6 +44,7 @@ export interface VerificationDeps {
   db: Database;
   logger: Logger;
   clock: Clock;
+  metrics: VerificationMetrics;
 }
 
 export function createVerificationService(deps: VerificationDeps, overrides: Partial<VerificationOptions> = {}): VerificationService {
@@ -94,6 +96,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     rateLimiter: new RateLimiter(redis, options.redisPrefix, logger),
     usage,
     stats,
+    metrics: deps.metrics,
   });
 
   let closing: Promise<void> | undefined;

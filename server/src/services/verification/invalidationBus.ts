@@ -60,6 +60,8 @@ export class InvalidationBus implements CredentialInvalidation {
   private readonly started: Promise<void>;
   /** Invalidations received from other instances (for tests and metrics). */
   received = 0;
+  /** Reconnections after a lost connection, by transport index (metrics). */
+  private readonly reconnects: number[] = [];
   /** Per transport: consecutive failed publishes, and when the last reminder was logged. */
   private readonly publishing: { failures: number; reminder: RecurringLog }[] = [];
 
@@ -72,15 +74,21 @@ export class InvalidationBus implements CredentialInvalidation {
     factories: ((events: TransportEvents) => Transport)[],
     private readonly logger: Logger,
   ) {
-    const events: TransportEvents = {
+    const eventsOf = (index: number): TransportEvents => ({
       message: (payload) => this.receive(payload),
       connected: (first) => {
-        if (!first) this.logger.warn('invalidation listener reconnected: dropping the verification cache');
+        if (!first) {
+          this.reconnects[index]!++;
+          this.logger.warn('invalidation listener reconnected: dropping the verification cache');
+        }
         this.handlers.dropAll();
       },
       stateChanged: () => this.handlers.onHealth(this.healthy),
-    };
-    for (const factory of factories) this.transports.push(factory(events));
+    });
+    factories.forEach((factory, index) => {
+      this.reconnects.push(0);
+      this.transports.push(factory(eventsOf(index)));
+    });
     // Until a listener is connected, cached entries are trusted only briefly.
     this.handlers.onHealth(this.healthy);
     const attempts = Promise.all(
@@ -105,6 +113,11 @@ export class InvalidationBus implements CredentialInvalidation {
 
   get transportNames(): string[] {
     return this.transports.map((t) => t.name);
+  }
+
+  /** Each listener: its transport, whether it is connected, and how often it reconnected. */
+  get listeners(): { transport: string; connected: boolean; reconnects: number }[] {
+    return this.transports.map((t, i) => ({ transport: t.name, connected: t.connected, reconnects: this.reconnects[i]! }));
   }
 
   async invalidate(change: { tenantId: string; keyIds?: string[] }): Promise<void> {

@@ -7,6 +7,9 @@ export class LruCache<K, V> {
   private readonly map = new Map<K, { value: V; storedAt: number; expiresAt: number; touched: number }>();
   /** Counts insertions and moves to the young end; `ticks - touched` bounds an entry's distance from it. */
   private ticks = 0;
+  /** Lookups that found a usable entry, and those that did not (metrics). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     private readonly maxSize: number,
@@ -22,12 +25,17 @@ export class LruCache<K, V> {
   /** The value, unless absent, expired, or (with maxAgeMs) stored longer ago than that. */
   get(key: K, maxAgeMs?: number): V | undefined {
     const entry = this.map.get(key);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      this.misses++;
+      return undefined;
+    }
     const now = this.now();
     if (entry.expiresAt <= now || (maxAgeMs !== undefined && now - entry.storedAt > maxAgeMs)) {
+      this.misses++;
       this.delete(key);
       return undefined;
     }
+    this.hits++;
     // Re-inserting moves the entry to the young end of the Map's insertion order. An entry moved
     // or stored within the last half-capacity of ticks is still in the young half, far from
     // eviction, so the hot path skips the delete and insert for it.

@@ -2,6 +2,8 @@ import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Caller, RequestInfo } from '../../domain/caller.ts';
 import type { Logger } from '../../logger.ts';
+import type { VerificationMetrics, VerifyPath } from '../../observability/metrics.ts';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { expiryInstant, type Clock } from '../../domain/expiry.ts';
 import type { PresentedCredential } from '../../domain/caller.ts';
 import { AuthenticationError, RateLimitedError } from '../../domain/errors.ts';
@@ -26,6 +28,8 @@ export type PresentedSecret = { kind: 'text'; text: string } | { kind: 'basic'; 
 
 export interface VerifyRequest {
   credential: PresentedSecret;
+  /** Who asks (metrics): POST /v1/verify, the GraphQL `verify` query, the OAuth routes, or authentication. */
+  path: VerifyPath;
   /** Only keys of this tenant exist for this request (the caller's); null: any tenant. */
   tenantId: string | null;
   /** The end client's address, checked against IP rules; null: not given (keys with rules are refused). */
@@ -94,6 +98,8 @@ export interface VerificationStats {
   credentialCacheHits: number;
   credentialCacheMisses: number;
   throttled: number;
+  /** Refused by the key's own rate limit. */
+  rateLimited: number;
   overloaded: number;
   creditUpdates: number;
   /** Management-API authentications answered from the connection's last proof. */
@@ -103,7 +109,7 @@ export interface VerificationStats {
 export function emptyStats(): VerificationStats {
   return {
     verifications: 0, rejectedByFormat: 0, dbLookups: 0, argon2Verifies: 0, argon2Hashes: 0,
-    credentialCacheHits: 0, credentialCacheMisses: 0, throttled: 0, overloaded: 0, creditUpdates: 0, connectionReuses: 0,
+    credentialCacheHits: 0, credentialCacheMisses: 0, throttled: 0, rateLimited: 0, overloaded: 0, creditUpdates: 0, connectionReuses: 0,
   };
 }
 
@@ -168,6 +174,7 @@ export interface VerifierDeps {
   rateLimiter: RateLimiter;
   usage: UsageRecorder;
   stats: VerificationStats;
+  metrics: VerificationMetrics;
 }
 
 /**
@@ -202,6 +209,21 @@ export class Verifier {
 
   /** Throws OverloadedError when argon2 capacity is exhausted; every other outcome is a verdict. */
   async verify(request: VerifyRequest): Promise<VerifyOutcome> {
+    const started = performance.now();
+    let code: string = 'ERROR';
+    try {
+      const outcome = await this.decide(request);
+      code = outcome.code;
+      return outcome;
+    } catch (error) {
+      code = error instanceof OverloadedError ? 'OVERLOADED' : isDatabaseUnavailable(error) ? 'UNAVAILABLE' : 'ERROR';
+      throw error;
+    } finally {
+      this.deps.metrics.verified(request.path, code, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async decide(request: VerifyRequest): Promise<VerifyOutcome> {
     const { stats } = this.deps;
     stats.verifications++;
     const now = this.deps.clock();
@@ -286,6 +308,7 @@ export class Verifier {
     // Exhausted argon2 capacity (OverloadedError) is answered by the request edge (resolveRequest).
     const outcome = await this.verify({
       credential: credential.kind === 'basic' ? credential : { kind: 'text', text: credential.text },
+      path: 'auth',
       tenantId: null,
       ip: info.ip,
       throttleAddress: info.ip,
@@ -476,7 +499,10 @@ export class Verifier {
     let rateLimit: RateLimitResult | null = null;
     if (record.rateLimit !== null) {
       rateLimit = await this.deps.rateLimiter.hit(record.id, record.rateLimit);
-      if (!rateLimit.allowed) return denied('RATE_LIMITED', { retryAfter: retryAfterSeconds(rateLimit.resetAt) });
+      if (!rateLimit.allowed) {
+        this.deps.stats.rateLimited++;
+        return denied('RATE_LIMITED', { retryAfter: retryAfterSeconds(rateLimit.resetAt) });
+      }
     }
     let remainingUses: number | null = null;
     if (record.usageLimited) {

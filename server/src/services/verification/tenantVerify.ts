@@ -1,3 +1,4 @@
+import type { VerifyPath } from '../../observability/metrics.ts';
 import { parseVerifyInput } from './input.ts';
 import type { VerifyOutcome, VerifyRequest } from './pipeline.ts';
 
@@ -11,10 +12,12 @@ export async function verifyForTenant(
   tenantId: string,
   raw: unknown,
   callerIp: string,
+  path: Extract<VerifyPath, 'rest' | 'graphql'>,
 ): Promise<VerifyOutcome> {
   const input = parseVerifyInput(raw);
   return verification.verify({
     credential: { kind: 'text', text: input.key },
+    path,
     tenantId,
     ip: input.ip,
     throttleAddress: input.ip ?? callerIp,

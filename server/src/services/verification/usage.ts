@@ -41,8 +41,13 @@ export class UsageRecorder {
   private pending = new Map<string, PendingUsage>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
-  /** Rows written so far (for tests and metrics). */
+  /** Uses written so far (for tests and metrics). */
   flushedUses = 0;
+  /** Batched writes that failed so far (metrics). */
+  failedWrites = 0;
+  /** performance.now() when the oldest use in `pending`, and in the batch being written, was recorded. */
+  private pendingSince: number | null = null;
+  private writingSince: number | null = null;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -54,6 +59,7 @@ export class UsageRecorder {
   }
 
   record(keyId: string, at: Date, ip: string | null): void {
+    if (this.pendingSince === null) this.pendingSince = performance.now();
     const entry = this.pending.get(keyId);
     if (entry === undefined) {
       this.pending.set(keyId, { count: 1, lastUsedAt: at, lastUsedIp: ip });
@@ -70,6 +76,12 @@ export class UsageRecorder {
     return this.pending.size;
   }
 
+  /** Seconds since the oldest use not yet written was recorded; 0 when every use is written. */
+  get lagSeconds(): number {
+    const oldest = Math.min(this.pendingSince ?? Infinity, this.writingSince ?? Infinity);
+    return oldest === Infinity ? 0 : (performance.now() - oldest) / 1000;
+  }
+
   /** Writes everything recorded so far; flushes never overlap. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() => this.write());
@@ -80,6 +92,9 @@ export class UsageRecorder {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
+    this.writingSince = this.pendingSince;
+    this.pendingSince = null;
+    let kept = false;
     const entries = [...batch];
     for (let i = 0; i < entries.length; i += BATCH) {
       const chunk = entries.slice(i, i + BATCH);
@@ -87,10 +102,15 @@ export class UsageRecorder {
         await this.writeChunk(chunk);
         for (const [, usage] of chunk) this.flushedUses += usage.count;
       } catch (error) {
+        this.failedWrites++;
+        kept = true;
         this.logger.error({ err: error, keys: chunk.length }, 'could not write key usage; keeping it for the next flush');
         for (const [keyId, usage] of chunk) this.merge(keyId, usage);
       }
     }
+    // Uses kept for the next flush are as old as the batch they came in.
+    if (kept) this.pendingSince = Math.min(this.pendingSince ?? Infinity, this.writingSince ?? Infinity);
+    this.writingSince = null;
   }
 
   private merge(keyId: string, usage: PendingUsage): void {
