@@ -23,7 +23,7 @@ export async function found<TData, TVariables extends Record<string, unknown>>(
 }
 
 /** `page()` and `list()` for a connection, from one function that fetches a page. */
-export function paginated<T, F>(fetchPage: (args: { first: number; after: string | null; filter: F | undefined }, call?: CallOptions) => Promise<Page<T>>) {
+function paginated<T, F>(fetchPage: (args: { first: number; after: string | null; filter: F | undefined }, call?: CallOptions) => Promise<Page<T>>) {
   return {
     /** One page: items and `pageInfo` (`endCursor` feeds `after` of the next). */
     page(request: PageRequest & { filter?: F } = {}, call?: CallOptions): Promise<Page<T>> {
@@ -48,8 +48,8 @@ export function listed<T, F extends object>(
 ) {
   const byTenant = operationOf(document).variables.includes('tenantId');
   return paginated<T, F>(async ({ first, after, filter }, call) => {
-    if (!byTenant) return pageOf(rootField(document, await t.request(document, { first, after, filter }, call)));
     const { tenantId, ...rest } = (filter ?? {}) as F & { tenantId?: string };
-    return pageOf(rootField(document, await t.request(document, { first, after, filter: rest as F, tenantId: tenantId ?? null }, call)));
+    const variables = byTenant ? { first, after, filter: rest as F, tenantId: tenantId ?? null } : { first, after, filter };
+    return pageOf(rootField(document, await t.request(document, variables, call)));
   });
 }
