@@ -56,9 +56,10 @@ export class KeywardenError extends Error {
   readonly operation: string | undefined;
   readonly graphQLErrors: readonly GraphQLErrorInfo[];
 
-  constructor(code: ErrorCode, details: ErrorDetails) {
+  /** `name`: each subclass gives its own, with its code, in one call. */
+  constructor(code: ErrorCode, details: ErrorDetails, name = 'KeywardenError') {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'KeywardenError';
+    this.name = name;
     this.code = code;
     this.status = details.status;
     this.requestId = details.requestId;
@@ -71,8 +72,7 @@ export class KeywardenError extends Error {
 /** No credential, or one the server does not accept (unknown, expired, revoked, malformed). */
 export class AuthenticationError extends KeywardenError {
   constructor(details: ErrorDetails) {
-    super('UNAUTHENTICATED', details);
-    this.name = 'AuthenticationError';
+    super('UNAUTHENTICATED', details, 'AuthenticationError');
   }
 }
 
@@ -80,8 +80,7 @@ export class ForbiddenError extends KeywardenError {
   /** The scopes the caller would need (may be empty when no scope would do). */
   readonly missingScopes: string[];
   constructor(details: ErrorDetails & { missingScopes?: string[] }) {
-    super('FORBIDDEN', details);
-    this.name = 'ForbiddenError';
+    super('FORBIDDEN', details, 'ForbiddenError');
     this.missingScopes = details.missingScopes ?? [];
   }
 }
@@ -91,8 +90,7 @@ export class NotFoundError extends KeywardenError {
   /** What was looked for, e.g. `ApiKey`, when the server says. */
   readonly resource: string | undefined;
   constructor(details: ErrorDetails & { resource?: string }) {
-    super('NOT_FOUND', details);
-    this.name = 'NotFoundError';
+    super('NOT_FOUND', details, 'NotFoundError');
     this.resource = details.resource;
   }
 }
@@ -100,8 +98,7 @@ export class NotFoundError extends KeywardenError {
 export class ValidationError extends KeywardenError {
   readonly fieldErrors: FieldError[];
   constructor(details: ErrorDetails & { fieldErrors?: FieldError[] }) {
-    super('VALIDATION_FAILED', details);
-    this.name = 'ValidationError';
+    super('VALIDATION_FAILED', details, 'ValidationError');
     this.fieldErrors = details.fieldErrors ?? [];
   }
   /** The message for one field, matched by the end of its path (`'cidr'`, `['ipRules', '0', 'cidr']`). */
@@ -115,8 +112,7 @@ export class ConflictError extends KeywardenError {
   /** The field that must be unique, when the server says (e.g. `slug`). */
   readonly field: string | undefined;
   constructor(details: ErrorDetails & { field?: string }) {
-    super('CONFLICT', details);
-    this.name = 'ConflictError';
+    super('CONFLICT', details, 'ConflictError');
     this.field = details.field;
   }
 }
@@ -125,8 +121,7 @@ export class RateLimitedError extends KeywardenError {
   /** Seconds to wait before trying again. */
   readonly retryAfter: number;
   constructor(details: ErrorDetails & { retryAfter?: number }) {
-    super('RATE_LIMITED', details);
-    this.name = 'RateLimitedError';
+    super('RATE_LIMITED', details, 'RateLimitedError');
     this.retryAfter = details.retryAfter ?? 1;
   }
 }
@@ -134,8 +129,7 @@ export class RateLimitedError extends KeywardenError {
 /** The request itself was wrong (unknown field, bad argument type, unsupported credential form). */
 export class BadRequestError extends KeywardenError {
   constructor(details: ErrorDetails) {
-    super('BAD_REQUEST', details);
-    this.name = 'BadRequestError';
+    super('BAD_REQUEST', details, 'BadRequestError');
   }
 }
 
@@ -144,8 +138,7 @@ export class ServerError extends KeywardenError {
   /** Seconds the server asked to wait (503 with Retry-After). */
   readonly retryAfter: number | undefined;
   constructor(details: ErrorDetails & { retryAfter?: number }, code: 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE' = 'INTERNAL_SERVER_ERROR') {
-    super(code, details);
-    this.name = 'ServerError';
+    super(code, details, 'ServerError');
     this.retryAfter = details.retryAfter;
   }
 }
@@ -153,8 +146,7 @@ export class ServerError extends KeywardenError {
 /** No answer: connection refused, reset, DNS failure, unreadable response. */
 export class NetworkError extends KeywardenError {
   constructor(details: ErrorDetails, code: 'NETWORK_ERROR' | 'TIMEOUT' = 'NETWORK_ERROR') {
-    super(code, details);
-    this.name = 'NetworkError';
+    super(code, details, 'NetworkError');
   }
 }
 
@@ -169,8 +161,7 @@ export class TimeoutError extends NetworkError {
 /** The caller's AbortSignal fired. */
 export class AbortedError extends KeywardenError {
   constructor(details: ErrorDetails) {
-    super('ABORTED', details);
-    this.name = 'AbortedError';
+    super('ABORTED', details, 'AbortedError');
   }
 }
 
@@ -178,8 +169,7 @@ export class AbortedError extends KeywardenError {
 export class MalformedKeyError extends KeywardenError {
   readonly problem: KeyFormatProblem;
   constructor(problem: KeyFormatProblem, message: string) {
-    super('MALFORMED_KEY', { message });
-    this.name = 'MalformedKeyError';
+    super('MALFORMED_KEY', { message }, 'MalformedKeyError');
     this.problem = problem;
   }
 }

@@ -6,12 +6,12 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { ResolvedCredential } from './credentials.ts';
 import { Connection, type CallOptions, type Kind, type SubscribeOptions } from './transport/connection.ts';
-import { GraphQLChannel } from './transport/graphql.ts';
+import { expectPayload, GraphQLChannel, operationOf, rootField, type Payload } from './transport/graphql.ts';
 import { postJson } from './transport/rest.ts';
 import { getJsonLines } from './transport/streams.ts';
 
 export type { CallOptions, FetchLike, SubscribeOptions, TransportOptions } from './transport/connection.ts';
-export { expectPayload } from './transport/graphql.ts';
+export { operationOf, rootField } from './transport/graphql.ts';
 
 export class Transport extends Connection {
   private readonly graphql = new GraphQLChannel(this);
@@ -24,6 +24,19 @@ export class Transport extends Connection {
   /** Runs a typed GraphQL document. Throws a KeywardenError subclass on any failure. */
   request<TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables, call?: CallOptions): Promise<TData> {
     return this.graphql.request(document, variables, call);
+  }
+
+  /**
+   * Runs a mutation whose one root field answers a result union: the `typename` member without its
+   * `__typename`; an error member (ValidationError, NotFoundError, …) is thrown as its class.
+   */
+  async mutate<TData extends Record<string, { __typename: string }>, TVariables extends Record<string, unknown>, N extends TData[keyof TData]['__typename']>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+    typename: N,
+    call?: CallOptions,
+  ): Promise<Payload<TData[keyof TData], N>> {
+    return expectPayload(rootField(document, await this.request(document, variables, call)), typename, operationOf(document).name);
   }
 
   /** A GraphQL subscription over server-sent events: each result's data until the server completes it. */

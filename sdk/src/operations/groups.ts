@@ -18,6 +18,15 @@ export const GroupFields = graphql(`
   }
 `);
 
+export const GroupPayloadFields = graphql(`
+  fragment GroupPayloadFields on GroupPayload {
+    __typename
+    group {
+      ...GroupFields
+    }
+  }
+`);
+
 export const ListGroupsQuery = graphql(`
   query ListGroups($first: Int, $after: String, $filter: GroupFilter) {
     groups(first: $first, after: $after, filter: $filter) {
@@ -45,12 +54,7 @@ export const GetGroupQuery = graphql(`
 export const CreateGroupMutation = graphql(`
   mutation CreateGroup($input: CreateGroupInput!) {
     createGroup(input: $input) {
-      __typename
-      ... on GroupPayload {
-        group {
-          ...GroupFields
-        }
-      }
+      ...GroupPayloadFields
       ...ErrorFields
     }
   }
@@ -59,12 +63,7 @@ export const CreateGroupMutation = graphql(`
 export const UpdateGroupMutation = graphql(`
   mutation UpdateGroup($input: UpdateGroupInput!) {
     updateGroup(input: $input) {
-      __typename
-      ... on GroupPayload {
-        group {
-          ...GroupFields
-        }
-      }
+      ...GroupPayloadFields
       ...ErrorFields
     }
   }

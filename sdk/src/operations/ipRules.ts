@@ -12,6 +12,15 @@ export const IpRuleFields = graphql(`
   }
 `);
 
+export const IpRulePayloadFields = graphql(`
+  fragment IpRulePayloadFields on IpRulePayload {
+    __typename
+    ipRule {
+      ...IpRuleFields
+    }
+  }
+`);
+
 export const TenantIpRulesQuery = graphql(`
   query TenantIpRules($tenantId: ID) {
     tenant(id: $tenantId) {
@@ -48,12 +57,7 @@ export const KeyIpRulesQuery = graphql(`
 export const CreateIpRuleMutation = graphql(`
   mutation CreateIpRule($input: CreateIpRuleInput!) {
     createIpRule(input: $input) {
-      __typename
-      ... on IpRulePayload {
-        ipRule {
-          ...IpRuleFields
-        }
-      }
+      ...IpRulePayloadFields
       ...ErrorFields
     }
   }

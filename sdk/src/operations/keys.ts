@@ -30,6 +30,15 @@ export const ApiKeyFields = graphql(`
   }
 `);
 
+export const ApiKeyPayloadFields = graphql(`
+  fragment ApiKeyPayloadFields on ApiKeyPayload {
+    __typename
+    apiKey {
+      ...ApiKeyFields
+    }
+  }
+`);
+
 export const ListKeysQuery = graphql(`
   query ListKeys($first: Int, $after: String, $filter: ApiKeyFilter) {
     apiKeys(first: $first, after: $after, filter: $filter) {
@@ -101,12 +110,7 @@ export const CreateKeyMutation = graphql(`
 export const UpdateKeyMutation = graphql(`
   mutation UpdateKey($input: UpdateKeyInput!) {
     updateKey(input: $input) {
-      __typename
-      ... on ApiKeyPayload {
-        apiKey {
-          ...ApiKeyFields
-        }
-      }
+      ...ApiKeyPayloadFields
       ...ErrorFields
     }
   }
@@ -115,12 +119,7 @@ export const UpdateKeyMutation = graphql(`
 export const DisableKeyMutation = graphql(`
   mutation DisableKey($id: ID!) {
     disableKey(id: $id) {
-      __typename
-      ... on ApiKeyPayload {
-        apiKey {
-          ...ApiKeyFields
-        }
-      }
+      ...ApiKeyPayloadFields
       ...ErrorFields
     }
   }
@@ -129,12 +128,7 @@ export const DisableKeyMutation = graphql(`
 export const EnableKeyMutation = graphql(`
   mutation EnableKey($id: ID!) {
     enableKey(id: $id) {
-      __typename
-      ... on ApiKeyPayload {
-        apiKey {
-          ...ApiKeyFields
-        }
-      }
+      ...ApiKeyPayloadFields
       ...ErrorFields
     }
   }
@@ -143,12 +137,7 @@ export const EnableKeyMutation = graphql(`
 export const RevokeKeyMutation = graphql(`
   mutation RevokeKey($input: RevokeKeyInput!) {
     revokeKey(input: $input) {
-      __typename
-      ... on ApiKeyPayload {
-        apiKey {
-          ...ApiKeyFields
-        }
-      }
+      ...ApiKeyPayloadFields
       ...ErrorFields
     }
   }
@@ -209,6 +198,15 @@ export const AccessTokenFields = graphql(`
   }
 `);
 
+export const AccessTokenPayloadFields = graphql(`
+  fragment AccessTokenPayloadFields on AccessTokenPayload {
+    __typename
+    accessToken {
+      ...AccessTokenFields
+    }
+  }
+`);
+
 export const ListAccessTokensQuery = graphql(`
   query ListAccessTokens($keyId: ID!, $first: Int, $after: String) {
     apiKey(id: $keyId) {
@@ -230,12 +228,7 @@ export const ListAccessTokensQuery = graphql(`
 export const RevokeAccessTokenMutation = graphql(`
   mutation RevokeAccessToken($id: ID!) {
     revokeAccessToken(id: $id) {
-      __typename
-      ... on AccessTokenPayload {
-        accessToken {
-          ...AccessTokenFields
-        }
-      }
+      ...AccessTokenPayloadFields
       ...ErrorFields
     }
   }

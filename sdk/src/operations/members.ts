@@ -14,6 +14,15 @@ export const MemberFields = graphql(`
   }
 `);
 
+export const MemberPayloadFields = graphql(`
+  fragment MemberPayloadFields on MemberPayload {
+    __typename
+    member {
+      ...MemberFields
+    }
+  }
+`);
+
 export const ListMembersQuery = graphql(`
   query ListMembers($first: Int, $after: String, $filter: MemberFilter, $tenantId: ID) {
     members(first: $first, after: $after, filter: $filter, tenantId: $tenantId) {
@@ -55,12 +64,7 @@ export const MeQuery = graphql(`
 export const CreateMemberMutation = graphql(`
   mutation CreateMember($input: CreateMemberInput!) {
     createMember(input: $input) {
-      __typename
-      ... on MemberPayload {
-        member {
-          ...MemberFields
-        }
-      }
+      ...MemberPayloadFields
       ...ErrorFields
     }
   }
@@ -69,12 +73,7 @@ export const CreateMemberMutation = graphql(`
 export const UpdateMemberMutation = graphql(`
   mutation UpdateMember($input: UpdateMemberInput!) {
     updateMember(input: $input) {
-      __typename
-      ... on MemberPayload {
-        member {
-          ...MemberFields
-        }
-      }
+      ...MemberPayloadFields
       ...ErrorFields
     }
   }
@@ -83,12 +82,7 @@ export const UpdateMemberMutation = graphql(`
 export const DeactivateMemberMutation = graphql(`
   mutation DeactivateMember($id: ID!) {
     deactivateMember(id: $id) {
-      __typename
-      ... on MemberPayload {
-        member {
-          ...MemberFields
-        }
-      }
+      ...MemberPayloadFields
       ...ErrorFields
     }
   }
@@ -97,12 +91,7 @@ export const DeactivateMemberMutation = graphql(`
 export const ReactivateMemberMutation = graphql(`
   mutation ReactivateMember($id: ID!) {
     reactivateMember(id: $id) {
-      __typename
-      ... on MemberPayload {
-        member {
-          ...MemberFields
-        }
-      }
+      ...MemberPayloadFields
       ...ErrorFields
     }
   }
@@ -123,12 +112,7 @@ export const DeleteMemberMutation = graphql(`
 export const SetMemberPasswordMutation = graphql(`
   mutation SetMemberPassword($input: SetMemberPasswordInput!) {
     setMemberPassword(input: $input) {
-      __typename
-      ... on MemberPayload {
-        member {
-          ...MemberFields
-        }
-      }
+      ...MemberPayloadFields
       ...ErrorFields
     }
   }

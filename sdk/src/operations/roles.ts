@@ -13,6 +13,15 @@ export const RoleFields = graphql(`
   }
 `);
 
+export const RolePayloadFields = graphql(`
+  fragment RolePayloadFields on RolePayload {
+    __typename
+    role {
+      ...RoleFields
+    }
+  }
+`);
+
 export const ListRolesQuery = graphql(`
   query ListRoles($first: Int, $after: String, $filter: RoleFilter, $tenantId: ID) {
     roles(first: $first, after: $after, filter: $filter, tenantId: $tenantId) {
@@ -40,12 +49,7 @@ export const GetRoleQuery = graphql(`
 export const CreateRoleMutation = graphql(`
   mutation CreateRole($input: CreateRoleInput!) {
     createRole(input: $input) {
-      __typename
-      ... on RolePayload {
-        role {
-          ...RoleFields
-        }
-      }
+      ...RolePayloadFields
       ...ErrorFields
     }
   }
@@ -54,12 +58,7 @@ export const CreateRoleMutation = graphql(`
 export const UpdateRoleMutation = graphql(`
   mutation UpdateRole($input: UpdateRoleInput!) {
     updateRole(input: $input) {
-      __typename
-      ... on RolePayload {
-        role {
-          ...RoleFields
-        }
-      }
+      ...RolePayloadFields
       ...ErrorFields
     }
   }

@@ -9,6 +9,15 @@ export const ScopeFields = graphql(`
   }
 `);
 
+export const ScopePayloadFields = graphql(`
+  fragment ScopePayloadFields on ScopePayload {
+    __typename
+    scope {
+      ...ScopeFields
+    }
+  }
+`);
+
 export const ListScopesQuery = graphql(`
   query ListScopes($first: Int, $after: String, $filter: ScopeFilter, $tenantId: ID) {
     scopes(first: $first, after: $after, filter: $filter, tenantId: $tenantId) {
@@ -37,12 +46,7 @@ export const ManagementScopesQuery = graphql(`
 export const CreateScopeMutation = graphql(`
   mutation CreateScope($input: CreateScopeInput!) {
     createScope(input: $input) {
-      __typename
-      ... on ScopePayload {
-        scope {
-          ...ScopeFields
-        }
-      }
+      ...ScopePayloadFields
       ...ErrorFields
     }
   }
@@ -51,12 +55,7 @@ export const CreateScopeMutation = graphql(`
 export const UpdateScopeMutation = graphql(`
   mutation UpdateScope($input: UpdateScopeInput!) {
     updateScope(input: $input) {
-      __typename
-      ... on ScopePayload {
-        scope {
-          ...ScopeFields
-        }
-      }
+      ...ScopePayloadFields
       ...ErrorFields
     }
   }

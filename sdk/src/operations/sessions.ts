@@ -13,6 +13,15 @@ export const SessionFields = graphql(`
   }
 `);
 
+export const SessionPayloadFields = graphql(`
+  fragment SessionPayloadFields on SessionPayload {
+    __typename
+    session {
+      ...SessionFields
+    }
+  }
+`);
+
 export const LoginMutation = graphql(`
   mutation Login($input: LoginInput!) {
     login(input: $input) {
@@ -32,12 +41,7 @@ export const LoginMutation = graphql(`
 export const LogoutMutation = graphql(`
   mutation Logout {
     logout {
-      __typename
-      ... on SessionPayload {
-        session {
-          ...SessionFields
-        }
-      }
+      ...SessionPayloadFields
       ...ErrorFields
     }
   }
@@ -46,12 +50,7 @@ export const LogoutMutation = graphql(`
 export const RevokeSessionMutation = graphql(`
   mutation RevokeSession($id: ID!) {
     revokeSession(id: $id) {
-      __typename
-      ... on SessionPayload {
-        session {
-          ...SessionFields
-        }
-      }
+      ...SessionPayloadFields
       ...ErrorFields
     }
   }

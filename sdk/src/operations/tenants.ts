@@ -17,6 +17,15 @@ export const TenantFields = graphql(`
   }
 `);
 
+export const TenantPayloadFields = graphql(`
+  fragment TenantPayloadFields on TenantPayload {
+    __typename
+    tenant {
+      ...TenantFields
+    }
+  }
+`);
+
 export const ListTenantsQuery = graphql(`
   query ListTenants($first: Int, $after: String, $filter: TenantFilter) {
     tenants(first: $first, after: $after, filter: $filter) {
@@ -44,12 +53,7 @@ export const GetTenantQuery = graphql(`
 export const CreateTenantMutation = graphql(`
   mutation CreateTenant($input: CreateTenantInput!) {
     createTenant(input: $input) {
-      __typename
-      ... on TenantPayload {
-        tenant {
-          ...TenantFields
-        }
-      }
+      ...TenantPayloadFields
       ...ErrorFields
     }
   }
@@ -58,12 +62,7 @@ export const CreateTenantMutation = graphql(`
 export const UpdateTenantMutation = graphql(`
   mutation UpdateTenant($input: UpdateTenantInput!) {
     updateTenant(input: $input) {
-      __typename
-      ... on TenantPayload {
-        tenant {
-          ...TenantFields
-        }
-      }
+      ...TenantPayloadFields
       ...ErrorFields
     }
   }
@@ -72,12 +71,7 @@ export const UpdateTenantMutation = graphql(`
 export const SuspendTenantMutation = graphql(`
   mutation SuspendTenant($id: ID!) {
     suspendTenant(id: $id) {
-      __typename
-      ... on TenantPayload {
-        tenant {
-          ...TenantFields
-        }
-      }
+      ...TenantPayloadFields
       ...ErrorFields
     }
   }
@@ -86,12 +80,7 @@ export const SuspendTenantMutation = graphql(`
 export const ResumeTenantMutation = graphql(`
   mutation ResumeTenant($id: ID!) {
     resumeTenant(id: $id) {
-      __typename
-      ... on TenantPayload {
-        tenant {
-          ...TenantFields
-        }
-      }
+      ...TenantPayloadFields
       ...ErrorFields
     }
   }

@@ -1,10 +1,9 @@
 import { AuditEventsSubscription, ListAuditEventsQuery, VerifyAuditChainQuery } from '../operations/audit.ts';
-import { pageOf } from '../pagination.ts';
 import { AbortedError, NetworkError } from '../errors.ts';
 import { backoffDelay, sleep } from '../retry.ts';
 import type { CallOptions, SubscribeOptions, Transport } from '../transport.ts';
 import type { AuditChainVerification, AuditEvent, AuditEventFilter } from '../types.ts';
-import { paginated } from './shared.ts';
+import { listed } from './shared.ts';
 
 export interface AuditListFilter extends AuditEventFilter {
   /** Platform operator only. */
@@ -29,10 +28,7 @@ export interface AuditExportOptions extends SubscribeOptions {
 }
 
 export function auditResource(t: Transport) {
-  const list = paginated<AuditEvent, AuditListFilter>(async ({ first, after, filter }, call) => {
-    const { tenantId, ...rest } = filter ?? {};
-    return pageOf((await t.request(ListAuditEventsQuery, { first, after, filter: rest, tenantId: tenantId ?? null }, call)).auditEvents);
-  });
+  const list = listed<AuditEvent, AuditListFilter>(t, ListAuditEventsQuery);
 
   return {
     /** The audit trail, newest first (by seq), with filters (actor, action or `key.` prefix, target, time). */

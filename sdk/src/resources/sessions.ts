@@ -1,8 +1,8 @@
 import { LoginMutation, LogoutMutation, MemberSessionsQuery, RevokeSessionMutation } from '../operations/sessions.ts';
 import { PageIterator, pageOf, type ListOptions } from '../pagination.ts';
-import { expectPayload, type CallOptions, type Transport } from '../transport.ts';
+import type { CallOptions, Transport } from '../transport.ts';
 import type { LoginInput, LoginResult, Session } from '../types.ts';
-import { notFound } from './shared.ts';
+import { found } from './shared.ts';
 
 export function sessionsResource(t: Transport) {
   return {
@@ -11,29 +11,22 @@ export function sessionsResource(t: Transport) {
      * AuthenticationError; repeated failures RateLimitedError (with `retryAfter`).
      */
     async login(input: LoginInput, call?: CallOptions): Promise<LoginResult> {
-      const { login } = await t.request(LoginMutation, { input }, call);
-      return expectPayload(login, 'LoginPayload', 'Login');
+      return t.mutate(LoginMutation, { input }, 'LoginPayload', call);
     },
 
     /** End the session this client uses. */
     async logout(call?: CallOptions): Promise<Session> {
-      const { logout } = await t.request(LogoutMutation, {}, call);
-      return expectPayload(logout, 'SessionPayload', 'Logout').session;
+      return (await t.mutate(LogoutMutation, {}, 'SessionPayload', call)).session;
     },
 
     /** End one of your own sessions, or (members:write) another member's. */
     async revoke(id: string, call?: CallOptions): Promise<Session> {
-      const { revokeSession } = await t.request(RevokeSessionMutation, { id }, call);
-      return expectPayload(revokeSession, 'SessionPayload', 'RevokeSession').session;
+      return (await t.mutate(RevokeSessionMutation, { id }, 'SessionPayload', call)).session;
     },
 
     /** A member's live sessions, oldest first. */
     list(memberId: string, options: ListOptions = {}, call?: CallOptions): PageIterator<Session> {
-      return new PageIterator(async ({ first, after }) => {
-        const { member } = await t.request(MemberSessionsQuery, { memberId, first, after }, call);
-        if (!member) throw notFound('Member', memberId, 'MemberSessions');
-        return pageOf(member.sessions);
-      }, options);
+      return new PageIterator(async ({ first, after }) => pageOf((await found(t, MemberSessionsQuery, { memberId, first, after }, 'Member', memberId, call)).sessions), options);
     },
   };
 }

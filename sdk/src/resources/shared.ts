@@ -1,14 +1,29 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { NotFoundError } from '../errors.ts';
-import { clampPageSize, PageIterator, type ListOptions, type Page, type PageRequest } from '../pagination.ts';
-import type { CallOptions } from '../transport.ts';
+import { clampPageSize, pageOf, PageIterator, type ListOptions, type Page, type PageInfo, type PageRequest } from '../pagination.ts';
+import { operationOf, rootField, type CallOptions, type Transport } from '../transport.ts';
 
 /** `get(id)` of a record the server answered null for: the same error as a server-side NOT_FOUND. */
-export function notFound(resource: string, id: string | undefined, operation: string): NotFoundError {
+function notFound(resource: string, id: string | undefined, operation: string): NotFoundError {
   return new NotFoundError({ message: id ? `${resource} ${id} was not found` : `${resource} was not found`, resource, operation });
 }
 
+/** A query whose one root field answers a record or null: the record, or NotFoundError for null. */
+export async function found<TData, TVariables extends Record<string, unknown>>(
+  t: Transport,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+  resource: string,
+  id: string | undefined,
+  call?: CallOptions,
+): Promise<NonNullable<TData[keyof TData]>> {
+  const record = rootField(document, await t.request(document, variables, call));
+  if (record == null) throw notFound(resource, id, operationOf(document).name);
+  return record;
+}
+
 /** `page()` and `list()` for a connection, from one function that fetches a page. */
-export function paginated<T, F>(fetchPage: (args: { first: number; after: string | null; filter: F | undefined }, call?: CallOptions) => Promise<Page<T>>) {
+function paginated<T, F>(fetchPage: (args: { first: number; after: string | null; filter: F | undefined }, call?: CallOptions) => Promise<Page<T>>) {
   return {
     /** One page: items and `pageInfo` (`endCursor` feeds `after` of the next). */
     page(request: PageRequest & { filter?: F } = {}, call?: CallOptions): Promise<Page<T>> {
@@ -19,4 +34,22 @@ export function paginated<T, F>(fetchPage: (args: { first: number; after: string
       return new PageIterator((request) => fetchPage({ ...request, filter: options.filter }, call), options);
     },
   };
+}
+
+type Connection<T> = { edges: readonly { node: T }[]; pageInfo: PageInfo };
+
+/**
+ * `page()` and `list()` of a list query (`first`, `after`, `filter`) whose root field is a
+ * connection. A query that also takes `tenantId` (platform operator only) gets it out of the filter.
+ */
+export function listed<T, F extends object>(
+  t: Transport,
+  document: TypedDocumentNode<Record<string, Connection<T>>, { first: number; after: string | null; filter?: F | null; tenantId?: string | null }>,
+) {
+  const byTenant = operationOf(document).variables.includes('tenantId');
+  return paginated<T, F>(async ({ first, after, filter }, call) => {
+    const { tenantId, ...rest } = (filter ?? {}) as F & { tenantId?: string };
+    const variables = byTenant ? { first, after, filter: rest as F, tenantId: tenantId ?? null } : { first, after, filter };
+    return pageOf(rootField(document, await t.request(document, variables, call)));
+  });
 }

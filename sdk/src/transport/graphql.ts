@@ -18,10 +18,22 @@ import { parseRetryAfter } from '../retry.ts';
 import { plainErrors, type Attempt, type CallOptions, type Connection, type FetchLike, type Kind, type Outcome, type SubscribeOptions } from './connection.ts';
 import { readServerSentEvents, readStream } from './streams.ts';
 
-function operationOf(document: DocumentNode): { kind: Kind | 'subscription'; name: string } {
+/**
+ * A document's operation: its kind, its name (errors carry it), the names of the variables it
+ * declares and the response key of its first root field (each SDK operation selects one).
+ */
+export function operationOf(document: DocumentNode): { kind: Kind | 'subscription'; name: string; variables: string[]; field: string } {
   const definition = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
   if (!definition) throw new TypeError('The document has no operation');
-  return { kind: definition.operation, name: definition.name?.value ?? definition.operation };
+  const variables = (definition.variableDefinitions ?? []).map((v) => v.variable.name.value);
+  const root = definition.selectionSet.selections[0];
+  const field = root?.kind === 'Field' ? (root.alias ?? root.name).value : '';
+  return { kind: definition.operation, name: definition.name?.value ?? definition.operation, variables, field };
+}
+
+/** The value of the one root field a document selects, read from its result. */
+export function rootField<TData>(document: TypedDocumentNode<TData, never>, data: TData): TData[keyof TData] {
+  return data[operationOf(document).field as keyof TData];
 }
 
 let operationKey = 0;
@@ -138,6 +150,9 @@ export class GraphQLChannel {
   }
 }
 
+/** The `typename` member of a result union `R`, without its `__typename`. */
+export type Payload<R, N> = Omit<Extract<R, { __typename: N }>, '__typename'>;
+
 /**
  * A mutation's result union: the payload when its `__typename` is `typename`, otherwise the error
  * member converted to its class and thrown. The payload comes back without `__typename`.
@@ -146,7 +161,7 @@ export function expectPayload<R extends { __typename: string }, N extends R['__t
   result: R,
   typename: N,
   operation?: string,
-): Omit<Extract<R, { __typename: N }>, '__typename'> {
+): Payload<R, N> {
   if (result.__typename === typename) {
     const { __typename: _, ...payload } = result as Extract<R, { __typename: N }>;
     return payload;
