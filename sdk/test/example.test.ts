@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createClient, isWellFormedKey } from '../src/index.ts';
 import { startLiveServer, type LiveServer } from './helpers/liveServer.ts';
-import { run } from './helpers/process.ts';
+import { PROCESS_TEST_TIMEOUT_MS, run } from './helpers/process.ts';
 
 const SDK_DIR = fileURLToPath(new URL('..', import.meta.url));
 let live: LiveServer;
@@ -51,7 +51,7 @@ test('provision-keys.ts provisions a group of keys and uses one', async () => {
   expect(second.stderr).toContain('group partner-integrations: exists');
   expect(second.stderr).toContain('key-auditor sees 6 active keys');
   expect(second.stdout).not.toContain(lines[0]![1]);
-});
+}, PROCESS_TEST_TIMEOUT_MS);
 
 test('a mistyped key in KEYWARDEN_TOKEN is refused before anything is sent', async () => {
   const result = await run(process.execPath, ['--conditions=keywarden-source', '--import', 'tsx', 'examples/provision-keys.ts', 'examples/services.json'], {
@@ -60,4 +60,4 @@ test('a mistyped key in KEYWARDEN_TOKEN is refused before anything is sent', asy
   });
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/MalformedKeyError \(MALFORMED_KEY\)/);
-});
+}, PROCESS_TEST_TIMEOUT_MS);

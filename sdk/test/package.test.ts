@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLiveServer, type LiveServer } from './helpers/liveServer.ts';
-import { run } from './helpers/process.ts';
+import { PROCESS_TEST_TIMEOUT_MS, run } from './helpers/process.ts';
 
 const SDK_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -78,7 +78,7 @@ console.log(JSON.stringify({ tenant: tenant.slug, keyId: apiKey.id, wellFormed: 
   const output = JSON.parse(result.stdout);
   expect(output).toMatchObject({ tenant: expect.stringMatching(/^outside-/), wellFormed: true, prefix: 'out', conflict: 'CONFLICT' });
   expect(output.listed).toEqual([output.keyId]);
-});
+}, PROCESS_TEST_TIMEOUT_MS);
 
 test('the declarations type-check a TypeScript consumer through the exports map', async () => {
   await writeFile(
@@ -118,4 +118,4 @@ export async function rotateAll(url: string, sessionToken: string): Promise<stri
   const result = await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: outside, timeoutMs: 120_000 });
   expect(result.stdout + result.stderr).toBe('');
   expect(result.code).toBe(0);
-});
+}, PROCESS_TEST_TIMEOUT_MS);

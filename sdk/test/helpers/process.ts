@@ -1,5 +1,12 @@
 import { spawn } from 'node:child_process';
 
+/**
+ * How long a test that runs other processes (a build, tsc, an example script) may take: on a
+ * loaded two-core machine a single tsc or tsx start-up can take a minute, and the process's own
+ * timeout below (not the test's) is what should report a hang, with its output.
+ */
+export const PROCESS_TEST_TIMEOUT_MS = 240_000;
+
 export interface Finished {
   code: number | null;
   stdout: string;
@@ -17,7 +24,7 @@ export function run(command: string, args: string[], options: { cwd: string; env
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${command} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
+    }, options.timeoutMs ?? 180_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
