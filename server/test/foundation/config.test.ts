@@ -23,6 +23,11 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/kw' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/kw' });
   });
 
+  it('reads the argon2 wait bound, and leaves the default when unset', () => {
+    expect(loadConfig({ KEYWARDEN_HASH_MAX_WAIT_MS: '250' }).verification.hashMaxWaitMs).toBe(250);
+    expect(loadConfig({}).verification).not.toHaveProperty('hashMaxWaitMs');
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
@@ -34,6 +39,8 @@ describe('configuration', () => {
     ['KEYWARDEN_TRUSTED_PROXIES', '10.0.0.0/33'],
     ['KEYWARDEN_HASH_CONCURRENCY', '0'],
     ['KEYWARDEN_VERIFY_CACHE_SIZE', 'many'],
+    ['KEYWARDEN_HASH_MAX_WAIT_MS', '0'],
+    ['KEYWARDEN_HASH_MAX_WAIT_MS', 'soon'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}`));
