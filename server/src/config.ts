@@ -58,6 +58,11 @@ const envSchema = z.object({
   KEYWARDEN_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
   /** Who may introspect the schema and see field suggestions; unset: authenticated in production, else always. */
   KEYWARDEN_INTROSPECTION: z.enum(['authenticated', 'always', 'never']).optional(),
+  /** Origins (scheme://host[:port]) whose pages may call the API from a browser; unset: none. */
+  KEYWARDEN_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .refine((v) => splitList(v).every(isOrigin), 'expected a comma-separated list of origins such as https://admin.example.com'),
 });
 
 /** NODE_ENV, read through the same schema (the GraphQL builder needs it before any config is loaded). */
@@ -82,6 +87,8 @@ export interface Config {
   graphqlLimits: GraphQLLimits;
   /** Introspection and "Did you mean" suggestions: for authenticated callers, everyone, or no one. */
   introspection: IntrospectionMode;
+  /** Origins allowed by CORS; empty: CORS is off. */
+  corsOrigins: string[];
 }
 
 export type IntrospectionMode = 'authenticated' | 'always' | 'never';
@@ -139,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.KEYWARDEN_GRAPHQL_MAX_COST,
     },
     introspection: e.KEYWARDEN_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'always'),
+    corsOrigins: splitList(e.KEYWARDEN_CORS_ORIGINS),
   };
 }
 
@@ -164,4 +172,14 @@ function verificationOptions(e: z.infer<typeof envSchema>): Partial<Verification
 
 function splitList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** An http(s) origin exactly as a browser sends it: no path, no trailing slash, no wildcard. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }

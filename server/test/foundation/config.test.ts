@@ -28,6 +28,14 @@ describe('configuration', () => {
     expect(loadConfig({}).verification).not.toHaveProperty('hashMaxWaitMs');
   });
 
+  it('has CORS off unless origins are listed, and then allows exactly those', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ KEYWARDEN_CORS_ORIGINS: ' https://admin.example.com , http://localhost:5173' }).corsOrigins).toEqual([
+      'https://admin.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
@@ -41,6 +49,10 @@ describe('configuration', () => {
     ['KEYWARDEN_VERIFY_CACHE_SIZE', 'many'],
     ['KEYWARDEN_HASH_MAX_WAIT_MS', '0'],
     ['KEYWARDEN_HASH_MAX_WAIT_MS', 'soon'],
+    ['KEYWARDEN_CORS_ORIGINS', '*'],
+    ['KEYWARDEN_CORS_ORIGINS', 'admin.example.com'],
+    ['KEYWARDEN_CORS_ORIGINS', 'https://admin.example.com/'],
+    ['KEYWARDEN_CORS_ORIGINS', 'https://admin.example.com,ftp://files.example.com'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}`));
