@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -18,7 +19,10 @@ const optionalInt = (min: number) => z.coerce.number().int().min(min).optional()
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z
+    .string()
+    .refine((v) => isIP(v) !== 0 || v === 'localhost', 'expected an IPv4 or IPv6 address, or localhost')
+    .default('0.0.0.0'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'expected a postgres:// or postgresql:// URL')

@@ -28,6 +28,10 @@ describe('configuration', () => {
     expect(loadConfig({}).verification).not.toHaveProperty('hashMaxWaitMs');
   });
 
+  it.each(['0.0.0.0', '127.0.0.1', '::', '::1', 'fe80::1', 'localhost'])('listens on HOST=%s', (host) => {
+    expect(loadConfig({ HOST: host }).host).toBe(host);
+  });
+
   it('has CORS off unless origins are listed, and then allows exactly those', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(loadConfig({ KEYWARDEN_CORS_ORIGINS: ' https://admin.example.com , http://localhost:5173' }).corsOrigins).toEqual([
@@ -49,6 +53,10 @@ describe('configuration', () => {
     ['KEYWARDEN_VERIFY_CACHE_SIZE', 'many'],
     ['KEYWARDEN_HASH_MAX_WAIT_MS', '0'],
     ['KEYWARDEN_HASH_MAX_WAIT_MS', 'soon'],
+    ['HOST', 'not-an-ip'],
+    ['HOST', '10.0.0.0/8'],
+    ['HOST', '256.1.1.1'],
+    ['HOST', ''],
     ['KEYWARDEN_CORS_ORIGINS', '*'],
     ['KEYWARDEN_CORS_ORIGINS', 'admin.example.com'],
     ['KEYWARDEN_CORS_ORIGINS', 'https://admin.example.com/'],
