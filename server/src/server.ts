@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   // The port first: a server that cannot listen stops before it touches the database.
   const server = http.createServer(answerStarting);
   await listen(server, config.host, config.port);
+  logger.info({ port: boundPort(server, config.port) }, 'port bound; opening the database (requests get 503 until ready)');
   const db = await openDatabase(config.database);
   if (config.migrateOnStart) {
     const { applied } = await applyMigrations(db);
@@ -40,8 +41,7 @@ async function main(): Promise<void> {
   // POST /v1/verify is served straight from node:http; everything else goes through Yoga.
   server.off('request', answerStarting);
   server.on('request', createRequestListener(app));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port = boundPort(server, config.port);
   logger.info({ port, database: db.kind }, `Keywarden listening on http://localhost:${port}/graphql`);
 
   let stopping = false;
@@ -92,6 +92,11 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
       resolve();
     });
   });
+}
+
+function boundPort(server: http.Server, configured: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : configured;
 }
 
 const LISTEN_ERRORS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import net from 'node:net';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { openEmptyTestDatabase } from '../harness/database.ts';
@@ -152,6 +152,49 @@ describe('start-up failures: one line, exit 1, nothing touched', () => {
     } finally {
       await new Promise((resolve) => holder.close(resolve));
       await fresh?.dispose();
+    }
+  });
+
+  it('binds the port first and answers 503 with Retry-After until the database is ready', async () => {
+    // A "database" that accepts connections and never answers: start-up stays in its database phase.
+    const sockets: net.Socket[] = [];
+    let connected!: () => void;
+    const reached = new Promise<void>((resolve) => (connected = resolve));
+    const silent = net.createServer((socket) => {
+      sockets.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const dbPort = (silent.address() as AddressInfo).port;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: SERVER_DIR,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_URL: `postgres://keywarden@127.0.0.1:${dbPort}/keywarden` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+          out += chunk;
+          const match = /"port":(\d+).*port bound/.exec(out);
+          if (match) resolve(Number(match[1]));
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code} before binding: ${out}`)));
+      });
+      await reached;
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const body = await response.json();
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfter: 1 });
+      expect(body.error.requestId).toBe(response.headers.get('x-request-id'));
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
