@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   // The port first: a server that cannot listen stops before it touches the database.
   const server = http.createServer(answerStarting);
   await listen(server, config.host, config.port);
-  logger.info({ port: boundPort(server, config.port) }, 'port bound; opening the database (requests get 503 until ready)');
+  // Debug: a server that stops at the database (a locked data folder) prints only that one line.
+  logger.debug({ port: boundPort(server, config.port) }, 'port bound; opening the database (requests get 503 until ready)');
   const db = await openDatabase(config.database);
   if (config.migrateOnStart) {
     const { applied } = await applyMigrations(db);

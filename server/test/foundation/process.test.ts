@@ -155,6 +155,15 @@ describe('start-up failures: one line, exit 1, nothing touched', () => {
     }
   });
 
+  it('stops on an address that is not this machine\'s with one line', () => {
+    const dataDir = tempDataDir();
+    // 192.0.2.0/24 is reserved for documentation: never an address of this machine.
+    const result = runServer({ HOST: '192.0.2.1', PORT: '4999', KEYWARDEN_DATA_DIR: dataDir });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['Cannot listen on 192.0.2.1:4999: address not available on this machine']);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
   it('binds the port first and answers 503 with Retry-After until the database is ready', async () => {
     // A "database" that accepts connections and never answers: start-up stays in its database phase.
     const sockets: net.Socket[] = [];
@@ -168,7 +177,8 @@ describe('start-up failures: one line, exit 1, nothing touched', () => {
     const dbPort = (silent.address() as AddressInfo).port;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: SERVER_DIR,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_URL: `postgres://keywarden@127.0.0.1:${dbPort}/keywarden` },
+      // The "port bound" line is logged at debug level.
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', DATABASE_URL: `postgres://keywarden@127.0.0.1:${dbPort}/keywarden` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
