@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -18,7 +19,10 @@ const optionalInt = (min: number) => z.coerce.number().int().min(min).optional()
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z
+    .string()
+    .refine((v) => isIP(v) !== 0 || v === 'localhost', 'expected an IPv4 or IPv6 address, or localhost')
+    .default('0.0.0.0'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'expected a postgres:// or postgresql:// URL')
@@ -42,6 +46,7 @@ const envSchema = z.object({
   KEYWARDEN_VERIFY_RECORD_TTL_SECONDS: optionalInt(1),
   KEYWARDEN_HASH_CONCURRENCY: optionalInt(1),
   KEYWARDEN_HASH_QUEUE: optionalInt(0),
+  KEYWARDEN_HASH_MAX_WAIT_MS: optionalInt(1),
   KEYWARDEN_FAILED_ATTEMPTS_PER_KEY: optionalInt(1),
   KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS: optionalInt(1),
   KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS: optionalInt(1),
@@ -61,6 +66,11 @@ const envSchema = z.object({
   KEYWARDEN_METRICS: booleanFlag.default(true),
   /** When set, GET /metrics needs `Authorization: Bearer <this>`. */
   KEYWARDEN_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,256}$/, 'expected 16 to 256 printable characters, no spaces').optional(),
+  /** Origins (scheme://host[:port]) whose pages may call the API from a browser; unset: none. */
+  KEYWARDEN_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .refine((v) => splitList(v).every(isOrigin), 'expected a comma-separated list of origins such as https://admin.example.com'),
 });
 
 /** Variables whose value is never repeated in an error. */
@@ -90,6 +100,8 @@ export interface Config {
   introspection: IntrospectionMode;
   /** GET /metrics: served or not, and the bearer token it asks for (null: none). */
   metrics: { enabled: boolean; token: string | null };
+  /** Origins allowed by CORS; empty: CORS is off. */
+  corsOrigins: string[];
 }
 
 export type IntrospectionMode = 'authenticated' | 'always' | 'never';
@@ -150,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     introspection: e.KEYWARDEN_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'always'),
     metrics: { enabled: e.KEYWARDEN_METRICS, token: e.KEYWARDEN_METRICS_TOKEN ?? null },
+    corsOrigins: splitList(e.KEYWARDEN_CORS_ORIGINS),
   };
 }
 
@@ -162,6 +175,7 @@ function verificationOptions(e: z.infer<typeof envSchema>): Partial<Verification
     recordCacheTtlMs: seconds(e.KEYWARDEN_VERIFY_RECORD_TTL_SECONDS),
     hashConcurrency: e.KEYWARDEN_HASH_CONCURRENCY,
     hashQueueSize: e.KEYWARDEN_HASH_QUEUE,
+    hashMaxWaitMs: e.KEYWARDEN_HASH_MAX_WAIT_MS,
     failedAttemptsPerKey: e.KEYWARDEN_FAILED_ATTEMPTS_PER_KEY,
     failedAttemptsPerAddress: e.KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS,
     failedAttemptsWindowMs: seconds(e.KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS),
@@ -174,4 +188,14 @@ function verificationOptions(e: z.infer<typeof envSchema>): Partial<Verification
 
 function splitList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** An http(s) origin exactly as a browser sends it: no path, no trailing slash, no wildcard. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,6 @@
-// Entry point: read configuration, open the database, migrate, listen. Nothing else lives here.
+// Entry point: read configuration, bind the port, open the database, migrate, serve. Nothing else
+// lives here.
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -6,7 +8,9 @@ import { openDatabase } from './db/database.ts';
 import { DataDirLockedError } from './db/dataDirLock.ts';
 import { applyMigrations } from './db/migrations.ts';
 import { createApp } from './app.ts';
+import { JSON_HEADERS } from './http/reply.ts';
 import { createRequestListener } from './http/router.ts';
+import { API_SECURITY_HEADERS } from './http/securityHeaders.ts';
 import { bootstrapIfEmpty } from './services/bootstrap.ts';
 
 async function main(): Promise<void> {
@@ -21,6 +25,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // The port first: a server that cannot listen stops before it touches the database.
+  const server = http.createServer(answerStarting);
+  await listen(server, config.host, config.port);
+  // Debug: a server that stops at the database (a locked data folder) prints only that one line.
+  logger.debug({ port: boundPort(server, config.port) }, 'port bound; opening the database (requests get 503 until ready)');
   const db = await openDatabase(config.database);
   if (config.migrateOnStart) {
     const { applied } = await applyMigrations(db);
@@ -31,12 +40,10 @@ async function main(): Promise<void> {
   // Listen for cache invalidations before serving, so no verification misses a revocation.
   await app.verification.ready();
   // POST /v1/verify is served straight from node:http; everything else goes through Yoga.
-  const server = http.createServer(createRequestListener(app));
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, database: db.kind }, `Keywarden listening on http://localhost:${port}/graphql`);
-  });
+  server.off('request', answerStarting);
+  server.on('request', createRequestListener(app));
+  const port = boundPort(server, config.port);
+  logger.info({ port, database: db.kind }, `Keywarden listening on http://localhost:${port}/graphql`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -63,6 +70,42 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
+
+/** Until the database is open and migrated, every request is told to come back. */
+function answerStarting(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const requestId = randomUUID();
+  const body = { error: { code: 'SERVICE_UNAVAILABLE', message: 'Keywarden is starting; retry shortly', requestId, retryAfter: 1 } };
+  res.writeHead(503, { ...JSON_HEADERS, ...API_SECURITY_HEADERS, 'retry-after': '1', 'x-request-id': requestId });
+  res.end(JSON.stringify(body));
+}
+
+/** Binds the port; one that cannot be bound (in use, not permitted) ends the process with one line. */
+function listen(server: http.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const refused = (error: NodeJS.ErrnoException) => {
+      const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      console.error(`Cannot listen on ${where}: ${LISTEN_ERRORS[error.code ?? ''] ?? error.message}`);
+      process.exit(1);
+    };
+    server.once('error', refused);
+    server.listen(port, host, () => {
+      server.off('error', refused);
+      resolve();
+    });
+  });
+}
+
+function boundPort(server: http.Server, configured: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : configured;
+}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'address already in use',
+  EACCES: 'permission denied (a port below 1024 needs privileges)',
+  EADDRNOTAVAIL: 'address not available on this machine',
+  ENOTFOUND: 'unknown host',
+};
 
 main().catch((error) => {
   // Another process holds the data folder: one line says which; a stack would only hide it.

@@ -5,11 +5,14 @@ import { createContext, requestIdOf, type Context, type ServerContext } from './
 import { schema } from './schema/index.ts';
 import { toPublicError } from './http/errorPolicy.ts';
 import { edgePlugins } from './http/router.ts';
+import { corsOptions, GraphiQLPage } from './http/securityHeaders.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from './db/unavailable.ts';
 
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
 
 export function createYogaServer(app: App): KeywardenYoga {
+  // Rendered once, with the hashes of its inline scripts for its Content-Security-Policy.
+  const graphiql = new GraphiQLPage(renderGraphiQL);
   return createYoga<ServerContext, Context>({
     schema,
     context: async (initial) => {
@@ -27,12 +30,14 @@ export function createYogaServer(app: App): KeywardenYoga {
     landingPage: false,
     // GraphiQL is served from the package's own bundle: no request leaves the machine.
     graphiql: { title: 'Keywarden GraphiQL' },
-    renderGraphiQL,
+    renderGraphiQL: graphiql.render,
+    // Off unless KEYWARDEN_CORS_ORIGINS names origins (Yoga's default allows every origin).
+    cors: corsOptions(app.config.corsOrigins),
     maskedErrors: false,
     // Enforced by useRequestBodyLimit, without a stream pipeline per request.
     maxRequestBodySize: false,
     logging: app.logger,
     // The order, and every route, in one place.
-    plugins: edgePlugins(app),
+    plugins: edgePlugins(app, graphiql),
   });
 }

@@ -16,6 +16,7 @@ import { oauthRoute, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
 import { useRequestIdHeader } from './requestId.ts';
 import { restFailure } from './errors.ts';
 import { fetchRestRequest, nodeRestRequest, type RestRoute } from './rest.ts';
+import { API_SECURITY_HEADERS, useCsrfPrevention, useSecurityHeaders } from './securityHeaders.ts';
 import { VERIFY_PATH, verifyRoute } from './verifyRoute.ts';
 
 // Every route of the server, and the order requests meet Yoga's plugins in.
@@ -43,14 +44,17 @@ function restRoutes(app: App): ReadonlyMap<string, RestRoute> {
 }
 
 /** Yoga's plugins, in the order they see a request. */
-export function edgePlugins(app: App) {
+export function edgePlugins(app: App, graphiql: { readonly policy: string | undefined }) {
   return [
-    // First: every response, whichever plugin ends it, names its request.
+    // First: every response, whichever plugin ends it, names its request and has its security headers.
     useRequestIdHeader(),
     // Every answer counted by route and status; GraphQL requests timed from here.
     useHttpMetrics(app.metrics),
+    useSecurityHeaders(graphiql, app.config.corsOrigins.length > 0),
     useRestRoutes(app),
     useRequestBodyLimit(),
+    // A GET or form-like POST to /graphql without the CSRF header: 403 before it is parsed.
+    useCsrfPrevention(),
     useErrorPolicy(app.logger),
     // Depth, aliases, tokens, directives and cost: refused before execution.
     ...useOperationLimits(app.config.graphqlLimits),
@@ -65,11 +69,13 @@ export function edgePlugins(app: App) {
 
 /**
  * The Node request listener the server process uses: POST /v1/verify straight from node:http
- * (no fetch Request/Response objects on the hot path), everything else through Yoga.
+ * (no fetch Request/Response objects on the hot path), everything else through Yoga. The fast path
+ * writes the same security headers as Yoga's plugin.
  */
 export function createRequestListener(app: App): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    if (!isVerifyPath(req.url ?? '')) {
+    // A browser's request (it has an Origin) goes through Yoga, for CORS; resource servers do not.
+    if (req.method !== 'POST' || !isVerifyPath(req.url ?? '') || req.headers.origin !== undefined) {
       void app.yoga(req, res);
       return;
     }
@@ -77,7 +83,7 @@ export function createRequestListener(app: App): (req: IncomingMessage, res: Ser
     void verifyRoute(app, http)
       .catch((error: unknown) => restFailure(app.logger, error, { requestId: requestIdOf(http.request), route: VERIFY_PATH }))
       .then((r) => {
-        if (!res.headersSent) res.writeHead(r.status, r.headers);
+        if (!res.headersSent) res.writeHead(r.status, { ...r.headers, ...API_SECURITY_HEADERS });
         res.end(r.body);
         app.metrics.httpResponse(VERIFY_PATH, res.statusCode);
       });

@@ -23,6 +23,23 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/kw' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/kw' });
   });
 
+  it('reads the argon2 wait bound, and leaves the default when unset', () => {
+    expect(loadConfig({ KEYWARDEN_HASH_MAX_WAIT_MS: '250' }).verification.hashMaxWaitMs).toBe(250);
+    expect(loadConfig({}).verification).not.toHaveProperty('hashMaxWaitMs');
+  });
+
+  it.each(['0.0.0.0', '127.0.0.1', '::', '::1', 'fe80::1', 'localhost'])('listens on HOST=%s', (host) => {
+    expect(loadConfig({ HOST: host }).host).toBe(host);
+  });
+
+  it('has CORS off unless origins are listed, and then allows exactly those', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ KEYWARDEN_CORS_ORIGINS: ' https://admin.example.com , http://localhost:5173' }).corsOrigins).toEqual([
+      'https://admin.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
@@ -37,6 +54,16 @@ describe('configuration', () => {
     ['KEYWARDEN_METRICS', 'maybe'],
     ['KEYWARDEN_METRICS_TOKEN', 'short'],
     ['KEYWARDEN_METRICS_TOKEN', 'has spaces in the middle of it'],
+    ['KEYWARDEN_HASH_MAX_WAIT_MS', '0'],
+    ['KEYWARDEN_HASH_MAX_WAIT_MS', 'soon'],
+    ['HOST', 'not-an-ip'],
+    ['HOST', '10.0.0.0/8'],
+    ['HOST', '256.1.1.1'],
+    ['HOST', ''],
+    ['KEYWARDEN_CORS_ORIGINS', '*'],
+    ['KEYWARDEN_CORS_ORIGINS', 'admin.example.com'],
+    ['KEYWARDEN_CORS_ORIGINS', 'https://admin.example.com/'],
+    ['KEYWARDEN_CORS_ORIGINS', 'https://admin.example.com,ftp://files.example.com'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}`));

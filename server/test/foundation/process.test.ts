@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import net from 'node:net';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { openEmptyTestDatabase } from '../harness/database.ts';
 import { SERVER_DIR, startServerProcess, tempDataDir, PROCESS_TIMEOUT_MS } from '../harness/serverProcess.ts';
 
@@ -103,5 +105,106 @@ describe('server process', () => {
     expect(await server.exited).toBe(0);
     // New connections are refused once it has stopped.
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('start-up failures: one line, exit 1, nothing touched', () => {
+  /** The server process run to its end, with `env` over a harmless base. */
+  const runServer = (extra: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: SERVER_DIR,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...extra },
+      encoding: 'utf8',
+      timeout: PROCESS_TIMEOUT_MS,
+    });
+
+  it('refuses a HOST that is not an address with one line and no stack', () => {
+    const dataDir = tempDataDir();
+    const result = runServer({ HOST: 'not-an-ip', KEYWARDEN_DATA_DIR: dataDir });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual(['Invalid configuration: HOST="not-an-ip": expected an IPv4 or IPv6 address, or localhost']);
+    expect(result.stdout).toBe('');
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('stops on a port already in use with one line, before opening the database or migrating', async () => {
+    // The port is held by another listener for the whole run.
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    const fresh = process.env.TEST_DATABASE_URL ? await openEmptyTestDatabase() : null;
+    const dataDir = tempDataDir();
+    try {
+      const result = runServer({ PORT: String(port), ...(fresh ? { DATABASE_URL: fresh.url! } : { KEYWARDEN_DATA_DIR: dataDir }) });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([`Cannot listen on 127.0.0.1:${port}: address already in use`]);
+      expect(result.stderr).not.toContain('    at ');
+      expect(result.stdout).toBe('');
+      if (fresh) {
+        // The fresh PostgreSQL database has no migration table: nothing was applied.
+        const [row] = await fresh.prisma.$queryRawUnsafe<{ table: string | null }[]>("SELECT to_regclass('public._prisma_migrations')::text AS \"table\"");
+        expect(row!.table).toBeNull();
+      } else {
+        // PGlite never created its database in the data folder.
+        expect(readdirSync(dataDir)).toEqual([]);
+      }
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+      await fresh?.dispose();
+    }
+  });
+
+  it('stops on an address that is not this machine\'s with one line', () => {
+    const dataDir = tempDataDir();
+    // 192.0.2.0/24 is reserved for documentation: never an address of this machine.
+    const result = runServer({ HOST: '192.0.2.1', PORT: '4999', KEYWARDEN_DATA_DIR: dataDir });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['Cannot listen on 192.0.2.1:4999: address not available on this machine']);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('binds the port first and answers 503 with Retry-After until the database is ready', async () => {
+    // A "database" that accepts connections and never answers: start-up stays in its database phase.
+    const sockets: net.Socket[] = [];
+    let connected!: () => void;
+    const reached = new Promise<void>((resolve) => (connected = resolve));
+    const silent = net.createServer((socket) => {
+      sockets.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const dbPort = (silent.address() as AddressInfo).port;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: SERVER_DIR,
+      // The "port bound" line is logged at debug level.
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', DATABASE_URL: `postgres://keywarden@127.0.0.1:${dbPort}/keywarden` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+          out += chunk;
+          const match = /"port":(\d+).*port bound/.exec(out);
+          if (match) resolve(Number(match[1]));
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code} before binding: ${out}`)));
+      });
+      await reached;
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const body = await response.json();
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfter: 1 });
+      expect(body.error.requestId).toBe(response.headers.get('x-request-id'));
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

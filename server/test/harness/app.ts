@@ -56,7 +56,14 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const own = options.db === undefined ? await openTestDatabase() : null;
   const db = options.db ?? own!;
-  const config = loadConfig({ LOG_LEVEL: 'info', KEYWARDEN_SERVER_SECRET: 'test-secret-test-secret-test-secret!', ...options.env });
+  // argon2's wait bound is generous here: how long a hash takes depends on the machine's load, and
+  // only the tests of that bound (which set it) may see a refusal from it.
+  const config = loadConfig({
+    LOG_LEVEL: 'info',
+    KEYWARDEN_SERVER_SECRET: 'test-secret-test-secret-test-secret!',
+    KEYWARDEN_HASH_MAX_WAIT_MS: '60000',
+    ...options.env,
+  });
   const logs = new LogCapture();
   const { env: _env, db: _db, ...appOptions } = options;
   const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), ...appOptions });

@@ -66,7 +66,12 @@ const ROUTES: Record<string, (credential: Record<string, string>) => { path: str
     const { body, ...type } = json({ query: '{ apiKeys(first: 1) { edges { node { id } } } }' });
     return { path: '/graphql', method: 'POST', headers: { ...type, ...credential }, body };
   },
-  'GET /graphql': (credential) => ({ path: `/graphql?query=${encodeURIComponent('{ me { id } }')}`, method: 'GET', headers: { accept: 'application/json', ...credential } }),
+  // A GET query carries the CSRF header (without it: 403 before any authentication).
+  'GET /graphql': (credential) => ({
+    path: `/graphql?query=${encodeURIComponent('{ me { id } }')}`,
+    method: 'GET',
+    headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1', ...credential },
+  }),
   'POST /v1/verify': (credential) => {
     const { body, ...type } = json({ key: 'kw_not_a_real_key' });
     return { path: '/v1/verify', method: 'POST', headers: { ...type, ...credential }, body };

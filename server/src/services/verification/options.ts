@@ -22,7 +22,12 @@ export interface VerificationOptions {
   hashConcurrency: number;
   /** argon2 verifications allowed to wait; beyond that the request is refused with Retry-After. */
   hashQueueSize: number;
-  /** Retry-After (seconds) when the argon2 queue is full. */
+  /**
+   * The longest an argon2 verification may wait for a slot (ms); one expected to wait longer is
+   * refused at once, and one still waiting then is refused, with Retry-After.
+   */
+  hashMaxWaitMs: number;
+  /** Retry-After (seconds) when argon2 capacity is exhausted (queue full or wait too long). */
   overloadRetryAfterSeconds: number;
   /** Failed secret checks per public id per window before further attempts are refused unhashed. */
   failedAttemptsPerKey: number;
@@ -50,6 +55,7 @@ export const DEFAULT_VERIFICATION_OPTIONS: Omit<VerificationOptions, 'redisUrl'>
   degradedMaxAgeMs: 1_000,
   hashConcurrency: Math.max(1, availableParallelism()),
   hashQueueSize: 16,
+  hashMaxWaitMs: 300,
   overloadRetryAfterSeconds: 1,
   failedAttemptsPerKey: 10,
   failedAttemptsPerAddress: 100,

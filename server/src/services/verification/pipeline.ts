@@ -200,7 +200,12 @@ export class Verifier {
   constructor(private readonly deps: VerifierDeps) {
     const { options } = deps;
     this.hmacKey = createSecretKey(deps.serverSecret);
-    this.limiter = new ConcurrencyLimiter(options.hashConcurrency, options.hashQueueSize, options.overloadRetryAfterSeconds);
+    this.limiter = new ConcurrencyLimiter({
+      concurrency: options.hashConcurrency,
+      queueSize: options.hashQueueSize,
+      maxWaitMs: options.hashMaxWaitMs,
+      retryAfterSeconds: options.overloadRetryAfterSeconds,
+    });
   }
 
   get hashLimiter(): ConcurrencyLimiter {
