@@ -91,7 +91,7 @@ export interface GraphQLLimits {
   maxAliases: number;
   maxTokens: number;
   maxDirectives: number;
-  /** graphql-armor's cost: objects 2, scalars 1, ×1.5 per level, × a literal `first`/`last`. */
+  /** graphql-armor's cost: objects 2, scalars 1, ×1.5 per level, × `first`/`last`, literal or from a variable. */
   maxCost: number;
 }
 

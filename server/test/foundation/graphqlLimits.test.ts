@@ -83,6 +83,68 @@ describe('operation limits', () => {
     expectRefused(await t.graphql(costing(LIMITS.maxCost + 1), undefined, { token: tenant.owner.token }), 'maxCost');
   });
 
+  it('cost counts a `first` passed as a variable: the same document runs at the threshold, one more is refused', async () => {
+    // 14 pages of (2 + 1.5 × 1) × $n, and padding: at $n = 100 exactly the limit; at 101, 49 more.
+    const pages = Math.floor(LIMITS.maxCost / 350);
+    const document = `query($n: Int!) { ${times(pages, (i) => `p${i}: apiKeys(first: $n) { __typename }`)} ${'__typename '.repeat(LIMITS.maxCost - pages * 350)}}`;
+    const owner = { token: tenant.owner.token };
+    expectRan(await t.graphql(document, { n: 100 }, owner));
+    // Validation results are cached per document: the variables are counted on every request.
+    expectRefused(await t.graphql(document, { n: 101 }, owner), 'maxCost');
+    expectRan(await t.graphql(document, { n: 1 }, owner));
+    // The page size as a literal, the same figure.
+    expectRefused(await t.graphql(document.replace('($n: Int!)', '').replaceAll('$n', '101'), undefined, owner), 'maxCost');
+  });
+
+  it('a refusal for a variable page size comes before anything is executed', async () => {
+    const owner = { token: tenant.owner.token };
+    const name = (n: number) => `limits:variable${n}`;
+    const document = `mutation($n: Int, $name: String!) {
+      s: createScope(input: { name: $name }) { __typename }
+      k: createKey(input: { name: "variable cost" }) { ... on CreateKeyPayload { apiKey { accessTokens(first: $n) { edges { node { id } } } } } }
+    }`;
+    expectRefused(await t.graphql(document, { n: 1_000_000, name: name(1) }, owner), 'maxCost');
+    expect(await t.app.db.prisma.scope.count({ where: { tenantId: tenant.id, name: name(1) } })).toBe(0);
+    expect(await t.app.db.prisma.apiKey.count({ where: { tenantId: tenant.id, name: 'variable cost' } })).toBe(0);
+    expectRan(await t.graphql(document, { n: 10, name: name(2) }, owner));
+    expect(await t.app.db.prisma.scope.count({ where: { tenantId: tenant.id, name: name(2) } })).toBe(1);
+  });
+
+  it("a variable's default page size is counted, unless the request gives another", async () => {
+    const owner = { token: tenant.owner.token };
+    const pages = Math.floor(LIMITS.maxCost / 350);
+    const document = (n: number) => `query($n: Int = ${n}) { ${times(pages, (i) => `p${i}: apiKeys(first: $n) { __typename }`)} }`;
+    expectRan(await t.graphql(document(100), undefined, owner));
+    expectRefused(await t.graphql(document(200), undefined, owner), 'maxCost');
+    expectRan(await t.graphql(document(200), { n: 100 }, owner));
+    // An explicit null is no page size: the connection's default, counted as one.
+    expectRan(await t.graphql(document(200), { n: null }, owner));
+    // `last` and fragments too.
+    expectRefused(await t.graphql(`query($n: Int = 200) { ...F } fragment F on Query { ${times(pages, (i) => `p${i}: apiKeys(last: $n) { __typename }`)} }`, undefined, owner), 'maxCost');
+  });
+
+  it('a page size that is no Int gets the ordinary error, not a limit and not INTERNAL', async () => {
+    const owner = { token: tenant.owner.token };
+    const document = `query($n: Int) { apiKeys(first: $n) { edges { node { id } } } }`;
+    for (const n of [1.5, '100', 2 ** 31, 1e300, [100], { n: 100 }, true]) {
+      const response = await t.graphql(document, { n }, owner);
+      expect(response.data ?? null).toBeNull();
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
+      expect(response.errors![0]!.extensions?.limit).toBeUndefined();
+      expect(response.errors![0]!.message).toMatch(/^(Variable "\$n" got invalid value|Int cannot represent)/);
+    }
+    // A negative one: the connection's own refusal.
+    const negative = await t.graphql(document, { n: -1 }, owner);
+    expect(negative.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST' });
+    expect(negative.errors?.[0]?.message).toContain('non-negative');
+    // The largest Int is counted, and refused by the limit.
+    expectRefused(await t.graphql(document, { n: 2 ** 31 - 1 }, owner), 'maxCost');
+    // Variables that are not an object: Yoga's own refusal.
+    const response = await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.owner.token}` }, body: JSON.stringify({ query: document, variables: [1] }) });
+    expect(response.status).toBe(400);
+  });
+
   it('each limit is a setting', () => {
     const limits = loadConfig({
       KEYWARDEN_GRAPHQL_MAX_DEPTH: '3', KEYWARDEN_GRAPHQL_MAX_ALIASES: '4', KEYWARDEN_GRAPHQL_MAX_TOKENS: '5',
