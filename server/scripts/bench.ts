@@ -288,11 +288,11 @@ async function main(): Promise<void> {
   console.log(`Keywarden verification benchmark: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${database.kind}, ` +
     `${ROUNDS} rounds of ${DURATION}s per scenario after ${WARMUP}s warm-up (median shown), ${CONNECTIONS} connections, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
   const s = await seed(database);
-  await seedWorst(database, s);
+  const { groupId: worstGroup } = await seedWorst(database, s);
   if (ONLY === 'worst') {
     const server = await startChild(serverEnv);
     try {
-      printWorst(await worstRequests(server, s));
+      printWorst(await worstRequests(server, s, worstGroup));
     } finally {
       await server.stop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -394,7 +394,7 @@ async function main(): Promise<void> {
     `flood ${Math.round(pair.floodRps)} req/s = ${(pair.floodRps / argon2Capacity).toFixed(1)}x argon2 capacity (~${Math.round(argon2Capacity)}/s: d's rate x ${availableParallelism()} slots); ` +
     `${pair.f.delta.argon2Verifies} argon2 and ${pair.f.delta.throttled} throttled during f; CPU/req over both loads`,
     pair.total));
-  const worst = await worstRequests(server, s);
+  const worst = await worstRequests(server, s, worstGroup);
   await Promise.all([bare.stop(), server.stop()]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 
@@ -454,7 +454,7 @@ interface WorstRow {
 }
 
 /** Rows enough that every list the worst requests ask for is full: keys with IP rules and access tokens, members, audit events. */
-async function seedWorst(database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }, s: Seed): Promise<void> {
+async function seedWorst(database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }, s: Seed): Promise<{ groupId: string }> {
   const { openDatabase } = await import('../src/db/database.ts');
   const { newId } = await import('../src/domain/ids.ts');
   const { generatePublicId } = await import('../src/domain/keyFormat.ts');
@@ -473,9 +473,8 @@ async function seedWorst(database: { kind: 'pglite'; dataDir: string } | { kind:
       secretHash: sample.secretHash, keyPrefix: sample.keyPrefix, keyTail: 'AbCd', metadata: { team: 'bench', index: i },
     }));
     await prisma.apiKey.createMany({ data: keys });
-    // The bench's own keys too: whichever a page lists, each has its group, IP rules and tokens.
-    await prisma.apiKey.updateMany({ where: { tenantId }, data: { groupId: group.id } });
-    const all = await prisma.apiKey.findMany({ where: { tenantId }, select: { id: true } });
+    // Only these keys: the bench's own keys take no IP rule. The worst requests list this group.
+    const all = keys;
     await prisma.ipRule.createMany({ data: all.flatMap((k) => [0, 1].map((j) => ({ id: newId('ipr'), tenantId, apiKeyId: k.id, action: 'ALLOW' as const, cidr: `10.${j}.0.0/16` }))) });
     await prisma.accessToken.createMany({
       data: all.flatMap((k) => Array.from({ length: DEFAULT_PAGE_SIZE }, () => ({
@@ -486,6 +485,7 @@ async function seedWorst(database: { kind: 'pglite'; dataDir: string } | { kind:
     for (let i = 0; i < FULL_PAGE; i++) {
       await prisma.$transaction((tx) => recordAudit(tx, systemActor('bench'), { tenantId, action: 'key.updated', targetType: 'ApiKey', targetId: keys[i]!.id, changes: { name: { before: 'a', after: `worst ${i}` } } }));
     }
+    return { groupId: group.id };
   } finally {
     await db.close();
   }
@@ -530,7 +530,7 @@ function objectsIn(value: unknown): number {
   return 0;
 }
 
-async function worstRequests(server: Child, s: Seed): Promise<{ rows: WorstRow[]; idle: { p50: number; p99: number }; limits: Record<string, number> }> {
+async function worstRequests(server: Child, s: Seed, group: string): Promise<{ rows: WorstRow[]; idle: { p50: number; p99: number }; limits: Record<string, number> }> {
   const { parse, getNamedType, isLeafType, isNonNullType } = await import('graphql');
   const { loadConfig } = await import('../src/config.ts');
   const { schema } = await import('../src/schema/index.ts');
@@ -544,9 +544,9 @@ async function worstRequests(server: Child, s: Seed): Promise<{ rows: WorstRow[]
       .map((f) => f.name).join(' ');
   const aliased = (aliases: number, field: (i: number) => string) => `{ ${Array.from({ length: aliases }, (_, i) => `${aliases > 1 ? `w${i}: ` : ''}${field(i)}`).join(' ')} }`;
   const candidates: { id: string; name: string; make: (aliases: number, first: number) => string }[] = [
-    { id: 'w-keys', name: 'keys, every field, owner, group, IP rules', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}) { edges { node { ${leaves('ApiKey')} owner { ${leaves('Member')} } group { ${leaves('Group')} } ipRules { ${leaves('IpRule')} } } } }`) },
-    { id: 'w-ids', name: 'keys, id only', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}) { edges { node { id } } }`) },
-    { id: 'w-tokens', name: 'keys, each with its access tokens (default page)', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}) { edges { node { id accessTokens { edges { node { ${leaves('AccessToken')} } } } } } }`) },
+    { id: 'w-keys', name: 'keys, every field, owner, group, IP rules', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}, filter: { groupId: "${group}" }) { edges { node { ${leaves('ApiKey')} owner { ${leaves('Member')} } group { ${leaves('Group')} } ipRules { ${leaves('IpRule')} } } } }`) },
+    { id: 'w-ids', name: 'keys, id only', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}, filter: { groupId: "${group}" }) { edges { node { id } } }`) },
+    { id: 'w-tokens', name: 'keys, each with its access tokens (default page)', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}, filter: { groupId: "${group}" }) { edges { node { id accessTokens { edges { node { ${leaves('AccessToken')} } } } } } }`) },
     { id: 'w-audit', name: 'audit events, every field', make: (a, n) => aliased(a, () => `auditEvents(first: ${n}) { edges { node { ${leaves('AuditEvent')} } } }`) },
     { id: 'w-members', name: "members' key counts", make: (a, n) => aliased(a, () => `members(first: ${n}) { edges { node { id apiKeyCount } } }`) },
   ];

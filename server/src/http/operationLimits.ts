@@ -44,8 +44,17 @@ function intValue(value: unknown): ValueNode | undefined {
 
 const isPageSize = (argument: ArgumentNode) => argument.name.value === 'first' || argument.name.value === 'last';
 
+/** Per parsed document (Yoga caches those): asked on every request. */
+const variablePageSizes = new WeakMap<DocumentNode, boolean>();
+
 /** Whether a page size comes from a variable: then the cost depends on the request, not only the document. */
 function hasVariablePageSize(document: DocumentNode): boolean {
+  let found = variablePageSizes.get(document);
+  if (found === undefined) variablePageSizes.set(document, (found = findVariablePageSize(document)));
+  return found;
+}
+
+function findVariablePageSize(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Argument(argument) {
