@@ -10,6 +10,9 @@
 //   e   POST /v1/verify with malformed / bad-checksum keys (must cost no DB lookup and no hash)
 //   f   (b) while a second load floods wrong secrets for the same public id at >= 10x argon2 capacity
 //       (b2 is (b) measured again just before, to compare with the machine as it is then)
+//   w   the most expensive GraphQL requests the operation limits allow (built from the configured
+//       limits: as many aliases and items as the cost allows, each list full), with /healthz
+//       polled meanwhile; `pnpm bench --only worst` runs only these rows
 // Besides req/s and latency, each row shows the server process's CPU time per request, which
 // other load on the machine disturbs far less than throughput. Scenarios other than d run in
 // rounds, one after the other, and each row is its median round.
@@ -18,6 +21,7 @@
 // BENCH_WARMUP (default 1), BENCH_CONNECTIONS (default 10), BENCH_COLD_CONNECTIONS (d, default 1),
 // DATABASE_URL (default: a temporary PGlite folder), BENCH_PROFILE=<dir> (CPU profiles of the
 // first round's a0, a, a+, b, c, e, and of d), BENCH_NODE_ARGS.
+import type { GraphQLObjectType } from 'graphql';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -133,6 +137,11 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** `--only worst`: only the rows of the most expensive allowed requests. */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (ONLY !== undefined && ONLY !== 'worst') throw new Error(`--only: "worst" is the one row that runs alone, not "${ONLY}"`);
+/** The server CPU the most expensive allowed request may cost (issue 13's target). */
+const WORST_TARGET_MS = 50;
 
 interface Seed {
   callerKey: string;
@@ -142,6 +151,8 @@ interface Seed {
   /** More keys for (d), so that concurrent requests present different keys (no shared argon2). */
   coldKeys: string[];
   prefix: string;
+  tenantId: string;
+  memberId: string;
 }
 
 async function seed(database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }): Promise<Seed> {
@@ -176,7 +187,7 @@ async function seed(database: { kind: 'pglite'; dataDir: string } | { kind: 'pos
     const target = await key(['tickets:read']);
     const coldKeys: string[] = [];
     for (let i = 0; i < 8; i++) coldKeys.push((await key(['tickets:read'])).text);
-    return { callerKey: caller.text, callerSession: session, targetKey: target.text, targetPublicId: target.publicId, coldKeys, prefix: tenant.keyPrefix };
+    return { callerKey: caller.text, callerSession: session, targetKey: target.text, targetPublicId: target.publicId, coldKeys, prefix: tenant.keyPrefix, tenantId: tenant.id, memberId: member.id };
   } finally {
     await db.close();
   }
@@ -277,6 +288,17 @@ async function main(): Promise<void> {
   console.log(`Keywarden verification benchmark: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${database.kind}, ` +
     `${ROUNDS} rounds of ${DURATION}s per scenario after ${WARMUP}s warm-up (median shown), ${CONNECTIONS} connections, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
   const s = await seed(database);
+  const { groupId: worstGroup } = await seedWorst(database, s);
+  if (ONLY === 'worst') {
+    const server = await startChild(serverEnv);
+    try {
+      printWorst(await worstRequests(server, s, worstGroup));
+    } finally {
+      await server.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    }
+    return;
+  }
   const rows: Row[] = [];
   const url = (child: Child, path_: string) => `${child.url}${path_}`;
 
@@ -372,10 +394,12 @@ async function main(): Promise<void> {
     `flood ${Math.round(pair.floodRps)} req/s = ${(pair.floodRps / argon2Capacity).toFixed(1)}x argon2 capacity (~${Math.round(argon2Capacity)}/s: d's rate x ${availableParallelism()} slots); ` +
     `${pair.f.delta.argon2Verifies} argon2 and ${pair.f.delta.throttled} throttled during f; CPU/req over both loads`,
     pair.total));
+  const worst = await worstRequests(server, s, worstGroup);
   await Promise.all([bare.stop(), server.stop()]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 
   print(rows, { eLookups: total('e', 'dbLookups'), eHashes: total('e', 'argon2Verifies'), floodRps: pair.floodRps, argon2Capacity });
+  printWorst(worst);
 }
 
 function print(rows: Row[], ref: { eLookups: number; eHashes: number; floodRps: number; argon2Capacity: number }): void {
@@ -404,6 +428,194 @@ function print(rows: Row[], ref: { eLookups: number; eHashes: number; floodRps: 
   for (const [name, ok, value] of checks) console.log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(38)} ${value}`);
   console.log('\nOne machine: autocannon and the server share its CPUs, and anything else running skews req/s;');
   console.log('server CPU µs/req is the steadier figure for comparing scenarios.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// w: the most expensive GraphQL requests the operation limits allow.
+
+/** The most a page holds, and what the worst requests fill every list up to. */
+const FULL_PAGE = 100;
+const WORST_CONNECTIONS = Number(process.env.BENCH_WORST_CONNECTIONS ?? 2);
+
+interface WorstRow {
+  id: string;
+  name: string;
+  aliases: number;
+  first: number;
+  cost: number;
+  /** Objects in one answer. */
+  objects: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMsPerRequest: number;
+  healthz: { p50: number; p99: number };
+  refused?: string;
+}
+
+/** Rows enough that every list the worst requests ask for is full: keys with IP rules and access tokens, members, audit events. */
+async function seedWorst(database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }, s: Seed): Promise<{ groupId: string }> {
+  const { openDatabase } = await import('../src/db/database.ts');
+  const { newId } = await import('../src/domain/ids.ts');
+  const { generatePublicId } = await import('../src/domain/keyFormat.ts');
+  const { sha256Hex, generateOpaqueToken } = await import('../src/domain/secrets.ts');
+  const { recordAudit, systemActor } = await import('../src/services/audit.ts');
+  const { DEFAULT_PAGE_SIZE } = await import('../src/builder.ts');
+  const db = await openDatabase(database);
+  try {
+    const prisma = db.prisma;
+    const tenantId = s.tenantId;
+    const member = await prisma.member.findUniqueOrThrow({ where: { id: s.memberId } });
+    const sample = await prisma.apiKey.findFirstOrThrow({ where: { tenantId } });
+    const group = await prisma.group.create({ data: { id: newId('grp'), tenantId, name: 'worst', defaultScopes: ['tickets:read'], scopeLimit: [] } });
+    const keys = Array.from({ length: FULL_PAGE }, (_, i) => ({
+      id: newId('key'), tenantId, publicId: generatePublicId(), name: `worst ${i}`, ownerId: member.id, groupId: group.id, scopes: ['tickets:read'],
+      secretHash: sample.secretHash, keyPrefix: sample.keyPrefix, keyTail: 'AbCd', metadata: { team: 'bench', index: i },
+    }));
+    await prisma.apiKey.createMany({ data: keys });
+    // Only these keys: the bench's own keys take no IP rule. The worst requests list this group.
+    const all = keys;
+    await prisma.ipRule.createMany({ data: all.flatMap((k) => [0, 1].map((j) => ({ id: newId('ipr'), tenantId, apiKeyId: k.id, action: 'ALLOW' as const, cidr: `10.${j}.0.0/16` }))) });
+    await prisma.accessToken.createMany({
+      data: all.flatMap((k) => Array.from({ length: DEFAULT_PAGE_SIZE }, () => ({
+        id: newId('tok'), tenantId, apiKeyId: k.id, tokenHash: sha256Hex(generateOpaqueToken('kwt')), scopes: ['tickets:read'], expiresAt: new Date(Date.now() + 86_400_000),
+      }))),
+    });
+    await prisma.member.createMany({ data: Array.from({ length: FULL_PAGE }, (_, i) => ({ id: newId('mem'), tenantId, roleId: member.roleId, email: `worst${i}@example.test`, name: `Worst ${i}` })) });
+    for (let i = 0; i < FULL_PAGE; i++) {
+      await prisma.$transaction((tx) => recordAudit(tx, systemActor('bench'), { tenantId, action: 'key.updated', targetType: 'ApiKey', targetId: keys[i]!.id, changes: { name: { before: 'a', after: `worst ${i}` } } }));
+    }
+    return { groupId: group.id };
+  } finally {
+    await db.close();
+  }
+}
+
+/** A GET /healthz at a time, 10 ms apart, until stopped: the latency a cheap request sees meanwhile. */
+function pollHealthz(base: string): { stop(): Promise<{ p50: number; p99: number }> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  let running = true;
+  const get = () =>
+    new Promise<void>((resolve, reject) => {
+      http.get(`${base}/healthz`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`/healthz answered ${res.statusCode}`))));
+      }).on('error', reject);
+    });
+  const loop = (async () => {
+    while (running) {
+      const start = performance.now();
+      await get();
+      latencies.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      agent.destroy();
+      const sorted = latencies.sort((x, y) => x - y);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+      return { p50: at(0.5), p99: at(0.99) };
+    },
+  };
+}
+
+/** Objects in a JSON answer. */
+function objectsIn(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + objectsIn(v), 0);
+  if (value && typeof value === 'object') return 1 + Object.values(value).reduce((n: number, v) => n + objectsIn(v), 0);
+  return 0;
+}
+
+async function worstRequests(server: Child, s: Seed, group: string): Promise<{ rows: WorstRow[]; idle: { p50: number; p99: number }; limits: Record<string, number> }> {
+  const { parse, getNamedType, isLeafType, isNonNullType } = await import('graphql');
+  const { loadConfig } = await import('../src/config.ts');
+  const { schema } = await import('../src/schema/index.ts');
+  const { operationCost } = await import('../src/http/operationLimits.ts');
+  const limits = loadConfig({ ...process.env }).graphqlLimits;
+
+  /** Every scalar and enum field of a type that needs no argument. */
+  const leaves = (typeName: string) =>
+    Object.values((schema.getType(typeName) as GraphQLObjectType).getFields())
+      .filter((f) => isLeafType(getNamedType(f.type)) && f.args.every((a) => !isNonNullType(a.type)))
+      .map((f) => f.name).join(' ');
+  const aliased = (aliases: number, field: (i: number) => string) => `{ ${Array.from({ length: aliases }, (_, i) => `${aliases > 1 ? `w${i}: ` : ''}${field(i)}`).join(' ')} }`;
+  const candidates: { id: string; name: string; make: (aliases: number, first: number) => string }[] = [
+    { id: 'w-keys', name: 'keys, every field, owner, group, IP rules', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}, filter: { groupId: "${group}" }) { edges { node { ${leaves('ApiKey')} owner { ${leaves('Member')} } group { ${leaves('Group')} } ipRules { ${leaves('IpRule')} } } } }`) },
+    { id: 'w-ids', name: 'keys, id only', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}, filter: { groupId: "${group}" }) { edges { node { id } } }`) },
+    { id: 'w-tokens', name: 'keys, each with its access tokens (default page)', make: (a, n) => aliased(a, () => `apiKeys(first: ${n}, filter: { groupId: "${group}" }) { edges { node { id accessTokens { edges { node { ${leaves('AccessToken')} } } } } } }`) },
+    { id: 'w-audit', name: 'audit events, every field', make: (a, n) => aliased(a, () => `auditEvents(first: ${n}) { edges { node { ${leaves('AuditEvent')} } } }`) },
+    { id: 'w-members', name: "members' key counts", make: (a, n) => aliased(a, () => `members(first: ${n}) { edges { node { id apiKeyCount } } }`) },
+  ];
+  /** The aliases and page size with the most items within every limit but depth (our documents are shallow). */
+  const fit = (make: (aliases: number, first: number) => string) => {
+    let best: { aliases: number; first: number; cost: number } | undefined;
+    const allowed = (document: string) => {
+      try {
+        const cost = operationCost(schema, parse(document, { maxTokens: limits.maxTokens }));
+        return cost <= limits.maxCost ? cost : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    for (let aliases = 1; aliases <= Math.max(1, limits.maxAliases); aliases++) {
+      let lo = 0;
+      let hi = FULL_PAGE;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (allowed(make(aliases, mid)) !== undefined) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo > 0 && (!best || aliases * lo > best.aliases * best.first)) best = { aliases, first: lo, cost: allowed(make(aliases, lo))! };
+    }
+    return best;
+  };
+
+  const headers = { ...json, authorization: `Bearer ${s.callerSession}` };
+  const idlePoll = pollHealthz(server.url);
+  await new Promise((resolve) => setTimeout(resolve, DURATION * 500));
+  const idle = await idlePoll.stop();
+  const rows: WorstRow[] = [];
+  for (const candidate of candidates) {
+    const shape = fit(candidate.make);
+    if (!shape) continue;
+    const body = JSON.stringify({ query: candidate.make(shape.aliases, shape.first) });
+    const once = (await (await fetch(`${server.url}/graphql`, { method: 'POST', headers, body })).json()) as { data?: unknown; errors?: { message: string }[] };
+    const base = { id: candidate.id, name: candidate.name, aliases: shape.aliases, first: shape.first, cost: shape.cost, objects: objectsIn(once.data) };
+    if (once.errors?.length) {
+      rows.push({ ...base, rps: 0, p50: NaN, p99: NaN, cpuMsPerRequest: NaN, healthz: { p50: NaN, p99: NaN }, refused: once.errors[0]!.message });
+      continue;
+    }
+    const options: AutocannonOptions = { url: `${server.url}/graphql`, connections: WORST_CONNECTIONS, duration: DURATION, method: 'POST', headers, body };
+    if (WARMUP > 0) await autocannon({ ...options, duration: WARMUP });
+    const poll = pollHealthz(server.url);
+    const m = await measure(server, options, false);
+    const healthz = await poll.stop();
+    const r = m.result;
+    rows.push({ ...base, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMsPerRequest: m.delta.cpuMicros! / Math.max(1, r.requests.total) / 1000, healthz, refused: r.non2xx + r.errors > 0 ? `${r.non2xx} non-2xx, ${r.errors} errors` : undefined });
+  }
+  return { rows, idle, limits: { ...limits } };
+}
+
+function printWorst({ rows, idle, limits }: Awaited<ReturnType<typeof worstRequests>>): void {
+  const fmt = (n: number, digits = 0) => (Number.isNaN(n) ? '-' : n.toFixed(digits));
+  console.log(`\nThe most expensive requests the limits allow (${Object.entries(limits).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
+    `${WORST_CONNECTIONS} connections, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; /healthz polled meanwhile (idle: p50 ${fmt(idle.p50, 1)} ms, p99 ${fmt(idle.p99, 1)} ms):`);
+  const header = ['', 'request', 'aliases × first', 'cost', 'objects', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'healthz p50', 'healthz p99'];
+  const table = rows.map((r) => [r.id, r.name, `${r.aliases} × ${r.first}`, fmt(r.cost), String(r.objects), fmt(r.rps, 1), fmt(r.p50), fmt(r.p99), fmt(r.cpuMsPerRequest, 1), fmt(r.healthz.p50, 1), fmt(r.healthz.p99, 1)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const t of table) console.log(line(t));
+  for (const r of rows) if (r.refused) console.log(`  (${r.id}) ${r.refused}`);
+  const worst = rows.filter((r) => !Number.isNaN(r.cpuMsPerRequest)).sort((x, y) => y.cpuMsPerRequest - x.cpuMsPerRequest)[0];
+  if (worst) {
+    const ok = worst.cpuMsPerRequest <= WORST_TARGET_MS && rows.every((r) => !r.refused);
+    console.log(`\n  ${ok ? 'met ' : 'MISS'}  ${`worst allowed request <= ${WORST_TARGET_MS} ms CPU`.padEnd(38)} ${fmt(worst.cpuMsPerRequest, 1)} ms (${worst.id}); /healthz p99 ${fmt(worst.healthz.p99, 1)} ms meanwhile, ${fmt(idle.p99, 1)} ms idle`);
+  }
 }
 
 if (process.argv[2] === 'serve') {

@@ -15,6 +15,8 @@ import { AuthenticationError, ForbiddenError } from './domain/errors.ts';
 
 /** Largest page any connection returns, whatever `first` asks for. */
 export const MAX_PAGE_SIZE = 100;
+/** A connection asked for without `first`/`last` answers this many. */
+export const DEFAULT_PAGE_SIZE = 20;
 
 // Plugins only; types live in schema/. Order matters: scope-auth wraps everything else, so a
 // denied field runs nothing; errors sits outside prisma so domain errors become typed results, and
@@ -66,7 +68,7 @@ export const builder = new SchemaBuilder<{
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
     maxConnectionSize: MAX_PAGE_SIZE,
-    defaultConnectionSize: 20,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
     onUnusedQuery: isProduction() ? null : 'warn',
   },
   relay: {

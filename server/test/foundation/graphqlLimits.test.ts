@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DocumentNode } from 'graphql';
+import { MAX_PAGE_SIZE } from '../../../sdk/src/pagination.ts';
 import { loadConfig } from '../../src/config.ts';
 import { passwords } from '../../src/services/sessions.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
@@ -74,13 +76,114 @@ describe('operation limits', () => {
     expectRefused(await t.graphql(directed(LIMITS.maxDirectives + 1)), 'maxDirectives');
   });
 
+  // A page: apiKeys(first: n) { edges { node { id name } } } costs (2 + 1.5 × (2 + 1.5 × (2 + 1.5 × 2))) × n
+  // = 16.25 × n; as many pages of 100 as the aliases allow, then top-level __typename (1 each) up to the cost.
+  const PAGE = 16.25;
+  const pages = Math.min(LIMITS.maxAliases, Math.floor(LIMITS.maxCost / (PAGE * 100)));
+  /**
+   * The rest of the cost, without aliases (all are spent on the pages): unaliased lists of 4 × k
+   * items (65 each), then top-level __typename, few (graphql-js's overlap check has its own budget).
+   */
+  const padding = (cost: number) => {
+    let rest = cost - pages * PAGE * 100;
+    const lists: string[] = [];
+    for (const field of ['groups', 'members', 'roles', 'scopes']) {
+      const n = Math.min(100, 4 * Math.floor(rest / (PAGE * 4)));
+      if (n > 0) lists.push(`${field}(first: ${n}) { edges { node { id name } } }`);
+      rest -= n * PAGE;
+    }
+    expect(rest).toBeLessThan(PAGE * 4);
+    return `${lists.join(' ')} ${'__typename '.repeat(rest)}`;
+  };
+  const page = (i: number, first: string) => `p${i}: apiKeys(first: ${first}) { edges { node { id name } } }`;
+
   it('cost multiplies by a literal `first`: the threshold runs, one more is refused', async () => {
-    // apiKeys(first: 100) { __typename } costs (2 + 1.5 × 1) × 100 = 350; a top-level __typename, 1.
-    const pages = Math.floor(LIMITS.maxCost / 350);
-    const costing = (cost: number) => `{ ${times(pages, (i) => `p${i}: apiKeys(first: 100) { __typename }`)} ${'__typename '.repeat(cost - pages * 350)}}`;
-    expect(pages).toBeLessThanOrEqual(LIMITS.maxAliases);
+    const costing = (cost: number) => `{ ${times(pages, (i) => page(i, '100'))} ${padding(cost)}}`;
+    expect(pages * PAGE * 100).toBeGreaterThan(LIMITS.maxCost / 2);
     expectRan(await t.graphql(costing(LIMITS.maxCost), undefined, { token: tenant.owner.token }));
     expectRefused(await t.graphql(costing(LIMITS.maxCost + 1), undefined, { token: tenant.owner.token }), 'maxCost');
+  });
+
+  it('cost counts a `first` passed as a variable: the same document runs at the threshold, one more is refused', async () => {
+    // At $n = 100 exactly the limit; at 101, pages × 16.25 more.
+    const document = `query($n: Int!) { ${times(pages, (i) => page(i, '$n'))} ${padding(LIMITS.maxCost)}}`;
+    const owner = { token: tenant.owner.token };
+    expectRan(await t.graphql(document, { n: 100 }, owner));
+    // Validation results are cached per document: the variables are counted on every request.
+    expectRefused(await t.graphql(document, { n: 101 }, owner), 'maxCost');
+    expectRan(await t.graphql(document, { n: 1 }, owner));
+    // The page size as a literal, the same figure.
+    expectRefused(await t.graphql(document.replace('($n: Int!)', '').replaceAll('$n', '101'), undefined, owner), 'maxCost');
+  });
+
+  it('a connection asked for without `first` counts its default page size (20)', async () => {
+    const owner = { token: tenant.owner.token };
+    // 100 pages' worth of cost spent on top-level __typename: 20 items is 16.25 × 20 = 325 more.
+    const costing = (withFirst: string) => `{ ${times(pages, (i) => page(i, '100'))} apiKeys${withFirst} { edges { node { id name } } } ${padding(LIMITS.maxCost - 325)}}`;
+    expectRefused(await t.graphql(costing('(first: 21)'), undefined, owner), 'maxCost');
+    expectRan(await t.graphql(costing('(first: 20)'), undefined, owner));
+    expectRan(await t.graphql(costing(''), undefined, owner));
+    expectRefused(await t.graphql(costing('').replace('__typename', '__typename __typename'), undefined, owner), 'maxCost');
+    expect(costing('')).toContain('__typename');
+  });
+
+  it('a refusal for a variable page size comes before anything is executed', async () => {
+    const owner = { token: tenant.owner.token };
+    const name = (n: number) => `limits:variable${n}`;
+    const document = `mutation($n: Int, $name: String!) {
+      s: createScope(input: { name: $name }) { __typename }
+      k: createKey(input: { name: "variable cost" }) { ... on CreateKeyPayload { apiKey { accessTokens(first: $n) { edges { node { id } } } } } }
+    }`;
+    expectRefused(await t.graphql(document, { n: 1_000_000, name: name(1) }, owner), 'maxCost');
+    expect(await t.app.db.prisma.scope.count({ where: { tenantId: tenant.id, name: name(1) } })).toBe(0);
+    expect(await t.app.db.prisma.apiKey.count({ where: { tenantId: tenant.id, name: 'variable cost' } })).toBe(0);
+    expectRan(await t.graphql(document, { n: 10, name: name(2) }, owner));
+    expect(await t.app.db.prisma.scope.count({ where: { tenantId: tenant.id, name: name(2) } })).toBe(1);
+  });
+
+  it("a variable's default page size is counted, unless the request gives another", async () => {
+    const owner = { token: tenant.owner.token };
+    const document = (n: number) => `query($n: Int = ${n}) { ${times(pages, (i) => page(i, '$n'))} }`;
+    expectRan(await t.graphql(document(100), undefined, owner));
+    expectRefused(await t.graphql(document(200), undefined, owner), 'maxCost');
+    expectRan(await t.graphql(document(200), { n: 100 }, owner));
+    // An explicit null is no page size: the connection's default (20).
+    expectRan(await t.graphql(document(200), { n: null }, owner));
+    // `last` and fragments too.
+    expectRefused(await t.graphql(`query($n: Int = 200) { ...F } fragment F on Query { ${times(pages, (i) => page(i, '$n').replace('first', 'last'))} }`, undefined, owner), 'maxCost');
+  });
+
+  it("every SDK operation is within the default cost at the SDK's largest page size", async () => {
+    const { schema } = await import('../../src/schema/index.ts');
+    const { operationCost } = await import('../../src/http/operationLimits.ts');
+    const documents = Object.entries(await import('../../../sdk/src/gql/graphql.ts')).filter(([name]) => name.endsWith('Document'));
+    expect(documents.length).toBeGreaterThan(40);
+    for (const [name, document] of documents) {
+      const cost = operationCost(schema, document as DocumentNode, { first: MAX_PAGE_SIZE });
+      expect({ name, cost, within: cost <= LIMITS.maxCost }).toEqual({ name, cost, within: true });
+    }
+  });
+
+  it('a page size that is no Int gets the ordinary error, not a limit and not INTERNAL', async () => {
+    const owner = { token: tenant.owner.token };
+    const document = `query($n: Int) { apiKeys(first: $n) { edges { node { id } } } }`;
+    for (const n of [1.5, '100', 2 ** 31, 1e300, [100], { n: 100 }, true]) {
+      const response = await t.graphql(document, { n }, owner);
+      expect(response.data ?? null).toBeNull();
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
+      expect(response.errors![0]!.extensions?.limit).toBeUndefined();
+      expect(response.errors![0]!.message).toMatch(/^(Variable "\$n" got invalid value|Int cannot represent)/);
+    }
+    // A negative one: the connection's own refusal.
+    const negative = await t.graphql(document, { n: -1 }, owner);
+    expect(negative.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST' });
+    expect(negative.errors?.[0]?.message).toContain('non-negative');
+    // The largest Int is counted, and refused by the limit.
+    expectRefused(await t.graphql(document, { n: 2 ** 31 - 1 }, owner), 'maxCost');
+    // Variables that are not an object: Yoga's own refusal.
+    const response = await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.owner.token}` }, body: JSON.stringify({ query: document, variables: [1] }) });
+    expect(response.status).toBe(400);
   });
 
   it('each limit is a setting', () => {
