@@ -48,7 +48,7 @@ export function createApp(options: AppOptions): App {
 function watchVerification(app: App): void {
   const { verifier, caches, stats, invalidation, usage } = app.verification;
   app.metrics.watch({
-    argon2: () => ({ inFlight: verifier.hashLimiter.active, queued: verifier.hashLimiter.queued, refused: stats.overloaded }),
+    argon2: () => ({ inFlight: verifier.hashLimiter.active, queued: verifier.hashLimiter.queued, refused: { ...verifier.hashLimiter.refusals } }),
     caches: () => ({
       // A proven secret counts as a hit only when it still matches the key's hash (the pipeline's count).
       credential: { hits: stats.credentialCacheHits, misses: stats.credentialCacheMisses },

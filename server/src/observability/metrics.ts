@@ -47,8 +47,8 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** What is read at scrape time from the components that keep their own counts and states. */
 export interface ScrapeSources {
-  /** argon2 verifications running and waiting now, and refused so far (queue full). */
-  argon2(): { inFlight: number; queued: number; refused: number };
+  /** argon2 verifications running and waiting now, and refused so far: the queue was full, or the wait too long. */
+  argon2(): { inFlight: number; queued: number; refused: { queueFull: number; waitTooLong: number } };
   /** Hits and misses so far, by cache. */
   caches(): Readonly<Record<string, { hits: number; misses: number }>>;
   /** Requests refused so far, by throttle. */
@@ -162,7 +162,18 @@ export class Metrics implements VerificationMetrics {
         this.set(read((s) => s.argon2().queued) ?? 0);
       },
     });
-    monotonic('keywarden_argon2_refused_total', 'argon2 verifications refused because the queue was full (answered OVERLOADED / 503 / 429)', () => read((s) => s.argon2().refused) ?? 0);
+    new Counter({
+      name: 'keywarden_argon2_refused_total',
+      help: 'argon2 verifications refused (answered OVERLOADED / 503 / 429) by reason: queue_full, or wait_too_long (KEYWARDEN_HASH_MAX_WAIT_MS)',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        const refused = read((s) => s.argon2().refused) ?? { queueFull: 0, waitTooLong: 0 };
+        this.inc({ reason: 'queue_full' }, refused.queueFull);
+        this.inc({ reason: 'wait_too_long' }, refused.waitTooLong);
+      },
+    });
     new Counter({
       name: 'keywarden_throttle_refusals_total',
       help: "Requests refused by a throttle: failed_attempts (too many failed verifications per key or address), rate_limit (a key's own rate limit), login (too many failed password checks)",

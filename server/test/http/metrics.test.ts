@@ -277,7 +277,8 @@ describe('GET /metrics', () => {
     expect(flushed.family('keywarden_argon2_in_flight').type).toBe('GAUGE');
     expect(flushed.value('keywarden_argon2_in_flight')).toBe(0);
     expect(flushed.value('keywarden_argon2_queued')).toBe(0);
-    expect(flushed.value('keywarden_argon2_refused_total')).toBe(0);
+    expect(flushed.value('keywarden_argon2_refused_total', { reason: 'queue_full' })).toBe(0);
+    expect(flushed.value('keywarden_argon2_refused_total', { reason: 'wait_too_long' })).toBe(0);
 
     for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds']) {
       expect(flushed.families.has(name), name).toBe(true);
@@ -412,7 +413,8 @@ describe('another configuration', () => {
       const scraped = new Scrape(await (await limited.fetch('/metrics')).text());
       expect(scraped.value('keywarden_argon2_in_flight')).toBe(1);
       expect(scraped.value('keywarden_argon2_queued')).toBe(1);
-      expect(scraped.value('keywarden_argon2_refused_total')).toBe(1);
+      expect(scraped.value('keywarden_argon2_refused_total', { reason: 'queue_full' })).toBe(1);
+      expect(scraped.value('keywarden_argon2_refused_total', { reason: 'wait_too_long' })).toBe(0);
       expect(scraped.value('keywarden_verifications_total', { path: 'rest', code: 'OVERLOADED' })).toBe(1);
       release();
       expect((await first).code).toBe('NOT_FOUND');

@@ -91,6 +91,10 @@ describe('argon2 wait bound under a flood of cold verifications', () => {
     expect(limiter.refusals.queueFull - refusalsBefore.queueFull).toBe(0);
     expect(limiter.refusals.waitTooLong - refusalsBefore.waitTooLong).toBe(refused.length);
     expect([limiter.active, limiter.queued]).toEqual([0, 0]);
+    // Operators see the same, by reason, on /metrics.
+    const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+    expect(metrics).toContain(`keywarden_argon2_refused_total{reason="wait_too_long"} ${refused.length}`);
+    expect(metrics).toContain('keywarden_argon2_refused_total{reason="queue_full"} 0');
 
     // Served one at a time, the flood's hashing alone would hold its last caller this long…
     const serialMs = (argon2Ms.reduce((sum, ms) => sum + ms, 0) / argon2Ms.length) * FLOOD;
@@ -99,7 +103,7 @@ describe('argon2 wait bound under a flood of cold verifications', () => {
     expect(waits).toHaveLength(FLOOD);
     expect(waits.filter((w) => !w.ran)).toHaveLength(refused.length);
     const longestWait = Math.max(...waits.map((w) => w.ms));
-    expect(longestWait).toBeLessThan(MAX_WAIT_MS + 1_000);
+    expect(longestWait).toBeLessThan(MAX_WAIT_MS + 2_000);
     const slowest = Math.max(...answers.map((a) => a.ms));
     console.info(
       `flood of ${FLOOD}: ${valid.length} verified, ${refused.length} refused; longest wait for argon2 ${Math.round(longestWait)} ms, ` +
