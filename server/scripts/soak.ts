@@ -124,6 +124,8 @@ function rssMb(pid: number): number {
 
 interface Outcome {
   ok: boolean;
+  /** Refused for capacity (503 OVERLOADED with Retry-After): the back-pressure asked of the server, counted apart. */
+  shed?: boolean;
   /** What was wrong, for the first few failures printed. */
   detail?: string;
 }
@@ -170,6 +172,7 @@ async function main(): Promise<void> {
   const success = (data: { __typename?: string }) => !!data.__typename && !data.__typename.endsWith('Error');
   const verify = async (key: string, scopes: string[], valid: boolean): Promise<Outcome> => {
     const { status, text } = await request(base, 'POST', '/v1/verify', verifier, JSON.stringify({ key, scopes, ip: '198.51.100.7', endpoint: 'GET /v1/tickets/1' }));
+    if (status === 503 && /"code":"OVERLOADED"/.test(text)) return { ok: true, shed: true };
     if (status !== 200) return { ok: false, detail: `verify: HTTP ${status} ${text.slice(0, 200)}` };
     const verdict = JSON.parse(text) as { valid: boolean; code: string };
     return verdict.valid === valid ? { ok: true } : { ok: false, detail: `verify: expected valid ${valid}, got ${text.slice(0, 200)}` };
@@ -180,6 +183,8 @@ async function main(): Promise<void> {
   const live: { id: string; key: string }[] = [];
   const revoked: string[] = [];
   const groups: string[] = [];
+  /** Keys an update is in flight for: not revoked under it (a revoked key cannot be changed: ConflictError). */
+  const updating = new Set<string>();
   let n = 0;
   const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
 
@@ -197,7 +202,8 @@ async function main(): Promise<void> {
         const k = fresh.shift();
         if (!k) return createKey();
         const r = await verify(k.key, ['tickets:read'], true);
-        live.push(k);
+        // Shed: the key is still new; a client would retry it later.
+        (r.shed ? fresh : live).push(k);
         return r;
       },
     },
@@ -213,14 +219,21 @@ async function main(): Promise<void> {
       name: 'update key', weight: 5, run: async () => {
         const k = pick(live);
         if (!k) return createKey();
-        return graphql('mutation($input: UpdateKeyInput!) { updateKey(input: $input) { __typename } }', { input: { id: k.id, name: `soak renamed ${++n}`, description: 'soak' } }, 'updateKey', success);
+        updating.add(k.id);
+        try {
+          return await graphql('mutation($input: UpdateKeyInput!) { updateKey(input: $input) { __typename } }', { input: { id: k.id, name: `soak renamed ${++n}`, description: 'soak' } }, 'updateKey', success);
+        } finally {
+          updating.delete(k.id);
+        }
       },
     },
     {
       name: 'revoke key', weight: 3, run: async () => {
         // Keep a few live keys to update.
-        if (live.length < 5) return createKey();
-        const k = live.splice(Math.floor(Math.random() * live.length), 1)[0]!;
+        const idle = live.filter((k) => !updating.has(k.id));
+        if (idle.length < 5) return createKey();
+        const k = idle[Math.floor(Math.random() * idle.length)]!;
+        live.splice(live.indexOf(k), 1);
         const r = await graphql('mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { __typename } }', { input: { id: k.id, reason: 'soak' } }, 'revokeKey', success);
         if (r.ok) revoked.push(k.key);
         return r;
@@ -250,7 +263,7 @@ async function main(): Promise<void> {
     return operations[0]!;
   };
 
-  const stats = new Map(operations.map((o) => [o.name, { latencies: [] as number[], errors: 0 }]));
+  const stats = new Map(operations.map((o) => [o.name, { latencies: [] as number[], errors: 0, shed: 0 }]));
   const failures: string[] = [];
   // Event-loop proxy: one /healthz at a time, every 100 ms, timestamped.
   const healthz: { at: number; ms: number; ok: boolean }[] = [];
@@ -289,6 +302,7 @@ async function main(): Promise<void> {
       const outcome = await operation.run().catch((error: Error) => ({ ok: false, detail: `${operation.name}: ${error.message}` }) as Outcome);
       const stat = stats.get(operation.name)!;
       stat.latencies.push(performance.now() - t0);
+      if (outcome.shed) stat.shed++;
       if (!outcome.ok) {
         stat.errors++;
         if (failures.length < 10) failures.push(outcome.detail ?? operation.name);
@@ -308,13 +322,14 @@ async function main(): Promise<void> {
   const fmt = (x: number, digits = 1) => (Number.isNaN(x) ? '-' : x.toFixed(digits));
   const all = [...stats.values()].flatMap((st) => st.latencies).sort((x, y) => x - y);
   const errors = [...stats.values()].reduce((sum, st) => sum + st.errors, 0);
+  const shed = [...stats.values()].reduce((sum, st) => sum + st.shed, 0);
   const healthzErrors = healthz.filter((h) => !h.ok).length;
-  console.log(`\n${all.length} requests in ${fmt(seconds)} s: ${fmt(all.length / seconds)} req/s, p50 ${fmt(percentile(all, 0.5))} ms, p99 ${fmt(percentile(all, 0.99))} ms, ${errors} unexpected answers.`);
-  const header = ['operation', 'count', 'req/s', 'p50 ms', 'p99 ms', 'errors'];
+  console.log(`\n${all.length} requests in ${fmt(seconds)} s: ${fmt(all.length / seconds)} req/s, p50 ${fmt(percentile(all, 0.5))} ms, p99 ${fmt(percentile(all, 0.99))} ms, ${errors} unexpected answers, ${shed} shed (503 OVERLOADED).`);
+  const header = ['operation', 'count', 'req/s', 'p50 ms', 'p99 ms', 'shed', 'errors'];
   const table = operations.map((o) => {
     const st = stats.get(o.name)!;
     const sorted = [...st.latencies].sort((x, y) => x - y);
-    return [o.name, String(sorted.length), fmt(sorted.length / seconds), fmt(percentile(sorted, 0.5)), fmt(percentile(sorted, 0.99)), String(st.errors)];
+    return [o.name, String(sorted.length), fmt(sorted.length / seconds), fmt(percentile(sorted, 0.5)), fmt(percentile(sorted, 0.99)), String(st.shed), String(st.errors)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
