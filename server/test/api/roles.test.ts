@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
-import { BUILT_IN_ROLE_SCOPES } from '../../src/domain/scopes.ts';
+import { roleScopes } from '../../src/domain/scopes.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { RESULT_FIELDS, expectAuthCases, memberWithScopes } from '../harness/authCases.ts';
 import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
@@ -48,7 +48,7 @@ describe('roles, role and node', () => {
     expect(roles.map((r: { name: string }) => r.name)).toEqual(['OWNER', 'ADMIN', 'MEMBER', 'VIEWER', custom.name]);
     expect(roles[0]).toMatchObject({ builtIn: 'OWNER', scopes: ['*'], memberCount: 1 });
     expect(roles[1]).toMatchObject({ builtIn: 'ADMIN', scopes: ['*', '!tenant:admin'], memberCount: 0 });
-    expect(roles[2].scopes).toEqual([...BUILT_IN_ROLE_SCOPES.MEMBER].sort());
+    expect(roles[2].scopes).toEqual(roleScopes({ builtIn: 'MEMBER', scopes: [] }).toArray());
     expect(roles[3]).toMatchObject({ builtIn: 'VIEWER', memberCount: 1 });
     expect(roles[4]).toMatchObject({ builtIn: null, scopes: ['keys:read'], memberCount: 0 });
 

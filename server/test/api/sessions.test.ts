@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashSecret, sha256Hex } from '../../src/domain/secrets.ts';
-import { LOGIN_LIMITS, SESSION_TTL_MS, passwords } from '../../src/services/sessions.ts';
+import { passwords } from '../../src/services/sessions.ts';
 import { SESSION_CACHE_TTL_MS } from '../../src/services/verification/caches.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { RESULT_FIELDS, expectAuthCases, memberWithScopes } from '../harness/authCases.ts';
@@ -15,6 +15,11 @@ const SESSIONS = `query($id: ID!) { member(id: $id) { sessions { edges { node { 
 const NODE = 'query($id: ID!) { node(id: $id) { __typename id } }';
 const VIEWER = '{ viewer { kind } me { id } }';
 const SET_PASSWORD = `mutation($input: SetMemberPasswordInput!) { setMemberPassword(input: $input) { ${RESULT_FIELDS} } }`;
+
+// The login policy these tests hold the server to: sessions last 12 hours; failed password checks
+// are limited per window to 5 per account and 20 per client address.
+const SESSION_TTL_MS = 12 * 3600_000;
+const LOGIN_LIMITS = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 };
 
 const PASSWORD = 'correct horse battery staple';
 const INVALID = 'Invalid tenant, email or password';
