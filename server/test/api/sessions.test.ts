@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashSecret, sha256Hex } from '../../src/domain/secrets.ts';
 import { passwords } from '../../src/services/sessions.ts';
 import { SESSION_CACHE_TTL_MS } from '../../src/services/verification/caches.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { RESULT_FIELDS, expectAuthCases, memberWithScopes } from '../harness/authCases.ts';
-import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
+import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { __typename
   ... on ValidationError { code fieldErrors { path message } }
@@ -28,17 +28,8 @@ const INVALID = 'Invalid tenant, email or password';
 let nextAddress = 1;
 const freshAddress = () => `198.51.100.${nextAddress++}`;
 
-let t: TestApp;
 let now = Date.now();
-let platform: string;
-
-beforeAll(async () => {
-  t = await createTestApp({ clock: () => new Date(now) });
-  platform = await platformToken(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp({ clock: () => new Date(now) });
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -224,7 +215,7 @@ describe('logout', () => {
 
   it('is for member sessions only', async () => {
     expect((await t.graphql(LOGOUT)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const byPlatform = await t.graphql(LOGOUT, {}, { token: platform });
+    const byPlatform = await t.graphql(LOGOUT, {}, { token: t.platform });
     expect(byPlatform.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -340,7 +331,7 @@ describe('session reads', () => {
     expect(after).not.toEqual(before);
     expect(after).toEqual(['*', '!tenant:admin']); // ADMIN's, read right after the change
 
-    const suspended = await t.graphql('mutation($id: ID!) { suspendTenant(id: $id) { __typename } }', { id: tenant.id }, { token: platform });
+    const suspended = await t.graphql('mutation($id: ID!) { suspendTenant(id: $id) { __typename } }', { id: tenant.id }, { token: t.platform });
     expect(suspended.errors).toBeUndefined();
     expect(await status(other.token)).toBe(401);
   });

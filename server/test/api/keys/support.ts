@@ -1,6 +1,6 @@
 // What the key API tests share: documents, helpers and one app per file on a movable clock.
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { createTestApp, type TestApp } from '../../harness/app.ts';
+import { beforeEach, expect } from 'vitest';
+import { useTestApp, type SharedTestApp } from '../../harness/useTestApp.ts';
 import { type TestTenant } from '../../harness/fixtures.ts';
 import { newId } from '../../../src/domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
@@ -17,12 +17,11 @@ export const START = Math.floor((Date.now() - 30 * 60_000) / 1000) * 1000;
 export let nowMs = START;
 export const at = (secondsFromStart: number) => { nowMs = START + secondsFromStart * 1000; };
 
-export let t: TestApp;
+export let t: SharedTestApp;
 
 /** One app per test file, on a clock the tests move; each test starts at START. */
 export function useKeysApp(): void {
-  beforeAll(async () => { t = await createTestApp({ clock: () => new Date(nowMs) }); });
-  afterAll(async () => { await t?.close(); });
+  t = useTestApp({ clock: () => new Date(nowMs) });
   beforeEach(() => { nowMs = START; });
 }
 
