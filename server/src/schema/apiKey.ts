@@ -6,10 +6,9 @@ import { NotFoundError } from '../domain/errors.ts';
 import { EXPIRY_PRESETS } from '../domain/expiry.ts';
 import { maskedForm } from '@keywarden/sdk/key-format';
 import { explainAccess, type AccessExplanation } from '../services/access.ts';
-import {
-  MAX_ROTATION_GRACE_SECONDS, assertFilterTargetsExist, bulkUpdateKeys, createKey, deleteKey, keyWhere, revokeKey, rotateKey, setKeyEnabled, updateKey,
-  type IssuedKey,
-} from '../services/keys.ts';
+import { assertFilterTargetsExist, keyWhere } from '../services/keys/filter.ts';
+import { MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type IssuedKey } from '../services/keys/issue.ts';
+import { bulkUpdateKeys, deleteKey, revokeKey, setKeyEnabled } from '../services/keys/status.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import './group.ts';
 import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRule.ts';
