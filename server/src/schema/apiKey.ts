@@ -10,6 +10,7 @@ import { assertFilterTargetsExist, keyWhere } from '../services/keys/filter.ts';
 import { MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type IssuedKey } from '../services/keys/issue.ts';
 import { bulkUpdateKeys, deleteKey, revokeKey, setKeyEnabled } from '../services/keys/status.ts';
 import { MUTATION_ERRORS } from './errors.ts';
+import { inputMutation } from './payloads.ts';
 import './group.ts';
 import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRule.ts';
 import { assertCursorVisible } from './pagination.ts';
@@ -337,13 +338,12 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true, ...idOf('ApiKey') }) },
     resolve: async (_root, { id }, ctx) => ({ apiKey: await setKeyEnabled(ctx, String(id), true) }),
   }),
-  revokeKey: t.field({
+  revokeKey: inputMutation(t, {
     type: ApiKeyPayload,
     description: 'Refuse the key for good, with a reason. A revoked key cannot be enabled, rotated or changed.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: RevokeKeyInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ apiKey: await revokeKey(ctx, { ...input, id: String(input.id) }) }),
+    input: RevokeKeyInput,
+    resolve: async (input, ctx) => ({ apiKey: await revokeKey(ctx, { ...input, id: String(input.id) }) }),
   }),
   deleteKey: t.field({
     type: DeleteKeyPayload,

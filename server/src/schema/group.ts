@@ -4,6 +4,7 @@ import type { Group } from '../generated/prisma/client.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { createGroup, deleteGroup, updateGroup, type DeletedGroup } from '../services/groups.ts';
 import { MUTATION_ERRORS } from './errors.ts';
+import { inputMutation } from './payloads.ts';
 import { IpRuleInputRef } from './ipRule.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
@@ -112,21 +113,19 @@ const DeleteGroupPayload = builder.objectRef<DeletedGroup>('DeleteGroupPayload')
 });
 
 builder.mutationFields((t) => ({
-  createGroup: t.field({
+  createGroup: inputMutation(t, {
     type: GroupPayload,
     description: 'Create a key group with its defaults and IP rules.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: CreateGroupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ group: await createGroup(ctx, input) }),
+    input: CreateGroupInput,
+    resolve: async (input, ctx) => ({ group: await createGroup(ctx, input) }),
   }),
-  updateGroup: t.field({
+  updateGroup: inputMutation(t, {
     type: GroupPayload,
     description: 'Change a group; the new scope limit and IP rules apply to its keys at once.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: UpdateGroupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ group: await updateGroup(ctx, { ...input, id: String(input.id) }) }),
+    input: UpdateGroupInput,
+    resolve: async (input, ctx) => ({ group: await updateGroup(ctx, { ...input, id: String(input.id) }) }),
   }),
   deleteGroup: t.field({
     type: DeleteGroupPayload,
