@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import { idOf } from '../inputSafety.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import { ACCESS_CODES, keyEffectiveScopes, keyStatusAt } from '../domain/access.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { foundOr } from '../domain/errors.ts';
 import { EXPIRY_PRESETS } from '../domain/expiry.ts';
 import { maskedForm } from '@keywarden/sdk/key-format';
 import { explainAccess, type AccessExplanation } from '../services/access.ts';
@@ -166,11 +166,7 @@ builder.queryFields((t) => ({
     description: "The key with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
     args: { id: t.arg.id({ required: true, ...idOf('ApiKey') }) },
-    resolve: async (query, _root, args, ctx) => {
-      const key = await ctx.db.apiKey.findUnique({ ...query, where: { id: String(args.id) } });
-      if (!key) throw new NotFoundError('ApiKey', String(args.id));
-      return key;
-    },
+    resolve: (query, _root, args, ctx) => foundOr(ctx.db.apiKey.findUnique({ ...query, where: { id: String(args.id) } }), 'ApiKey', String(args.id)),
   }),
   explainAccess: t.field({
     type: AccessExplanationRef,

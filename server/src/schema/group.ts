@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Group } from '../generated/prisma/client.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { foundOr } from '../domain/errors.ts';
 import { createGroup, deleteGroup, updateGroup, type DeletedGroup } from '../services/groups.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { inputMutation } from './payloads.ts';
@@ -57,11 +57,7 @@ builder.queryFields((t) => ({
     description: "The group with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
     args: { id: t.arg.id({ required: true, ...idOf('Group') }) },
-    resolve: async (query, _root, args, ctx) => {
-      const group = await ctx.db.group.findUnique({ ...query, where: { id: String(args.id) } });
-      if (!group) throw new NotFoundError('Group', String(args.id));
-      return group;
-    },
+    resolve: (query, _root, args, ctx) => foundOr(ctx.db.group.findUnique({ ...query, where: { id: String(args.id) } }), 'Group', String(args.id)),
   }),
 }));
 

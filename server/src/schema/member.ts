@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { foundOr } from '../domain/errors.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Member } from '../generated/prisma/client.ts';
 import { MUTATION_ERRORS } from './errors.ts';
@@ -67,11 +67,7 @@ builder.queryFields((t) => ({
     description: "The member with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
     args: { id: t.arg.id({ required: true, ...idOf('Member') }) },
-    resolve: async (query, _root, args, ctx) => {
-      const member = await ctx.db.member.findUnique({ ...query, where: { id: String(args.id) } });
-      if (!member) throw new NotFoundError('Member', String(args.id));
-      return member;
-    },
+    resolve: (query, _root, args, ctx) => foundOr(ctx.db.member.findUnique({ ...query, where: { id: String(args.id) } }), 'Member', String(args.id)),
   }),
   me: t.prismaField({
     type: 'Member',

@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { foundOr } from '../domain/errors.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Role } from '../generated/prisma/client.ts';
 import { roleScopes } from '../domain/scopes.ts';
@@ -70,11 +70,7 @@ builder.queryFields((t) => ({
     description: "The role with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
     args: { id: t.arg.id({ required: true, ...idOf('Role') }) },
-    resolve: async (query, _root, args, ctx) => {
-      const role = await ctx.db.role.findUnique({ ...query, where: { id: String(args.id) } });
-      if (!role) throw new NotFoundError('Role', String(args.id));
-      return role;
-    },
+    resolve: (query, _root, args, ctx) => foundOr(ctx.db.role.findUnique({ ...query, where: { id: String(args.id) } }), 'Role', String(args.id)),
   }),
 }));
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import type { Group } from '../generated/prisma/client.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError, foundOr } from '../domain/errors.ts';
 import { formatDuration } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import { scopeSet } from '../domain/scopes.ts';
@@ -121,8 +121,7 @@ export async function updateGroup(ctx: Context, raw: unknown): Promise<Group> {
   const { tenantId } = tenantCaller(ctx);
   const input = parseInput(updateInput, raw);
   const result = await orConflict(ctx.db.$transaction(async (tx) => {
-    const before = await tx.group.findUnique({ where: { id: input.id } });
-    if (!before) throw new NotFoundError('Group', input.id);
+    const before = await foundOr(tx.group.findUnique({ where: { id: input.id } }), 'Group', input.id);
     const data = {
       ...(input.name != null && { name: input.name }),
       ...(input.description != null && { description: input.description }),

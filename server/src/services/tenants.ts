@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
-import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, foundOr } from '../domain/errors.ts';
 import { KEY_PREFIX_PATTERN } from '@keywarden/sdk/key-format';
 import { recordAudit, diff } from './audit.ts';
 import { createTenantWithRoles } from './tenantSetup.ts';
@@ -41,8 +41,7 @@ export async function createTenant(ctx: Context, raw: unknown) {
 export async function updateTenant(ctx: Context, raw: unknown) {
   const input = parseInput(settingsInput, raw);
   const tenant = await ctx.db.$transaction(async (tx) => {
-    const before = await tx.tenant.findUnique({ where: { id: input.id } });
-    if (!before) throw new NotFoundError('Tenant', input.id);
+    const before = await foundOr(tx.tenant.findUnique({ where: { id: input.id } }), 'Tenant', input.id);
     const data = {
       ...(input.name != null && { name: input.name }),
       ...(input.apiEnabled != null && { apiEnabled: input.apiEnabled }),
