@@ -38,6 +38,7 @@ async function testApp(options?: Pick<AppOptions, 'audit'>): Promise<TestApp> {
     app,
     logs,
     graphql: unsupported,
+    executeOperation: unsupported,
     fetch: unsupported,
     close: async () => {
       await app.close();

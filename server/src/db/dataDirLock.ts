@@ -11,7 +11,7 @@
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const LOCK_FILE = 'keywarden.lock';
+const LOCK_FILE = 'keywarden.lock';
 
 export class DataDirLockedError extends Error {
   constructor(

@@ -55,16 +55,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
  */
 export async function wrapPGlite(pglite: PGlite): Promise<Database> {
   await pglite.waitReady;
-  const adapterFactory = new PrismaPGlite(pglite);
-  const prisma = new PrismaClient({ adapter: adapterFactory });
-  return {
+  return overAdapter(new PrismaPGlite(pglite), (prisma) => ({
     kind: 'pglite',
-    prisma,
-    adapterFactory,
     pglite,
-    ping: async () => {
-      await prisma.$queryRawUnsafe('SELECT 1');
-    },
     close: once(async () => {
       try {
         await prisma.$disconnect();
@@ -72,7 +65,7 @@ export async function wrapPGlite(pglite: PGlite): Promise<Database> {
         if (!pglite.closed) await pglite.close();
       }
     }),
-  };
+  }));
 }
 
 async function openPGliteDatabase(dataDir: string | null): Promise<Database> {
@@ -108,16 +101,22 @@ async function openPostgresDatabase(url: string, poolSize?: number): Promise<Dat
     Client: GuardedClient,
     ...(poolSize !== undefined ? { max: poolSize } : {}),
   });
+  return overAdapter(adapterFactory, (prisma) => ({ kind: 'postgres', url, close: once(() => prisma.$disconnect()) }));
+}
+
+/** A Database of either kind: one Prisma client over the adapter, pinged with one round trip. */
+function overAdapter(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  rest: (prisma: PrismaClient) => Omit<Database, 'prisma' | 'adapterFactory' | 'ping'>,
+): Database {
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
-    kind: 'postgres',
     prisma,
     adapterFactory,
-    url,
     ping: async () => {
       await prisma.$queryRawUnsafe('SELECT 1');
     },
-    close: once(() => prisma.$disconnect()),
+    ...rest(prisma),
   };
 }
 

@@ -20,8 +20,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Database } from './database.ts';
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_MIGRATIONS_DIR = path.join(SERVER_DIR, 'prisma/migrations');
-export const DEFAULT_SCHEMA_PATH = path.join(SERVER_DIR, 'prisma/schema.prisma');
+const DEFAULT_MIGRATIONS_DIR = path.join(SERVER_DIR, 'prisma/migrations');
+const DEFAULT_SCHEMA_PATH = path.join(SERVER_DIR, 'prisma/schema.prisma');
 
 const LOCKFILE = 'migration_lock.toml';
 // Byte for byte what `prisma migrate dev` writes.
@@ -36,7 +36,7 @@ const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
  * the schema engine's own key (72707369): the engine takes that one on a pooled connection and
  * never unlocks it, so sharing it would make the engine wait on us.
  */
-export const MIGRATION_LOCK_KEY = 4_857_290_117; // arbitrary, fixed forever: every version must agree
+const MIGRATION_LOCK_KEY = 4_857_290_117; // arbitrary, fixed forever: every version must agree
 const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
 export type LogFn = (line: string) => void;

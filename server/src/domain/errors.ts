@@ -56,6 +56,13 @@ export class NotFoundError extends KeywardenError {
   }
 }
 
+/** The record a lookup found, or NOT_FOUND naming `resource` and `id` (the caller's tenant has none). */
+export async function foundOr<T>(lookup: Promise<T | null>, resource: string, id: string): Promise<T> {
+  const record = await lookup;
+  if (record === null) throw new NotFoundError(resource, id);
+  return record;
+}
+
 export class ForbiddenError extends KeywardenError {
   readonly code = 'FORBIDDEN' as const;
   constructor(readonly missingScopes: string[], message?: string) {

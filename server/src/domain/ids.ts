@@ -18,7 +18,7 @@ export type IdPrefix =
   | 'aud' // audit event
   | 'plt'; // platform credential
 
-export const ID_PREFIXES: readonly IdPrefix[] = [
+const ID_PREFIXES: readonly IdPrefix[] = [
   'ten', 'mem', 'rol', 'scp', 'grp', 'key', 'ipr', 'tok', 'ses', 'aud', 'plt',
 ];
 

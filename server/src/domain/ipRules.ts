@@ -231,8 +231,3 @@ export function compileIpRules(rules: readonly IpRuleInput[]): CompiledIpRules {
     },
   };
 }
-
-/** One-shot evaluation; prefer `compileIpRules` on hot paths. */
-export function evaluateIpRules(address: string, rules: readonly IpRuleInput[]): IpDecision {
-  return compileIpRules(rules).evaluate(address);
-}

@@ -59,7 +59,7 @@ export const MANAGEMENT_SCOPES = [
 
 export type ManagementScope = (typeof MANAGEMENT_SCOPES)[number]['name'];
 
-export const MANAGEMENT_SCOPE_NAMES: readonly ManagementScope[] = MANAGEMENT_SCOPES.map((s) => s.name);
+const MANAGEMENT_SCOPE_NAMES: readonly ManagementScope[] = MANAGEMENT_SCOPES.map((s) => s.name);
 const MANAGEMENT_SCOPE_SET: ReadonlySet<string> = new Set(MANAGEMENT_SCOPE_NAMES);
 
 export function isManagementScope(name: string): name is ManagementScope {
@@ -69,7 +69,7 @@ export function isManagementScope(name: string): name is ManagementScope {
 export type BuiltIn = 'OWNER' | 'ADMIN' | 'MEMBER' | 'VIEWER';
 export const BUILT_IN_ROLES: readonly BuiltIn[] = ['OWNER', 'ADMIN', 'MEMBER', 'VIEWER'];
 
-export const BUILT_IN_ROLE_SCOPES: Readonly<Record<BuiltIn, readonly string[]>> = {
+const BUILT_IN_ROLE_SCOPES: Readonly<Record<BuiltIn, readonly string[]>> = {
   OWNER: [ALL_SCOPES],
   ADMIN: [ALL_SCOPES, `${EXCLUDE_PREFIX}tenant:admin`],
   // Reading everything but the audit trail, and verifying credentials; no resource scopes.
@@ -185,9 +185,4 @@ export function effectiveScopes(input: {
 }): ScopeSet {
   const keyAndRole = toImpl(input.keyScopes).intersect(input.ownerRoleScopes);
   return input.groupScopeLimit === null ? keyAndRole : keyAndRole.intersect(input.groupScopeLimit);
-}
-
-/** "A member can never grant more than they hold": true when every requested scope is held. */
-export function isSubset(requested: ScopeSet | readonly string[], held: ScopeSet | readonly string[]): boolean {
-  return toImpl(requested).isSubsetOf(held);
 }

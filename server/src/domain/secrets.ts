@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { argon2id, hash, needsRehash, verify } from 'argon2';
 import { randomBase62 } from './base62.ts';
 
@@ -72,14 +72,3 @@ export function generateOpaqueToken(prefix: string): string {
   return `${prefix}_${randomBase62(OPAQUE_TOKEN_RANDOM_LENGTH)}`;
 }
 
-/**
- * Constant-time comparison of two digests. Compares the text itself rather than decoded bytes:
- * Buffer.from(x, 'hex') silently drops invalid input, which could make garbage compare equal.
- * Only the (public, fixed) length can leak.
- */
-export function timingSafeEqualHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  if (left.length !== right.length) return false;
-  return timingSafeEqual(left, right);
-}

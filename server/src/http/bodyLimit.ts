@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { ServerContext } from '../context.ts';
 
 /** The largest GraphQL request body accepted. A bulk action on a thousand keys is about 50 kB. */
-export const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
+const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
 
 const CONTENT_LENGTH = /^\d+$/;
 

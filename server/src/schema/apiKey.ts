@@ -2,15 +2,15 @@ import { builder } from '../builder.ts';
 import { idOf } from '../inputSafety.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import { ACCESS_CODES, keyEffectiveScopes, keyStatusAt } from '../domain/access.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { foundOr } from '../domain/errors.ts';
 import { EXPIRY_PRESETS } from '../domain/expiry.ts';
 import { maskedForm } from '@keywarden/sdk/key-format';
 import { explainAccess, type AccessExplanation } from '../services/access.ts';
-import {
-  MAX_ROTATION_GRACE_SECONDS, assertFilterTargetsExist, bulkUpdateKeys, createKey, deleteKey, keyWhere, revokeKey, rotateKey, setKeyEnabled, updateKey,
-  type IssuedKey,
-} from '../services/keys.ts';
+import { assertFilterTargetsExist, keyWhere } from '../services/keys/filter.ts';
+import { MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type IssuedKey } from '../services/keys/issue.ts';
+import { bulkUpdateKeys, deleteKey, revokeKey, setKeyEnabled } from '../services/keys/status.ts';
 import { MUTATION_ERRORS } from './errors.ts';
+import { inputMutation } from './payloads.ts';
 import './group.ts';
 import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRule.ts';
 import { assertCursorVisible } from './pagination.ts';
@@ -166,11 +166,7 @@ builder.queryFields((t) => ({
     description: "The key with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
     args: { id: t.arg.id({ required: true, ...idOf('ApiKey') }) },
-    resolve: async (query, _root, args, ctx) => {
-      const key = await ctx.db.apiKey.findUnique({ ...query, where: { id: String(args.id) } });
-      if (!key) throw new NotFoundError('ApiKey', String(args.id));
-      return key;
-    },
+    resolve: (query, _root, args, ctx) => foundOr(ctx.db.apiKey.findUnique({ ...query, where: { id: String(args.id) } }), 'ApiKey', String(args.id)),
   }),
   explainAccess: t.field({
     type: AccessExplanationRef,
@@ -338,13 +334,12 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true, ...idOf('ApiKey') }) },
     resolve: async (_root, { id }, ctx) => ({ apiKey: await setKeyEnabled(ctx, String(id), true) }),
   }),
-  revokeKey: t.field({
+  revokeKey: inputMutation(t, {
     type: ApiKeyPayload,
     description: 'Refuse the key for good, with a reason. A revoked key cannot be enabled, rotated or changed.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: RevokeKeyInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ apiKey: await revokeKey(ctx, { ...input, id: String(input.id) }) }),
+    input: RevokeKeyInput,
+    resolve: async (input, ctx) => ({ apiKey: await revokeKey(ctx, { ...input, id: String(input.id) }) }),
   }),
   deleteKey: t.field({
     type: DeleteKeyPayload,

@@ -1,9 +1,10 @@
 import { builder } from '../builder.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Group } from '../generated/prisma/client.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { foundOr } from '../domain/errors.ts';
 import { createGroup, deleteGroup, updateGroup, type DeletedGroup } from '../services/groups.ts';
 import { MUTATION_ERRORS } from './errors.ts';
+import { inputMutation } from './payloads.ts';
 import { IpRuleInputRef } from './ipRule.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
@@ -56,11 +57,7 @@ builder.queryFields((t) => ({
     description: "The group with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
     args: { id: t.arg.id({ required: true, ...idOf('Group') }) },
-    resolve: async (query, _root, args, ctx) => {
-      const group = await ctx.db.group.findUnique({ ...query, where: { id: String(args.id) } });
-      if (!group) throw new NotFoundError('Group', String(args.id));
-      return group;
-    },
+    resolve: (query, _root, args, ctx) => foundOr(ctx.db.group.findUnique({ ...query, where: { id: String(args.id) } }), 'Group', String(args.id)),
   }),
 }));
 
@@ -112,21 +109,19 @@ const DeleteGroupPayload = builder.objectRef<DeletedGroup>('DeleteGroupPayload')
 });
 
 builder.mutationFields((t) => ({
-  createGroup: t.field({
+  createGroup: inputMutation(t, {
     type: GroupPayload,
     description: 'Create a key group with its defaults and IP rules.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: CreateGroupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ group: await createGroup(ctx, input) }),
+    input: CreateGroupInput,
+    resolve: async (input, ctx) => ({ group: await createGroup(ctx, input) }),
   }),
-  updateGroup: t.field({
+  updateGroup: inputMutation(t, {
     type: GroupPayload,
     description: 'Change a group; the new scope limit and IP rules apply to its keys at once.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: UpdateGroupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ group: await updateGroup(ctx, { ...input, id: String(input.id) }) }),
+    input: UpdateGroupInput,
+    resolve: async (input, ctx) => ({ group: await updateGroup(ctx, { ...input, id: String(input.id) }) }),
   }),
   deleteGroup: t.field({
     type: DeleteGroupPayload,

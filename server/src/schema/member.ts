@@ -1,8 +1,9 @@
 import { builder } from '../builder.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { foundOr } from '../domain/errors.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Member } from '../generated/prisma/client.ts';
 import { MUTATION_ERRORS } from './errors.ts';
+import { deletedIdPayload, inputMutation } from './payloads.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
 import { createMember, deleteMember, setMemberPassword, setMemberStatus, updateMember } from '../services/members.ts';
@@ -66,11 +67,7 @@ builder.queryFields((t) => ({
     description: "The member with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
     args: { id: t.arg.id({ required: true, ...idOf('Member') }) },
-    resolve: async (query, _root, args, ctx) => {
-      const member = await ctx.db.member.findUnique({ ...query, where: { id: String(args.id) } });
-      if (!member) throw new NotFoundError('Member', String(args.id));
-      return member;
-    },
+    resolve: (query, _root, args, ctx) => foundOr(ctx.db.member.findUnique({ ...query, where: { id: String(args.id) } }), 'Member', String(args.id)),
   }),
   me: t.prismaField({
     type: 'Member',
@@ -114,25 +111,21 @@ const MemberPayload = builder.objectRef<{ member: Member }>('MemberPayload').imp
   fields: (t) => ({ member: t.expose('member', { type: MemberRef }) }),
 });
 
-const DeleteMemberPayload = builder.objectRef<{ id: string }>('DeleteMemberPayload').implement({
-  fields: (t) => ({ deletedMemberId: t.exposeID('id') }),
-});
+const DeleteMemberPayload = deletedIdPayload('DeleteMemberPayload', 'deletedMemberId');
 
 builder.mutationFields((t) => ({
-  createMember: t.field({
+  createMember: inputMutation(t, {
     type: MemberPayload,
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: CreateMemberInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ member: await createMember(ctx, input) }),
+    input: CreateMemberInput,
+    resolve: async (input, ctx) => ({ member: await createMember(ctx, input) }),
   }),
-  updateMember: t.field({
+  updateMember: inputMutation(t, {
     type: MemberPayload,
     description: 'Rename a member or change their role.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: UpdateMemberInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ member: await updateMember(ctx, input) }),
+    input: UpdateMemberInput,
+    resolve: async (input, ctx) => ({ member: await updateMember(ctx, input) }),
   }),
   deactivateMember: t.field({
     type: MemberPayload,

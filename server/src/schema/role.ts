@@ -1,9 +1,10 @@
 import { builder } from '../builder.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { foundOr } from '../domain/errors.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Role } from '../generated/prisma/client.ts';
 import { roleScopes } from '../domain/scopes.ts';
 import { MUTATION_ERRORS } from './errors.ts';
+import { deletedIdPayload, inputMutation } from './payloads.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
 import { createRole, deleteRole, updateRole } from '../services/roles.ts';
@@ -69,11 +70,7 @@ builder.queryFields((t) => ({
     description: "The role with this id; NOT_FOUND when the caller's tenant has none.",
     authScopes: READ,
     args: { id: t.arg.id({ required: true, ...idOf('Role') }) },
-    resolve: async (query, _root, args, ctx) => {
-      const role = await ctx.db.role.findUnique({ ...query, where: { id: String(args.id) } });
-      if (!role) throw new NotFoundError('Role', String(args.id));
-      return role;
-    },
+    resolve: (query, _root, args, ctx) => foundOr(ctx.db.role.findUnique({ ...query, where: { id: String(args.id) } }), 'Role', String(args.id)),
   }),
 }));
 
@@ -106,33 +103,28 @@ const RolePayload = builder.objectRef<{ role: Role }>('RolePayload').implement({
   fields: (t) => ({ role: t.expose('role', { type: RoleRef }) }),
 });
 
-const DeleteRolePayload = builder.objectRef<{ id: string }>('DeleteRolePayload').implement({
-  fields: (t) => ({ deletedRoleId: t.exposeID('id') }),
-});
+const DeleteRolePayload = deletedIdPayload('DeleteRolePayload', 'deletedRoleId');
 
 builder.mutationFields((t) => ({
-  createRole: t.field({
+  createRole: inputMutation(t, {
     type: RolePayload,
     description: 'Create a custom role.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: CreateRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ role: await createRole(ctx, input) }),
+    input: CreateRoleInput,
+    resolve: async (input, ctx) => ({ role: await createRole(ctx, input) }),
   }),
-  updateRole: t.field({
+  updateRole: inputMutation(t, {
     type: RolePayload,
     description: 'Change a custom role; its members\' access changes at once.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: UpdateRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ role: await updateRole(ctx, input) }),
+    input: UpdateRoleInput,
+    resolve: async (input, ctx) => ({ role: await updateRole(ctx, input) }),
   }),
-  deleteRole: t.field({
+  deleteRole: inputMutation(t, {
     type: DeleteRolePayload,
     description: 'Delete a custom role, moving its members to `reassignTo`.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: DeleteRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ id: (await deleteRole(ctx, input)).id }),
+    input: DeleteRoleInput,
+    resolve: async (input, ctx) => ({ id: (await deleteRole(ctx, input)).id }),
   }),
 }));

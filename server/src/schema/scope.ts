@@ -3,6 +3,7 @@ import { idOf } from '../inputSafety.ts';
 import type { Scope } from '../generated/prisma/client.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import { MUTATION_ERRORS } from './errors.ts';
+import { deletedIdPayload, inputMutation } from './payloads.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
 import { targetTenantId } from '../services/authorization.ts';
@@ -89,32 +90,27 @@ const ScopePayload = builder.objectRef<{ scope: Scope }>('ScopePayload').impleme
   fields: (t) => ({ scope: t.expose('scope', { type: ScopeRef }) }),
 });
 
-const DeleteScopePayload = builder.objectRef<{ id: string }>('DeleteScopePayload').implement({
-  fields: (t) => ({ deletedScopeId: t.exposeID('id') }),
-});
+const DeleteScopePayload = deletedIdPayload('DeleteScopePayload', 'deletedScopeId');
 
 builder.mutationFields((t) => ({
-  createScope: t.field({
+  createScope: inputMutation(t, {
     type: ScopePayload,
     description: "Add a resource scope to the tenant's catalogue.",
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: CreateScopeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ scope: await createScope(ctx, input) }),
+    input: CreateScopeInput,
+    resolve: async (input, ctx) => ({ scope: await createScope(ctx, input) }),
   }),
-  updateScope: t.field({
+  updateScope: inputMutation(t, {
     type: ScopePayload,
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: UpdateScopeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ scope: await updateScope(ctx, input) }),
+    input: UpdateScopeInput,
+    resolve: async (input, ctx) => ({ scope: await updateScope(ctx, input) }),
   }),
-  deleteScope: t.field({
+  deleteScope: inputMutation(t, {
     type: DeleteScopePayload,
     description: 'Refused while keys, roles or groups name the scope, unless `cascade`.',
     authScopes: WRITE,
-    errors: MUTATION_ERRORS,
-    args: { input: t.arg({ type: DeleteScopeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ id: (await deleteScope(ctx, input)).id }),
+    input: DeleteScopeInput,
+    resolve: async (input, ctx) => ({ id: (await deleteScope(ctx, input)).id }),
   }),
 }));

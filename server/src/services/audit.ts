@@ -39,7 +39,7 @@ export interface AuditActor {
 export const AUDIT_CHANNEL = 'keywarden_audit';
 /** The event retention appends after removing old events; its `changes` hold the new anchor. */
 export const PURGE_ACTION = 'audit.purged';
-export const GENESIS_HASH = '0'.repeat(64);
+const GENESIS_HASH = '0'.repeat(64);
 
 const SECRET_FIELD = /secret|hash|password|token|credential/i;
 const REDACTED = '[redacted]';
@@ -89,7 +89,7 @@ type HashedFields = Pick<AuditEvent,
  * sha256(prevHash + "\n" + canonical JSON of every other field but `hash`), createdAt as ISO-8601.
  * A SIEM can recompute it from an exported line.
  */
-export function auditHash(event: HashedFields): string {
+function auditHash(event: HashedFields): string {
   const content = canonicalJson({
     id: event.id, tenantId: event.tenantId, seq: event.seq,
     actorType: event.actorType, actorId: event.actorId, actorPublicId: event.actorPublicId,

@@ -34,7 +34,7 @@ interface RetentionApp {
 }
 
 /** Removes every tenant's events older than its retention (by the app's clock). */
-export async function purgeExpiredAuditEvents(app: RetentionApp): Promise<PurgeResult[]> {
+async function purgeExpiredAuditEvents(app: RetentionApp): Promise<PurgeResult[]> {
   const tenants = await app.db.prisma.tenant.findMany({
     where: { auditRetentionDays: { not: null } },
     select: { id: true, auditRetentionDays: true },
@@ -80,18 +80,21 @@ async function purgeChunk(app: RetentionApp, tenantId: string, cutoff: Date): Pr
 }
 
 export interface AuditRetentionJob {
+  /** One purge now, whatever the timer: what each tick of the timer runs. */
+  run(): Promise<PurgeResult[]>;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
 }
 
-/** Runs purgeExpiredAuditEvents every `intervalMs` (null: never, e.g. in tests that call it themselves). */
+/** Purges every `intervalMs` (null: never, e.g. in tests that call `run` themselves). */
 export function startAuditRetention(app: RetentionApp, intervalMs: number | null = RETENTION_INTERVAL_MS): AuditRetentionJob {
-  if (intervalMs === null) return { stop: async () => {} };
+  const runOnce = () => purgeExpiredAuditEvents(app);
+  if (intervalMs === null) return { run: runOnce, stop: async () => {} };
   let running: Promise<unknown> | null = null;
   let stopped = false;
   const run = () => {
     if (running || stopped) return;
-    running = purgeExpiredAuditEvents(app)
+    running = runOnce()
       .catch((error) => app.logger.error({ err: error }, 'audit retention run failed'))
       .finally(() => (running = null));
   };
@@ -100,6 +103,7 @@ export function startAuditRetention(app: RetentionApp, intervalMs: number | null
   first.unref();
   every.unref();
   return {
+    run: runOnce,
     stop: async () => {
       stopped = true;
       clearTimeout(first);

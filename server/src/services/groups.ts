@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
 import type { Group } from '../generated/prisma/client.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError, foundOr } from '../domain/errors.ts';
 import { formatDuration } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import { scopeSet } from '../domain/scopes.ts';
@@ -10,9 +10,9 @@ import { tenantCaller } from './authorization.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
 import { createIpRules, describeRules, ipRuleList, replaceIpRules } from './ipRules.ts';
 import { descriptionInput, nameInput, reasonInput, scopeList } from './inputs.ts';
-import { changeKeyStatus } from './keys.ts';
+import { changeKeyStatus } from './keys/status.ts';
 import { assertKnownScopes } from './scopes.ts';
-import { isUniqueViolation, parseInput } from './validation.ts';
+import { orConflict, parseInput } from './validation.ts';
 
 const MAX_DEFAULT_EXPIRY_SECONDS = 10 * 365 * 86_400;
 
@@ -104,55 +104,43 @@ export async function createGroup(ctx: Context, raw: unknown): Promise<Group> {
     scopeLimit: input.scopeLimit ?? [],
     defaultExpirySeconds: input.defaultExpirySeconds ?? null,
   };
-  try {
-    return await ctx.db.$transaction(async (tx) => {
-      await assertSettingsValid(tx, tenantId, values);
-      const group = await tx.group.create({ data: { id: newId('grp'), tenantId, ...values } });
-      const ipRules = input.ipRules ?? [];
-      await createIpRules(tx, tenantId, { groupId: group.id }, ipRules);
-      await recordAudit(tx, ctx, {
-        tenantId, action: 'group.created', targetType: 'Group', targetId: group.id,
-        changes: { ...values, ipRules: describeRules(ipRules) },
-      });
-      return group;
+  return orConflict(ctx.db.$transaction(async (tx) => {
+    await assertSettingsValid(tx, tenantId, values);
+    const group = await tx.group.create({ data: { id: newId('grp'), tenantId, ...values } });
+    const ipRules = input.ipRules ?? [];
+    await createIpRules(tx, tenantId, { groupId: group.id }, ipRules);
+    await recordAudit(tx, ctx, {
+      tenantId, action: 'group.created', targetType: 'Group', targetId: group.id,
+      changes: { ...values, ipRules: describeRules(ipRules) },
     });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken(input.name);
-    throw error;
-  }
+    return group;
+  }), () => nameTaken(input.name));
 }
 
 export async function updateGroup(ctx: Context, raw: unknown): Promise<Group> {
   const { tenantId } = tenantCaller(ctx);
   const input = parseInput(updateInput, raw);
-  let result: { group: Group; keyIds: string[] };
-  try {
-    result = await ctx.db.$transaction(async (tx) => {
-      const before = await tx.group.findUnique({ where: { id: input.id } });
-      if (!before) throw new NotFoundError('Group', input.id);
-      const data = {
-        ...(input.name != null && { name: input.name }),
-        ...(input.description != null && { description: input.description }),
-        ...(input.defaultScopes != null && { defaultScopes: input.defaultScopes }),
-        ...(input.limitsScopes != null && { limitsScopes: input.limitsScopes }),
-        ...(input.scopeLimit != null && { scopeLimit: input.scopeLimit }),
-        ...(input.defaultExpirySeconds != null && { defaultExpirySeconds: input.defaultExpirySeconds }),
-        ...(input.clearDefaultExpiry && { defaultExpirySeconds: null }),
-      };
-      await assertSettingsValid(tx, tenantId, { ...before, ...data });
-      const group = await tx.group.update({ where: { id: before.id }, data });
-      const changes: Record<string, unknown> = diff(before, group);
-      if (input.ipRules != null) {
-        const previous = await replaceIpRules(tx, tenantId, { groupId: group.id }, input.ipRules);
-        changes.ipRules = { before: describeRules(previous), after: describeRules(input.ipRules) };
-      }
-      await recordAudit(tx, ctx, { tenantId, action: 'group.updated', targetType: 'Group', targetId: group.id, changes });
-      return { group, keyIds: await keyIdsOf(tx, group.id) };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken(input.name ?? '');
-    throw error;
-  }
+  const result = await orConflict(ctx.db.$transaction(async (tx) => {
+    const before = await foundOr(tx.group.findUnique({ where: { id: input.id } }), 'Group', input.id);
+    const data = {
+      ...(input.name != null && { name: input.name }),
+      ...(input.description != null && { description: input.description }),
+      ...(input.defaultScopes != null && { defaultScopes: input.defaultScopes }),
+      ...(input.limitsScopes != null && { limitsScopes: input.limitsScopes }),
+      ...(input.scopeLimit != null && { scopeLimit: input.scopeLimit }),
+      ...(input.defaultExpirySeconds != null && { defaultExpirySeconds: input.defaultExpirySeconds }),
+      ...(input.clearDefaultExpiry && { defaultExpirySeconds: null }),
+    };
+    await assertSettingsValid(tx, tenantId, { ...before, ...data });
+    const group = await tx.group.update({ where: { id: before.id }, data });
+    const changes: Record<string, unknown> = diff(before, group);
+    if (input.ipRules != null) {
+      const previous = await replaceIpRules(tx, tenantId, { groupId: group.id }, input.ipRules);
+      changes.ipRules = { before: describeRules(previous), after: describeRules(input.ipRules) };
+    }
+    await recordAudit(tx, ctx, { tenantId, action: 'group.updated', targetType: 'Group', targetId: group.id, changes });
+    return { group, keyIds: await keyIdsOf(tx, group.id) };
+  }), () => nameTaken(input.name ?? ''));
   // The group's scope limit and IP rules are part of every one of its keys' verdicts.
   if (result.keyIds.length > 0) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId, keyIds: result.keyIds }));
   return result.group;

@@ -9,7 +9,7 @@ import { diff, recordAudit, type Tx } from './audit.ts';
 import { assertMayGrant, targetTenantId } from './authorization.ts';
 import { descriptionInput, nameInput, scopeList } from './inputs.ts';
 import { assertKnownScopes } from './scopes.ts';
-import { isUniqueViolation, parseInput } from './validation.ts';
+import { orConflict, parseInput } from './validation.ts';
 
 // Custom roles are named scope lists. Built-in roles (OWNER, ADMIN, MEMBER, VIEWER) take their
 // scopes from code and are neither edited nor deleted. Every role change is bounded by the
@@ -26,48 +26,40 @@ const deleteInput = z.object({ id: z.string(), reassignTo: z.string().nullish() 
 export async function createRole(ctx: Context, raw: unknown) {
   const input = parseInput(createInput, raw);
   const tenantId = await targetTenantId(ctx, input.tenantId);
-  try {
-    return await ctx.db.$transaction(async (tx) => {
-      await assertKnownScopes(tx, tenantId, input.scopes, ['input', 'scopes']);
-      assertMayGrant(ctx, input.scopes, 'A role cannot hold scopes you do not hold');
-      await assertNameFree(tx, tenantId, input.name);
-      const role = await tx.role.create({
-        data: { id: newId('rol'), tenantId, name: input.name, description: input.description ?? '', scopes: [...input.scopes].sort() },
-      });
-      await recordAudit(tx, ctx, { tenantId, action: 'role.created', targetType: 'Role', targetId: role.id, changes: { name: role.name, description: role.description, scopes: role.scopes } });
-      return role;
+  return orConflict(ctx.db.$transaction(async (tx) => {
+    await assertKnownScopes(tx, tenantId, input.scopes, ['input', 'scopes']);
+    assertMayGrant(ctx, input.scopes, 'A role cannot hold scopes you do not hold');
+    await assertNameFree(tx, tenantId, input.name);
+    const role = await tx.role.create({
+      data: { id: newId('rol'), tenantId, name: input.name, description: input.description ?? '', scopes: [...input.scopes].sort() },
     });
-  } catch (error) {
-    throw nameConflict(error, input.name);
-  }
+    await recordAudit(tx, ctx, { tenantId, action: 'role.created', targetType: 'Role', targetId: role.id, changes: { name: role.name, description: role.description, scopes: role.scopes } });
+    return role;
+  }), () => nameTaken(input.name));
 }
 
 export async function updateRole(ctx: Context, raw: unknown) {
   const input = parseInput(updateInput, raw);
-  try {
-    const result = await ctx.db.$transaction(async (tx) => {
-      const before = await findCustomRole(ctx, tx, input.id);
-      const data: { name?: string; description?: string; scopes?: string[] } = {};
-      if (input.name != null && input.name !== before.name) {
-        await assertNameFree(tx, before.tenantId, input.name, before.id);
-        data.name = input.name;
-      }
-      if (input.description != null) data.description = input.description;
-      if (input.scopes != null) {
-        await assertKnownScopes(tx, before.tenantId, input.scopes, ['input', 'scopes']);
-        assertMayGrant(ctx, input.scopes, 'A role cannot hold scopes you do not hold');
-        data.scopes = [...input.scopes].sort();
-      }
-      const after = await tx.role.update({ where: { id: before.id }, data });
-      await recordAudit(tx, ctx, { tenantId: after.tenantId, action: 'role.updated', targetType: 'Role', targetId: after.id, changes: diff(before, after) });
-      return { role: after, scopesChanged: data.scopes !== undefined && data.scopes.join() !== before.scopes.join() };
-    });
-    // The role bounds its members' sessions (read per request) and their keys (cached by verification).
-    if (result.scopesChanged) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: result.role.tenantId }));
-    return result.role;
-  } catch (error) {
-    throw nameConflict(error, input.name ?? '');
-  }
+  const result = await orConflict(ctx.db.$transaction(async (tx) => {
+    const before = await findCustomRole(ctx, tx, input.id);
+    const data: { name?: string; description?: string; scopes?: string[] } = {};
+    if (input.name != null && input.name !== before.name) {
+      await assertNameFree(tx, before.tenantId, input.name, before.id);
+      data.name = input.name;
+    }
+    if (input.description != null) data.description = input.description;
+    if (input.scopes != null) {
+      await assertKnownScopes(tx, before.tenantId, input.scopes, ['input', 'scopes']);
+      assertMayGrant(ctx, input.scopes, 'A role cannot hold scopes you do not hold');
+      data.scopes = [...input.scopes].sort();
+    }
+    const after = await tx.role.update({ where: { id: before.id }, data });
+    await recordAudit(tx, ctx, { tenantId: after.tenantId, action: 'role.updated', targetType: 'Role', targetId: after.id, changes: diff(before, after) });
+    return { role: after, scopesChanged: data.scopes !== undefined && data.scopes.join() !== before.scopes.join() };
+  }), () => nameTaken(input.name ?? ''));
+  // The role bounds its members' sessions (read per request) and their keys (cached by verification).
+  if (result.scopesChanged) await afterCommit(ctx, () => ctx.app.invalidation.invalidate({ tenantId: result.role.tenantId }));
+  return result.role;
 }
 
 /** A role in use is deleted only with `reassignTo`: its members move to that role in the same transaction. */
@@ -119,9 +111,7 @@ async function assertNameFree(tx: Tx, tenantId: string, roleName: string, except
     where: { tenantId, name: { equals: roleName, mode: 'insensitive' }, ...(exceptId && { id: { not: exceptId } }) },
     select: { id: true },
   });
-  if (taken) throw new ConflictError(`The tenant already has a role named "${roleName}"`, 'name');
+  if (taken) throw nameTaken(roleName);
 }
 
-function nameConflict(error: unknown, roleName: string): unknown {
-  return isUniqueViolation(error) ? new ConflictError(`The tenant already has a role named "${roleName}"`, 'name') : error;
-}
+const nameTaken = (roleName: string) => new ConflictError(`The tenant already has a role named "${roleName}"`, 'name');

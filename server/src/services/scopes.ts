@@ -7,7 +7,7 @@ import { isManagementScope, validateScopeName } from '../domain/scopes.ts';
 import { diff, recordAudit, type Tx } from './audit.ts';
 import { targetTenantId } from './authorization.ts';
 import { descriptionInput, scopeName } from './inputs.ts';
-import { isUniqueViolation, parseInput } from './validation.ts';
+import { orConflict, parseInput } from './validation.ts';
 
 // The tenant's scope catalogue, and the check every service that hands out scopes shares:
 // whether the named scopes exist.
@@ -50,16 +50,11 @@ const deleteInput = z.object({ id: z.string(), cascade: z.boolean().nullish() })
 export async function createScope(ctx: Context, raw: unknown) {
   const input = parseInput(createInput, raw);
   const tenantId = await targetTenantId(ctx, input.tenantId);
-  try {
-    return await ctx.db.$transaction(async (tx) => {
-      const scope = await tx.scope.create({ data: { id: newId('scp'), tenantId, name: input.name, description: input.description ?? '' } });
-      await recordAudit(tx, ctx, { tenantId, action: 'scope.created', targetType: 'Scope', targetId: scope.id, changes: { name: scope.name, description: scope.description } });
-      return scope;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(`The tenant already has a scope named "${input.name}"`, 'name');
-    throw error;
-  }
+  return orConflict(ctx.db.$transaction(async (tx) => {
+    const scope = await tx.scope.create({ data: { id: newId('scp'), tenantId, name: input.name, description: input.description ?? '' } });
+    await recordAudit(tx, ctx, { tenantId, action: 'scope.created', targetType: 'Scope', targetId: scope.id, changes: { name: scope.name, description: scope.description } });
+    return scope;
+  }), () => new ConflictError(`The tenant already has a scope named "${input.name}"`, 'name'));
 }
 
 /** Only the description changes: a scope's name is what keys and roles refer to. */

@@ -16,12 +16,12 @@ import { assertCallerHasScope, assertMayGrant } from './authorization.ts';
 import { ConcurrencyGate, InMemoryFailureThrottle, type FailureThrottle } from './throttle.ts';
 import { parseInput } from './validation.ts';
 
-export const SESSION_TTL_MS = 12 * 3600_000;
+const SESSION_TTL_MS = 12 * 3600_000;
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
 /** Failed password checks allowed per window, per account (tenant + email) and per client address. */
-export const LOGIN_LIMITS = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 } as const;
+const LOGIN_LIMITS = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 } as const;
 // One check at a time per account; a few per address (several people behind one NAT).
 const CONCURRENT_PER_ACCOUNT = 1;
 const CONCURRENT_PER_ADDRESS = 4;

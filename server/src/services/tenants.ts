@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
-import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, foundOr } from '../domain/errors.ts';
 import { KEY_PREFIX_PATTERN } from '@keywarden/sdk/key-format';
 import { recordAudit, diff } from './audit.ts';
 import { createTenantWithRoles } from './tenantSetup.ts';
 import { nameInput } from './inputs.ts';
-import { isUniqueViolation, parseInput } from './validation.ts';
+import { orConflict, parseInput } from './validation.ts';
 
 const name = nameInput(100);
 const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, 'must be 1-48 lowercase letters, digits or dashes, not starting or ending with a dash');
@@ -30,24 +30,18 @@ const settingsInput = z.object({
 /** Platform operator: a new tenant with its built-in roles. */
 export async function createTenant(ctx: Context, raw: unknown) {
   const input = parseInput(createInput, raw);
-  try {
-    return await ctx.db.$transaction(async (tx) => {
-      const tenant = await createTenantWithRoles(tx, { name: input.name, slug: input.slug, keyPrefix: input.keyPrefix ?? undefined });
-      await recordAudit(tx, ctx, { tenantId: tenant.id, action: 'tenant.created', targetType: 'Tenant', targetId: tenant.id, changes: { name: tenant.name, slug: tenant.slug, keyPrefix: tenant.keyPrefix } });
-      return tenant;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(`A tenant with slug "${input.slug}" already exists`, 'slug');
-    throw error;
-  }
+  return orConflict(ctx.db.$transaction(async (tx) => {
+    const tenant = await createTenantWithRoles(tx, { name: input.name, slug: input.slug, keyPrefix: input.keyPrefix ?? undefined });
+    await recordAudit(tx, ctx, { tenantId: tenant.id, action: 'tenant.created', targetType: 'Tenant', targetId: tenant.id, changes: { name: tenant.name, slug: tenant.slug, keyPrefix: tenant.keyPrefix } });
+    return tenant;
+  }), () => new ConflictError(`A tenant with slug "${input.slug}" already exists`, 'slug'));
 }
 
 /** Rename and settings: the platform operator, or a tenant:admin of that tenant (ctx.db confines it). */
 export async function updateTenant(ctx: Context, raw: unknown) {
   const input = parseInput(settingsInput, raw);
   const tenant = await ctx.db.$transaction(async (tx) => {
-    const before = await tx.tenant.findUnique({ where: { id: input.id } });
-    if (!before) throw new NotFoundError('Tenant', input.id);
+    const before = await foundOr(tx.tenant.findUnique({ where: { id: input.id } }), 'Tenant', input.id);
     const data = {
       ...(input.name != null && { name: input.name }),
       ...(input.apiEnabled != null && { apiEnabled: input.apiEnabled }),

@@ -17,3 +17,16 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, root 
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
+
+/**
+ * A write racing others for a unique column (a name, a slug, a public id): Prisma's
+ * unique-constraint violation becomes `conflict()`, a ConflictError naming the field.
+ */
+export async function orConflict<T>(write: Promise<T>, conflict: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict();
+    throw error;
+  }
+}

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { expectAuthCases } from '../harness/authCases.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -8,9 +8,7 @@ import { newId } from '../../src/domain/ids.ts';
 const START = Math.floor((Date.now() - 30 * 60_000) / 1000) * 1000;
 let nowMs = START;
 
-let t: TestApp;
-beforeAll(async () => { t = await createTestApp({ clock: () => new Date(nowMs) }); });
-afterAll(async () => { await t?.close(); });
+const t = useTestApp({ clock: () => new Date(nowMs) });
 
 const EXPLAIN = `query($id: ID!, $ip: String!, $endpoint: String, $scopes: [String!]) {
   explainAccess(keyId: $id, ip: $ip, endpoint: $endpoint, scopes: $scopes) {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { RESULT_FIELDS, expectAuthCases } from '../harness/authCases.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -7,9 +7,7 @@ import { newId } from '../../src/domain/ids.ts';
 // Fixture sessions live one real hour; this clock stays inside it.
 const START = Math.floor((Date.now() - 30 * 60_000) / 1000) * 1000;
 
-let t: TestApp;
-beforeAll(async () => { t = await createTestApp({ clock: () => new Date(START) }); });
-afterAll(async () => { await t?.close(); });
+const t = useTestApp({ clock: () => new Date(START) });
 
 const GROUP = `id name description defaultScopes limitsScopes scopeLimit defaultExpirySeconds keyCount createdAt updatedAt
   ipRules { action cidr level description }`;

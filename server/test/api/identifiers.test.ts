@@ -1,12 +1,12 @@
 // Identifiers are checked for what they name before anything uses them: `""` or another type's
 // id is a ValidationError, and a filter naming another tenant's group or owner is NOT_FOUND.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey } from '../harness/keys.ts';
 
-let t: TestApp;
+const t = useTestApp();
 let tenant: TestTenant;
 let other: TestTenant;
 let admin: string;
@@ -14,14 +14,12 @@ let keyId: string;
 let foreignGroupId: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
   tenant = await createTenant(t.app, 'Ids');
   other = await createTenant(t.app, 'Other');
   admin = (await tenant.addMember('ADMIN')).token;
   keyId = (await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id })).id;
   foreignGroupId = (await t.app.db.prisma.group.create({ data: { id: newId('grp'), tenantId: other.id, name: 'theirs' } })).id;
 });
-afterAll(() => t?.close());
 
 const CREATE_RULE = `mutation($input: CreateIpRuleInput!) {
   createIpRule(input: $input) { __typename ... on Error { code } ... on ValidationError { fieldErrors { path message } } ... on IpRulePayload { ipRule { level } } }

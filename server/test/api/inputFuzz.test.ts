@@ -10,21 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { ERROR_CODES } from '../../src/domain/errors.ts';
 import { newId, type NodeTypename } from '../../src/domain/ids.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { databaseSnapshot } from '../harness/database.ts';
-import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
+import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey } from '../harness/keys.ts';
 
-let t: TestApp;
+const t = useTestApp({ env: { KEYWARDEN_USAGE_FLUSH_MS: '3600000' } });
 let tenant: TestTenant;
 let operator: string;
 /** A real record of each type, so that the other arguments of a fuzzed field are valid. */
 const realIds: Partial<Record<NodeTypename, string>> = {};
 
 beforeAll(async () => {
-  t = await createTestApp({ env: { KEYWARDEN_USAGE_FLUSH_MS: '3600000' } });
   tenant = await createTenant(t.app, 'Fuzz');
-  operator = await platformToken(t.app);
+  operator = t.platform;
   const key = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, ipRules: [{ action: 'DENY', cidr: '192.0.2.1/32' }] });
   const group = await t.app.db.prisma.group.create({ data: { id: newId('grp'), tenantId: tenant.id, name: 'fuzz group' } });
   Object.assign(realIds, {
@@ -33,7 +32,6 @@ beforeAll(async () => {
     Session: (await t.app.db.prisma.session.findFirstOrThrow({ where: { memberId: tenant.owner.id } })).id,
   });
 }, 120_000);
-afterAll(() => t?.close());
 
 const snapshot = () => databaseSnapshot(t.app.db);
 

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { RESULT_FIELDS, expectAuthCases, memberWithScopes } from '../harness/authCases.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { newId } from '../../src/domain/ids.ts';
 
-let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t?.close(); });
+const t = useTestApp();
 
 const RULE = 'id action cidr description level createdAt group { id } apiKey { id }';
 const ERRORS = `${RESULT_FIELDS} ... on NotFoundError { resource }`;

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_PAGE_SIZE } from '../../src/builder.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { verifySecret } from '../../src/domain/secrets.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { RESULT_FIELDS, expectAuthCases, memberWithScopes } from '../harness/authCases.ts';
-import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
+import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 
 const MEMBER_FIELDS = 'id email name status hasPassword apiKeyCount role { id name }';
 const CREATE = `mutation($input: CreateMemberInput!) { createMember(input: $input) { ${RESULT_FIELDS} ... on MemberPayload { member { ${MEMBER_FIELDS} } } } }`;
@@ -22,16 +22,7 @@ const VIEWER = '{ viewer { kind } }';
 
 const PASSWORD = 'correct horse battery staple';
 
-let t: TestApp;
-let platform: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  platform = await platformToken(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 const memberCount = (tenantId: string) => t.app.db.prisma.member.count({ where: { tenantId } });
 const memberRow = (id: string) => t.app.db.prisma.member.findUnique({ where: { id } });
@@ -66,10 +57,10 @@ describe('createMember', () => {
     const tenant = await createTenant(t.app);
     const response = await t.graphql(CREATE, {
       input: { tenantId: tenant.id, email: 'founder@example.com', name: 'Founder', roleId: tenant.roles.OWNER },
-    }, { token: platform });
+    }, { token: t.platform });
     expect(response.data.createMember.member).toMatchObject({ role: { name: 'OWNER' }, hasPassword: false });
 
-    const withoutTenant = await t.graphql(CREATE, { input: { email: 'x@example.com', name: 'X', roleId: tenant.roles.OWNER } }, { token: platform });
+    const withoutTenant = await t.graphql(CREATE, { input: { email: 'x@example.com', name: 'X', roleId: tenant.roles.OWNER } }, { token: t.platform });
     expect(withoutTenant.data.createMember.fieldErrors).toEqual([{ path: ['input', 'tenantId'], message: 'is required for the platform operator' }]);
   });
 
@@ -189,9 +180,9 @@ describe('members, member, node and me', () => {
 
   it('lets the platform operator list any tenant it names', async () => {
     const tenant = await tenantWithMembers();
-    const listed = await t.graphql(LIST, { tenantId: tenant.id }, { token: platform });
+    const listed = await t.graphql(LIST, { tenantId: tenant.id }, { token: t.platform });
     expect(listed.data.members.edges).toHaveLength(4);
-    const unnamed = await t.graphql(LIST, {}, { token: platform });
+    const unnamed = await t.graphql(LIST, {}, { token: t.platform });
     expect(unnamed.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', fieldErrors: [{ path: ['tenantId'] }] });
   });
 
@@ -223,7 +214,7 @@ describe('members, member, node and me', () => {
     const ownerNode = await t.graphql(NODE, { id: tenant.owner.id }, { token: nobody.token });
     expect(ownerNode.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', missingScopes: ['members:read'] });
     expect(ownerNode.body).not.toContain(tenant.owner.email);
-    expect((await t.graphql('{ me { id } }', {}, { token: platform })).data.me).toBeNull();
+    expect((await t.graphql('{ me { id } }', {}, { token: t.platform })).data.me).toBeNull();
   });
 });
 
@@ -292,7 +283,7 @@ describe('updateMember', () => {
     const second = await tenant.addMember('OWNER');
     const first = await t.graphql(UPDATE, { input: { id: tenant.owner.id, roleId: tenant.roles.ADMIN } }, { token: second.token });
     expect(first.data.updateMember.__typename).toBe('MemberPayload');
-    const last = await t.graphql(UPDATE, { input: { id: second.id, roleId: tenant.roles.ADMIN } }, { token: platform });
+    const last = await t.graphql(UPDATE, { input: { id: second.id, roleId: tenant.roles.ADMIN } }, { token: t.platform });
     expect(last.data.updateMember).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
     expect(last.data.updateMember.message).toContain('last active OWNER');
     expect((await memberRow(second.id))!.roleId).toBe(tenant.roles.OWNER);
@@ -331,12 +322,12 @@ describe('deactivateMember and reactivateMember', () => {
     const admin = await tenant.addMember('ADMIN');
     const byAdmin = await t.graphql(DEACTIVATE, { id: tenant.owner.id }, { token: admin.token });
     expect(byAdmin.data.deactivateMember).toMatchObject({ __typename: 'ForbiddenError', missingScopes: ['tenant:admin'] });
-    const last = await t.graphql(DEACTIVATE, { id: tenant.owner.id }, { token: platform });
+    const last = await t.graphql(DEACTIVATE, { id: tenant.owner.id }, { token: t.platform });
     expect(last.data.deactivateMember.__typename).toBe('ConflictError');
     expect((await memberRow(tenant.owner.id))!.status).toBe('ACTIVE');
 
     await tenant.addMember('OWNER');
-    const notLast = await t.graphql(DEACTIVATE, { id: tenant.owner.id }, { token: platform });
+    const notLast = await t.graphql(DEACTIVATE, { id: tenant.owner.id }, { token: t.platform });
     expect(notLast.data.deactivateMember.member.status).toBe('DEACTIVATED');
   });
 
@@ -374,7 +365,7 @@ describe('deleteMember', () => {
 
   it('keeps the last active OWNER', async () => {
     const tenant = await createTenant(t.app);
-    const response = await t.graphql(DELETE, { id: tenant.owner.id }, { token: platform });
+    const response = await t.graphql(DELETE, { id: tenant.owner.id }, { token: t.platform });
     expect(response.data.deleteMember.__typename).toBe('ConflictError');
     expect(await memberRow(tenant.owner.id)).not.toBeNull();
   });
@@ -389,7 +380,7 @@ describe('deleteMember', () => {
 describe('setMemberPassword', () => {
   async function memberWithPassword(tenant: TestTenant, role: 'ADMIN' | 'VIEWER' = 'VIEWER') {
     const member = await tenant.addMember(role);
-    const set = await t.graphql(SET_PASSWORD, { input: { memberId: member.id, password: PASSWORD } }, { token: platform });
+    const set = await t.graphql(SET_PASSWORD, { input: { memberId: member.id, password: PASSWORD } }, { token: t.platform });
     expect(set.data.setMemberPassword.member.hasPassword).toBe(true);
     // Setting a password ends the member's other sessions; log in afresh.
     const login = await t.graphql('mutation($input: LoginInput!) { login(input: $input) { ... on LoginPayload { token } } }', { input: { tenant: tenant.slug, email: member.email, password: PASSWORD } });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatKey, parseKey, type ParsedKey } from '@keywarden/sdk/key-format';
 import { generateSecret } from '../../src/domain/keyFormat.ts';
 import { sha256Hex } from '../../src/domain/secrets.ts';
-import { createTestApp, listen, type Listening, type TestApp } from '../harness/app.ts';
+import { listen, type Listening } from '../harness/app.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey, verifyKey, type TestKey } from '../harness/keys.ts';
 
@@ -11,20 +12,18 @@ import { createTestKey, verifyKey, type TestKey } from '../harness/keys.ts';
 // text or its 32 secret characters) gets short-lived access tokens, which the management API and
 // POST /v1/verify accept.
 
-let t: TestApp;
+const t = useTestApp();
 let tenant: TestTenant;
 let other: TestTenant;
 let client: TestKey;
 let verifier: TestKey;
 
 beforeAll(async () => {
-  t = await createTestApp();
   tenant = await createTenant(t.app, 'Tokens');
   other = await createTenant(t.app, 'Elsewhere');
   client = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:read', 'tickets:read', 'tickets:write'] });
   verifier = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:verify'] });
 });
-afterAll(() => t.close());
 
 interface OAuthAnswer {
   status: number;

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
-import { BUILT_IN_ROLE_SCOPES } from '../../src/domain/scopes.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { roleScopes } from '../../src/domain/scopes.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { RESULT_FIELDS, expectAuthCases, memberWithScopes } from '../harness/authCases.ts';
-import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
+import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 
 const ROLE_FIELDS = 'id name description builtIn scopes memberCount';
 const CREATE = `mutation($input: CreateRoleInput!) { createRole(input: $input) { ${RESULT_FIELDS} ... on RolePayload { role { ${ROLE_FIELDS} } } } }`;
@@ -14,16 +14,7 @@ const LIST = `query($tenantId: ID, $filter: RoleFilter, $first: Int, $after: Str
 const GET = `query($id: ID!) { role(id: $id) { id name } }`;
 const NODE = 'query($id: ID!) { node(id: $id) { __typename id } }';
 
-let t: TestApp;
-let platform: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  platform = await platformToken(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 const roleRow = (id: string) => t.app.db.prisma.role.findUnique({ where: { id } });
 const roleCount = (tenantId: string) => t.app.db.prisma.role.count({ where: { tenantId } });
@@ -48,7 +39,7 @@ describe('roles, role and node', () => {
     expect(roles.map((r: { name: string }) => r.name)).toEqual(['OWNER', 'ADMIN', 'MEMBER', 'VIEWER', custom.name]);
     expect(roles[0]).toMatchObject({ builtIn: 'OWNER', scopes: ['*'], memberCount: 1 });
     expect(roles[1]).toMatchObject({ builtIn: 'ADMIN', scopes: ['*', '!tenant:admin'], memberCount: 0 });
-    expect(roles[2].scopes).toEqual([...BUILT_IN_ROLE_SCOPES.MEMBER].sort());
+    expect(roles[2].scopes).toEqual(roleScopes({ builtIn: 'MEMBER', scopes: [] }).toArray());
     expect(roles[3]).toMatchObject({ builtIn: 'VIEWER', memberCount: 1 });
     expect(roles[4]).toMatchObject({ builtIn: null, scopes: ['keys:read'], memberCount: 0 });
 
@@ -63,7 +54,7 @@ describe('roles, role and node', () => {
 
   it('lets the platform operator read the roles of a tenant it names', async () => {
     const tenant = await createTenant(t.app);
-    const response = await t.graphql(LIST, { tenantId: tenant.id }, { token: platform });
+    const response = await t.graphql(LIST, { tenantId: tenant.id }, { token: t.platform });
     expect(response.data.roles.edges).toHaveLength(4);
   });
 

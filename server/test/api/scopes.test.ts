@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { RESULT_FIELDS, expectAuthCases } from '../harness/authCases.ts';
-import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
+import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 
 const SCOPE_FIELDS = 'id name description';
 const CREATE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { ${RESULT_FIELDS} ... on ScopePayload { scope { ${SCOPE_FIELDS} } } } }`;
@@ -14,16 +14,7 @@ const LIST = `query($tenantId: ID, $filter: ScopeFilter, $first: Int, $after: St
 const MANAGEMENT = '{ managementScopes { name description } }';
 const NODE = 'query($id: ID!) { node(id: $id) { __typename id } }';
 
-let t: TestApp;
-let platform: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  platform = await platformToken(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 const scopeRow = (id: string) => t.app.db.prisma.scope.findUnique({ where: { id } });
 const scopeCount = (tenantId: string) => t.app.db.prisma.scope.count({ where: { tenantId } });
@@ -57,7 +48,7 @@ describe('managementScopes', () => {
     const tenant = await createTenant(t.app);
     const response = await t.graphql(MANAGEMENT, {}, { token: tenant.owner.token });
     expect(response.data.managementScopes).toEqual(MANAGEMENT_SCOPES.map(({ name, description }) => ({ name, description })));
-    expect((await t.graphql(MANAGEMENT, {}, { token: platform })).data.managementScopes).toHaveLength(MANAGEMENT_SCOPES.length);
+    expect((await t.graphql(MANAGEMENT, {}, { token: t.platform })).data.managementScopes).toHaveLength(MANAGEMENT_SCOPES.length);
     expect((await t.graphql(MANAGEMENT)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
@@ -76,7 +67,7 @@ describe('scopes and node', () => {
     expect(rest.data.scopes.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(ids.slice(2));
     const searched = await t.graphql(LIST, { filter: { search: 'AUTOMATED' } }, { token: tenant.owner.token });
     expect(searched.data.scopes.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['jobs:write']);
-    const byPlatform = await t.graphql(LIST, { tenantId: tenant.id }, { token: platform });
+    const byPlatform = await t.graphql(LIST, { tenantId: tenant.id }, { token: t.platform });
     expect(byPlatform.data.scopes.edges).toHaveLength(3);
   });
 
@@ -104,7 +95,7 @@ describe('createScope', () => {
 
   it('lets the platform operator add to a tenant it names', async () => {
     const tenant = await createTenant(t.app);
-    const response = await t.graphql(CREATE, { input: { tenantId: tenant.id, name: 'tickets:read' } }, { token: platform });
+    const response = await t.graphql(CREATE, { input: { tenantId: tenant.id, name: 'tickets:read' } }, { token: t.platform });
     expect(response.data.createScope.__typename).toBe('ScopePayload');
     expect(await scopeCount(tenant.id)).toBe(1);
   });

@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashSecret, sha256Hex } from '../../src/domain/secrets.ts';
-import { LOGIN_LIMITS, SESSION_TTL_MS, passwords } from '../../src/services/sessions.ts';
+import { passwords } from '../../src/services/sessions.ts';
 import { SESSION_CACHE_TTL_MS } from '../../src/services/verification/caches.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { RESULT_FIELDS, expectAuthCases, memberWithScopes } from '../harness/authCases.ts';
-import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
+import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { __typename
   ... on ValidationError { code fieldErrors { path message } }
@@ -16,6 +16,11 @@ const NODE = 'query($id: ID!) { node(id: $id) { __typename id } }';
 const VIEWER = '{ viewer { kind } me { id } }';
 const SET_PASSWORD = `mutation($input: SetMemberPasswordInput!) { setMemberPassword(input: $input) { ${RESULT_FIELDS} } }`;
 
+// The login policy these tests hold the server to: sessions last 12 hours; failed password checks
+// are limited per window to 5 per account and 20 per client address.
+const SESSION_TTL_MS = 12 * 3600_000;
+const LOGIN_LIMITS = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 };
+
 const PASSWORD = 'correct horse battery staple';
 const INVALID = 'Invalid tenant, email or password';
 
@@ -23,17 +28,8 @@ const INVALID = 'Invalid tenant, email or password';
 let nextAddress = 1;
 const freshAddress = () => `198.51.100.${nextAddress++}`;
 
-let t: TestApp;
 let now = Date.now();
-let platform: string;
-
-beforeAll(async () => {
-  t = await createTestApp({ clock: () => new Date(now) });
-  platform = await platformToken(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp({ clock: () => new Date(now) });
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -219,7 +215,7 @@ describe('logout', () => {
 
   it('is for member sessions only', async () => {
     expect((await t.graphql(LOGOUT)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const byPlatform = await t.graphql(LOGOUT, {}, { token: platform });
+    const byPlatform = await t.graphql(LOGOUT, {}, { token: t.platform });
     expect(byPlatform.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -335,7 +331,7 @@ describe('session reads', () => {
     expect(after).not.toEqual(before);
     expect(after).toEqual(['*', '!tenant:admin']); // ADMIN's, read right after the change
 
-    const suspended = await t.graphql('mutation($id: ID!) { suspendTenant(id: $id) { __typename } }', { id: tenant.id }, { token: platform });
+    const suspended = await t.graphql('mutation($id: ID!) { suspendTenant(id: $id) { __typename } }', { id: tenant.id }, { token: t.platform });
     expect(suspended.errors).toBeUndefined();
     expect(await status(other.token)).toBe(401);
   });

@@ -1,8 +1,8 @@
 import { newId } from '../../src/domain/ids.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { RESULT_FIELDS, expectAuthCases } from '../harness/authCases.ts';
-import { createTenant, platformToken } from '../harness/fixtures.ts';
+import { createTenant } from '../harness/fixtures.ts';
 
 const TENANT_FIELDS = 'id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds allowQueryParamKey auditRetentionDays';
 const CREATE = `mutation($input: CreateTenantInput!) { createTenant(input: $input) { ${RESULT_FIELDS} ... on TenantPayload { tenant { ${TENANT_FIELDS} } } } }`;
@@ -15,16 +15,7 @@ const GET = 'query($id: ID) { tenant(id: $id) { id slug } }';
 const CREATE_MEMBER = `mutation($input: CreateMemberInput!) { createMember(input: $input) { ${RESULT_FIELDS} ... on MemberPayload { member { id } } } }`;
 const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { __typename ... on LoginPayload { token } } }';
 
-let t: TestApp;
-let platform: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  platform = await platformToken(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 let slugCounter = 0;
 const freshSlug = () => `acme-${process.pid}-${++slugCounter}`;
@@ -34,7 +25,7 @@ const tenantCount = () => t.app.db.prisma.tenant.count();
 describe('createTenant', () => {
   it('creates a tenant with its built-in roles, ready for a first OWNER who can log in', async () => {
     const slug = freshSlug();
-    const response = await t.graphql(CREATE, { input: { name: ' Acme Inc. ', slug, keyPrefix: 'acme' } }, { token: platform });
+    const response = await t.graphql(CREATE, { input: { name: ' Acme Inc. ', slug, keyPrefix: 'acme' } }, { token: t.platform });
     const tenant = response.data.createTenant.tenant;
     expect(tenant).toMatchObject({ name: 'Acme Inc.', slug, status: 'ACTIVE', apiEnabled: true, keyPrefix: 'acme', defaultTokenTtlSeconds: 86400, allowQueryParamKey: false });
     const roles = await t.app.db.prisma.role.findMany({ where: { tenantId: tenant.id }, orderBy: { id: 'asc' } });
@@ -43,7 +34,7 @@ describe('createTenant', () => {
     expect(audit.map((e) => [e.action, e.actorType])).toEqual([['tenant.created', 'PLATFORM']]);
 
     const password = 'the founders passphrase';
-    const owner = await t.graphql(CREATE_MEMBER, { input: { tenantId: tenant.id, email: 'founder@acme.example', name: 'Founder', roleId: roles[0]!.id, password } }, { token: platform });
+    const owner = await t.graphql(CREATE_MEMBER, { input: { tenantId: tenant.id, email: 'founder@acme.example', name: 'Founder', roleId: roles[0]!.id, password } }, { token: t.platform });
     expect(owner.data.createMember.__typename).toBe('MemberPayload');
     const login = await t.graphql(LOGIN, { input: { tenant: slug, email: 'founder@acme.example', password } });
     const token = login.data.login.token;
@@ -59,7 +50,7 @@ describe('createTenant', () => {
     ['a key prefix with a dash', { keyPrefix: 'ac-me' }, ['input', 'keyPrefix']],
   ])('refuses %s, writing nothing', async (_label, change, path) => {
     const before = await tenantCount();
-    const response = await t.graphql(CREATE, { input: { name: 'Acme', slug: freshSlug(), ...change } }, { token: platform });
+    const response = await t.graphql(CREATE, { input: { name: 'Acme', slug: freshSlug(), ...change } }, { token: t.platform });
     expect(response.data.createTenant.__typename).toBe('ValidationError');
     expect(response.data.createTenant.fieldErrors.map((e: { path: string[] }) => e.path)).toEqual([path]);
     expect(await tenantCount()).toBe(before);
@@ -68,7 +59,7 @@ describe('createTenant', () => {
   it('refuses a slug in use', async () => {
     const existing = await createTenant(t.app);
     const before = await tenantCount();
-    const response = await t.graphql(CREATE, { input: { name: 'Copy', slug: existing.slug } }, { token: platform });
+    const response = await t.graphql(CREATE, { input: { name: 'Copy', slug: existing.slug } }, { token: t.platform });
     expect(response.data.createTenant).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT', field: 'slug' });
     expect(await tenantCount()).toBe(before);
   });
@@ -89,13 +80,13 @@ describe('tenants and tenant', () => {
   it('lists every tenant to the platform operator, filtered and paged', async () => {
     const a = await createTenant(t.app, 'Filter Alpha');
     const b = await createTenant(t.app, 'Filter Beta');
-    await t.graphql(SUSPEND, { id: b.id }, { token: platform });
-    const searched = await t.graphql(LIST, { filter: { search: 'filter al' } }, { token: platform });
+    await t.graphql(SUSPEND, { id: b.id }, { token: t.platform });
+    const searched = await t.graphql(LIST, { filter: { search: 'filter al' } }, { token: t.platform });
     expect(searched.data.tenants.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([a.id]);
-    const suspended = await t.graphql(LIST, { filter: { status: 'SUSPENDED', search: 'filter' } }, { token: platform });
+    const suspended = await t.graphql(LIST, { filter: { status: 'SUSPENDED', search: 'filter' } }, { token: t.platform });
     expect(suspended.data.tenants.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([b.id]);
-    const first = await t.graphql(LIST, { first: 1, filter: { search: 'filter' } }, { token: platform });
-    const next = await t.graphql(LIST, { first: 1, after: first.data.tenants.pageInfo.endCursor, filter: { search: 'filter' } }, { token: platform });
+    const first = await t.graphql(LIST, { first: 1, filter: { search: 'filter' } }, { token: t.platform });
+    const next = await t.graphql(LIST, { first: 1, after: first.data.tenants.pageInfo.endCursor, filter: { search: 'filter' } }, { token: t.platform });
     expect([first, next].map((r) => r.data.tenants.edges[0].node.id)).toEqual([a.id, b.id]);
   });
 
@@ -111,7 +102,7 @@ describe('tenants and tenant', () => {
     const own = await t.graphql(GET, {}, { token: tenant.owner.token });
     expect(own.data.tenant).toEqual({ id: tenant.id, slug: tenant.slug });
     expect((await t.graphql(GET, { id: other.id }, { token: tenant.owner.token })).data.tenant).toBeNull();
-    expect((await t.graphql(GET, { id: other.id }, { token: platform })).data.tenant).toEqual({ id: other.id, slug: other.slug });
+    expect((await t.graphql(GET, { id: other.id }, { token: t.platform })).data.tenant).toEqual({ id: other.id, slug: other.slug });
   });
 });
 
@@ -120,9 +111,9 @@ describe('updateTenant', () => {
     const tenant = await createTenant(t.app);
     const response = await t.graphql(UPDATE, {
       input: { id: tenant.id, name: 'Renamed', apiEnabled: false, keyPrefix: 'rn', maxKeyLifetimeSeconds: 86400, defaultTokenTtlSeconds: 3600, allowQueryParamKey: true, auditRetentionDays: 30 },
-    }, { token: platform });
+    }, { token: t.platform });
     expect(response.data.updateTenant.tenant).toMatchObject({ name: 'Renamed', apiEnabled: false, keyPrefix: 'rn', maxKeyLifetimeSeconds: 86400, defaultTokenTtlSeconds: 3600, allowQueryParamKey: true, auditRetentionDays: 30 });
-    const cleared = await t.graphql(UPDATE, { input: { id: tenant.id, clearMaxKeyLifetime: true } }, { token: platform });
+    const cleared = await t.graphql(UPDATE, { input: { id: tenant.id, clearMaxKeyLifetime: true } }, { token: t.platform });
     expect(cleared.data.updateTenant.tenant.maxKeyLifetimeSeconds).toBeNull();
     const event = await t.app.db.prisma.auditEvent.findFirst({ where: { tenantId: tenant.id, action: 'tenant.updated' }, orderBy: { seq: 'asc' } });
     expect(event!.changes).toMatchObject({ name: { before: 'Tenant', after: 'Renamed' }, keyPrefix: { before: 'kw', after: 'rn' } });
@@ -169,13 +160,13 @@ describe('suspendTenant and resumeTenant', () => {
   it("refuses a suspended tenant's sessions until it is resumed", async () => {
     const tenant = await createTenant(t.app);
     const viewer = '{ viewer { kind } }';
-    const suspended = await t.graphql(SUSPEND, { id: tenant.id }, { token: platform });
+    const suspended = await t.graphql(SUSPEND, { id: tenant.id }, { token: t.platform });
     expect(suspended.data.suspendTenant.tenant).toEqual({ id: tenant.id, status: 'SUSPENDED' });
     const refused = await t.graphql(viewer, {}, { token: tenant.owner.token });
     expect(refused.status).toBe(401);
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const resumed = await t.graphql(RESUME, { id: tenant.id }, { token: platform });
+    const resumed = await t.graphql(RESUME, { id: tenant.id }, { token: t.platform });
     expect(resumed.data.resumeTenant.tenant.status).toBe('ACTIVE');
     expect((await t.graphql(viewer, {}, { token: tenant.owner.token })).data.viewer.kind).toBe('MEMBER');
     const actions = (await t.app.db.prisma.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' } })).map((e) => e.action);
@@ -183,7 +174,7 @@ describe('suspendTenant and resumeTenant', () => {
   });
 
   it('answers NOT_FOUND for an unknown tenant', async () => {
-    const response = await t.graphql(SUSPEND, { id: newId('ten') }, { token: platform });
+    const response = await t.graphql(SUSPEND, { id: newId('ten') }, { token: t.platform });
     expect(response.data.suspendTenant.__typename).toBe('NotFoundError');
   });
 

@@ -7,30 +7,28 @@ import {
   getNamedType, isInterfaceType, isLeafType, isNonNullType, isObjectType, isUnionType,
   type GraphQLNamedType, type GraphQLObjectType,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { generateOpaqueToken, sha256Hex } from '../../src/domain/secrets.ts';
 import { BUILT_IN_ROLES } from '../../src/domain/scopes.ts';
 import { TOKEN_PREFIX } from '../../src/domain/caller.ts';
-import { createTestApp, type TestApp } from '../harness/app.ts';
+import { useTestApp } from '../harness/useTestApp.ts';
 import { databaseSnapshot } from '../harness/database.ts';
-import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
+import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey } from '../harness/keys.ts';
 
-let t: TestApp;
 let tenant: TestTenant;
 let otherTenant: TestTenant;
 let operator: string;
 
+// Usage counters are flushed only at shutdown, so nothing but the mutation writes between snapshots.
+const t = useTestApp({ env: { KEYWARDEN_USAGE_FLUSH_MS: '3600000' } });
 beforeAll(async () => {
-  // Usage counters are flushed only at shutdown, so nothing but the mutation writes between snapshots.
-  t = await createTestApp({ env: { KEYWARDEN_USAGE_FLUSH_MS: '3600000' } });
   tenant = await createTenant(t.app, 'Truth');
   otherTenant = await createTenant(t.app, 'Other');
-  operator = await platformToken(t.app);
+  operator = t.platform;
 });
-afterAll(() => t?.close());
 
 const unique = () => randomBytes(4).toString('hex');
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Context } from '../../src/context.ts';
-import { GENESIS_HASH, auditHash, recordAudit } from '../../src/services/audit.ts';
+import { recordAudit } from '../../src/services/audit.ts';
+import { GENESIS_HASH, auditHash } from './hash.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { memberWithScopes } from '../harness/authCases.ts';
 import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/generated/prisma/client.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { hashSecret } from '../../src/domain/secrets.ts';
-import { MANAGEMENT_SCOPE_NAMES } from '../../src/domain/scopes.ts';
+import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
 import { verifyAuditChain } from '../../src/services/audit.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { createTenant, platformToken, type TestTenant } from '../harness/fixtures.ts';
@@ -419,7 +419,7 @@ async function fixture(): Promise<Fixture> {
   const tenant = await createTenant(t.app);
   plaintexts.push(tenant.owner.token);
   // The API-key caller holds every management scope, through the OWNER it acts for.
-  const apiKey = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: [...MANAGEMENT_SCOPE_NAMES] });
+  const apiKey = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: MANAGEMENT_SCOPES.map((s) => s.name) });
   plaintexts.push(apiKey.text, apiKey.secret);
   return { tenant, key: apiKey };
 }

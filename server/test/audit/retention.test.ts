@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.ts';
 import { PURGE_ACTION, recordAudit, verifyAuditChain } from '../../src/services/audit.ts';
-import { purgeExpiredAuditEvents, startAuditRetention } from '../../src/services/auditRetention.ts';
+import { startAuditRetention } from '../../src/services/auditRetention.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { delay, expectNoSecretsInAudit, seedChain } from './support.ts';
@@ -15,9 +15,8 @@ let t: TestApp;
 const plaintexts: string[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp({ clock: () => now });
-  // These tests run the purge themselves; the app's own timer must not interleave.
-  await t.app.auditRetention.stop();
+  // These tests run the purge themselves; the app has no timer that could interleave.
+  t = await createTestApp({ clock: () => now, audit: { retentionIntervalMs: null } });
 });
 afterAll(async () => {
   if (t) await expectNoSecretsInAudit(t.app, plaintexts);
@@ -38,10 +37,10 @@ async function tenantWith(days: number | null, old: number, recent: number): Pro
   return tenant;
 }
 
-const purge = () => purgeExpiredAuditEvents(t.app);
+const purge = () => t.app.auditRetention.run();
 const resultFor = (results: Awaited<ReturnType<typeof purge>>, tenantId: string) => results.filter((r) => r.tenantId === tenantId);
 
-describe('purgeExpiredAuditEvents', () => {
+describe('a retention run', () => {
   it('removes the expired events, records the purge, and the kept chain verifies from its anchor', async () => {
     const tenant = await tenantWith(30, 5, 3);
     const removedLast = (await events(tenant.id))[4]!;

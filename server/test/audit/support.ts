@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
-import { GENESIS_HASH, auditHash } from '../../src/services/audit.ts';
+import { GENESIS_HASH, auditHash } from './hash.ts';
 
 export interface SseMessage {
   event: string;

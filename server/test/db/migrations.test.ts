@@ -2,14 +2,19 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
-import { applyMigrations, DEFAULT_MIGRATIONS_DIR, listMigrations, MIGRATION_LOCK_KEY, pendingMigrations } from '../../src/db/migrations.ts';
+import { applyMigrations, listMigrations, pendingMigrations } from '../../src/db/migrations.ts';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { openEmptyTestDatabase, openTestDatabase, type TestDatabase } from '../harness/database.ts';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+/** The repository's migrations, which the server applies by default. */
+const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+/** The advisory lock migrating instances share: fixed forever, since every version must agree on it. */
+const MIGRATION_LOCK_KEY = 4_857_290_117;
 
 async function migrationNames(dir = DEFAULT_MIGRATIONS_DIR): Promise<string[]> {
   return (await listMigrations(dir)).migrationDirectories.map((m) => m.path);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ID_PREFIXES, ID_PREFIX_TYPENAME, idPrefixOf, newId, typenameOfId } from '../../src/domain/ids.ts';
+import { ID_PREFIX_TYPENAME, idPrefixOf, newId, typenameOfId, type IdPrefix } from '../../src/domain/ids.ts';
+
+const ID_PREFIXES: IdPrefix[] = ['ten', 'mem', 'rol', 'scp', 'grp', 'key', 'ipr', 'tok', 'ses', 'aud', 'plt'];
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 const ULID_BODY = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   compileIpRules,
-  evaluateIpRules,
   parseAddress,
   parseCidr,
   type IpDecision,
@@ -102,7 +101,7 @@ describe('parseAddress', () => {
 
 const ALLOWED: IpDecision = { allowed: true };
 
-describe('evaluateIpRules', () => {
+describe('compiled rules evaluating one address', () => {
   it.each<[string, string, IpRuleInput[], IpDecision]>([
     ['no rules: anything passes', '203.0.113.9', [], ALLOWED],
     ['no rules: even an invalid address passes', 'garbage', [], ALLOWED],
@@ -156,7 +155,7 @@ describe('evaluateIpRules', () => {
       { allowed: false, level: 'TENANT', reason: 'INVALID_ADDRESS' }],
     ['bracketed IPv6 address', '[2001:db8::1]', [allow('2001:db8::/32')], ALLOWED],
   ])('%s', (_name, address, rules, expected) => {
-    expect(evaluateIpRules(address, rules)).toEqual(expected);
+    expect(compileIpRules(rules).evaluate(address)).toEqual(expected);
   });
 });
 

@@ -6,7 +6,9 @@ import { loadConfig } from '../../src/config.ts';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Clock } from '../../src/domain/expiry.ts';
+import { print } from 'graphql';
 import { openTestDatabase } from './database.ts';
+import type { OperationResult, TypedDocumentNode } from './operation.ts';
 
 /** Collects every log line the app writes, so tests can assert what never appears in logs. */
 export class LogCapture extends Writable {
@@ -25,6 +27,8 @@ export interface TestApp {
   logs: LogCapture;
   /** Sends a GraphQL request through Yoga (real Request/Response, no port). */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
+  /** Runs a typed document through Yoga: the result and the variables are typed by the document. */
+  executeOperation<R, V>(document: TypedDocumentNode<R, V>, variables: V, options?: RequestOptions): Promise<OperationResult<R>>;
   /** Any HTTP request through the same server. */
   fetch(path: string, init?: RequestInit, options?: { ip?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -73,18 +77,21 @@ export async function createTestApp(
   const fetchThrough = (path: string, init: RequestInit = {}, ip = '127.0.0.1') =>
     Promise.resolve(app.yoga.fetch(`http://keywarden.test${path}`, init, { req: { socket: { remoteAddress: ip } } as any }));
 
+  async function post(query: string, variables?: Record<string, unknown>, opts: RequestOptions = {}) {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
+    if (opts.token && !headers.authorization) headers.authorization = `Bearer ${opts.token}`;
+    const response = await fetchThrough('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, opts.ip);
+    const body = await response.text();
+    const parsed = JSON.parse(body);
+    return { status: response.status, headers: response.headers, data: parsed.data, errors: parsed.errors, body };
+  }
+
   return {
     app,
     logs,
     fetch: (path, init, opts) => fetchThrough(path, init, opts?.ip),
-    async graphql(query, variables, opts = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
-      if (opts.token && !headers.authorization) headers.authorization = `Bearer ${opts.token}`;
-      const response = await fetchThrough('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, opts.ip);
-      const body = await response.text();
-      const parsed = JSON.parse(body);
-      return { status: response.status, headers: response.headers, data: parsed.data, errors: parsed.errors, body };
-    },
+    graphql: post,
+    executeOperation: (document, variables, opts) => post(print(document), variables as Record<string, unknown>, opts),
     close: async () => {
       await app.close();
       await own?.dispose();

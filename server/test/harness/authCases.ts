@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
-import { MANAGEMENT_SCOPE_NAMES } from '../../src/domain/scopes.ts';
+import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
 import type { TestApp } from './app.ts';
 import { createTenant, type TestMember, type TestTenant } from './fixtures.ts';
 
@@ -42,7 +42,7 @@ export async function expectAuthCases(t: TestApp, tenant: TestTenant, op: Operat
 
   if (op.scope) {
     // Holds every management scope but the one needed, so the refusal can only be about that one.
-    const lacking = await memberWithScopes(t, tenant, MANAGEMENT_SCOPE_NAMES.filter((s) => s !== op.scope));
+    const lacking = await memberWithScopes(t, tenant, MANAGEMENT_SCOPES.map((s) => s.name).filter((s) => s !== op.scope));
     const forbidden = await t.graphql(op.document, op.variables, { token: lacking.token });
     expect(forbidden.status, `${op.field} without ${op.scope}`).toBe(403);
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

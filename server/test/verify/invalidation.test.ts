@@ -4,7 +4,6 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
-import { LISTENER_NAME } from '../../src/services/verification/invalidationBus.ts';
 import { VerificationCaches } from '../../src/services/verification/caches.ts';
 import { DEFAULT_VERIFICATION_OPTIONS, type VerificationOptions } from '../../src/services/verification/options.ts';
 import { openTestDatabase, type TestDatabase } from '../harness/database.ts';
@@ -14,6 +13,8 @@ import { createTestKey, type TestKey } from '../harness/keys.ts';
 // Two App instances on one database stand for two server processes (the real multi-process
 // tests are in multiInstance.test.ts): a change announced on one drops the other's cache.
 
+/** The application_name of an instance's LISTEN connection, as operators see it in pg_stat_activity. */
+const LISTENER_NAME = 'keywarden-invalidation';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisUp = await (async () => {
   const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, enableOfflineQueue: false });

@@ -3,13 +3,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestApp, LogCapture, type TestApp } from '../harness/app.ts';
 import { createTenant } from '../harness/fixtures.ts';
 import { createLogger } from '../../src/logger.ts';
-import { InvalidationBus, PG_CHANNEL, type Transport, type TransportEvents } from '../../src/services/verification/invalidationBus.ts';
+import { InvalidationBus, type Transport, type TransportEvents } from '../../src/services/verification/invalidationBus.ts';
 
 // Publishing a cache invalidation: an ordinary change logs no error (on PostgreSQL the NOTIFY used
 // to be read back as a `void` column, which failed after the notification had gone out, so every
 // change logged a false error), and a real failure is logged once with its transport and cause.
 
 const POSTGRES_URL = process.env.TEST_DATABASE_URL;
+/** The channel every instance listens on: instances of different versions must agree on it. */
+const PG_CHANNEL = 'keywarden_invalidation';
 const WAIT_MS = 20_000;
 const ERRORS = '__typename ... on Error { code message }';
 

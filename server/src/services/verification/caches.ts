@@ -122,9 +122,7 @@ export class VerificationCaches {
   }
 
   storeCredential(hmac: string, entry: VerifiedCredential, generation: number): void {
-    if (generation !== this.generation) return;
-    this.credentials.set(hmac, entry);
-    addToIndex(this.credentialsByKeyId, entry.keyId, hmac);
+    this.storeForKey(this.credentials, this.credentialsByKeyId, hmac, entry, generation);
   }
 
   getToken(hash: string): CachedToken | undefined {
@@ -132,9 +130,16 @@ export class VerificationCaches {
   }
 
   storeToken(hash: string, token: CachedToken, generation: number): void {
+    this.storeForKey(this.tokens, this.tokensByKeyId, hash, token, generation);
+  }
+
+  /** Caches an entry of a key, indexed by the key's id, unless an invalidation came since the read began. */
+  private storeForKey<T extends { keyId: string }>(
+    cache: LruCache<string, T>, index: Map<string, Set<string>>, id: string, entry: T, generation: number,
+  ): void {
     if (generation !== this.generation) return;
-    this.tokens.set(hash, token);
-    addToIndex(this.tokensByKeyId, token.keyId, hash);
+    cache.set(id, entry);
+    addToIndex(index, entry.keyId, id);
   }
 
   /** A session read since the last invalidation, less than SESSION_CACHE_TTL_MS ago. */

@@ -20,14 +20,14 @@ import type { InvalidationChange } from './caches.ts';
  * on every (re)connection it drops the whole cache. While every transport is down the caches are told
  * (`onHealth(false)`) and trust entries only for about a second (see VerificationCaches).
  */
-export const PG_CHANNEL = 'keywarden_invalidation';
+const PG_CHANNEL = 'keywarden_invalidation';
 /** NOTIFY payloads must stay under 8000 bytes; beyond this a change widens to its whole tenant. */
 const MAX_PAYLOAD = 7_000;
 const READY_TIMEOUT_MS = 3_000;
 /** While a transport keeps failing to publish, one reminder line at most this often. */
 const PUBLISH_REMINDER_MS = 60_000;
 /** application_name of the LISTEN connection (visible in pg_stat_activity). */
-export const LISTENER_NAME = 'keywarden-invalidation';
+const LISTENER_NAME = 'keywarden-invalidation';
 
 interface Message {
   /** Origin instance. */

@@ -5,7 +5,12 @@ import { newId } from '../../../src/domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
 import { scopeSet } from '../../../src/domain/scopes.ts';
 import { verifySecret } from '../../../src/domain/secrets.ts';
-import { CREATE, DISABLE, ENABLE, EXPLAIN, GET, KEY, LIST, REVOKE, ROTATE, Result, START, UPDATE, addScopes, at, auditEvents, call, customRole, expectFieldError, issue, storedKey, t, tenantState, useKeysApp } from './support.ts';
+import type { CreateKeyInput } from '@keywarden/sdk';
+import { typedDocument, type TypedDocumentNode } from '../../harness/operation.ts';
+import {
+  CREATE, DISABLE, ENABLE, EXPLAIN, GET, KEY, LIST, REVOKE, ROTATE, START, UPDATE, addScopes, at, auditEvents, call, customRole,
+  expectFieldError, expectTypename, issue, storedKey, t, tenantState, useKeysApp, type Key,
+} from './support.ts';
 
 useKeysApp();
 
@@ -92,7 +97,7 @@ describe('createKey', () => {
     expect(await tenantState(a.id)).toBe(before);
   });
 
-  it.each([
+  it.each<[string, Partial<CreateKeyInput>, string[], RegExp?]>([
     ['an empty name', { name: '  ' }, ['input', 'name']],
     ['a bad contact email', { contactEmail: 'not-an-email' }, ['input', 'contactEmail']],
     ['a short public id', { publicId: 'pk_ab' }, ['input', 'publicId']],
@@ -110,11 +115,11 @@ describe('createKey', () => {
     ['a malformed scope name', { scopes: ['tickets'] }, ['input', 'scopes', '0']],
     ['a scope the tenant does not have', { scopes: ['keys:read', 'billing:read'] }, ['input', 'scopes', '1'], /"billing:read" is neither/],
     ['a scope listed twice', { scopes: ['keys:read', 'keys:read'] }, ['input', 'scopes', '1'], /more than once/],
-  ] as const)('rejects %s with a field error and writes nothing', async (_label, input, path, message?) => {
+  ])('rejects %s with a field error and writes nothing', async (_label, input, path, message?) => {
     const a = await createTenant(t.app);
     const before = await tenantState(a.id);
     const result = await call(CREATE, { input: { name: 'k', ...input } }, a.owner.token);
-    expectFieldError(result, [...path], message);
+    expectFieldError(result, path, message);
     expect(await tenantState(a.id)).toBe(before);
   });
 
@@ -199,11 +204,11 @@ describe('createKey', () => {
     const a = await createTenant(t.app);
     const viewer = await a.addMember('VIEWER');
     const before = await tenantState(a.id);
-    const anonymous = await t.graphql(CREATE, { input: { name: 'k' } });
+    const anonymous = await t.executeOperation(CREATE, { input: { name: 'k' } });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const denied = await t.graphql(CREATE, { input: { name: 'k' } }, { token: viewer.token });
+    const denied = await t.executeOperation(CREATE, { input: { name: 'k' } }, { token: viewer.token });
     expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', missingScopes: ['keys:write'] });
-    const platform = await t.graphql(CREATE, { input: { name: 'k' } }, { token: await platformToken(t.app) });
+    const platform = await t.executeOperation(CREATE, { input: { name: 'k' } }, { token: await platformToken(t.app) });
     expect(platform.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await tenantState(a.id)).toBe(before);
   });
@@ -221,14 +226,15 @@ describe('the secret is shown once', () => {
   it('appears in the create and rotate responses and nowhere else: later responses, errors, logs, audit, columns', async () => {
     const a = await createTenant(t.app);
     const bodies: string[] = [];
-    const record = async (document: string, variables: Record<string, unknown>) => {
-      const response = await t.graphql(document, variables, { token: a.owner.token });
+    const record = async <R, V>(document: TypedDocumentNode<R, V>, variables: V) => {
+      const response = await t.executeOperation(document, variables, { token: a.owner.token });
       bodies.push(response.body);
       return response;
     };
     const created = await issue(a, { publicId: 'pk_shown_once' });
     const id = created.apiKey.id;
-    const rotated = (await call(ROTATE, { input: { id, gracePeriodSeconds: 60 } }, a.owner.token)) as Result;
+    const rotated = await call(ROTATE, { input: { id, gracePeriodSeconds: 60 } }, a.owner.token);
+    expectTypename(rotated, 'RotateKeyPayload');
     // Each use named: the key text (Bearer), and the OAuth client_id and client_secret.
     for (const issued of [created, rotated]) {
       expect(issued).toMatchObject({ key: issued.secret, clientSecret: issued.secret, clientId: 'pk_shown_once' });
@@ -240,7 +246,7 @@ describe('the secret is shown once', () => {
     await record(DISABLE, { id });
     await record(ENABLE, { id });
     await record(EXPLAIN, { id, ip: '192.0.2.1' });
-    await record(`query($id: ID!) { node(id: $id) { ... on ApiKey { ${KEY} } } }`, { id });
+    await record(typedDocument<{ node: Partial<Key> | null }, { id: string }>(`query($id: ID!) { node(id: $id) { ... on ApiKey { ${KEY} } } }`), { id });
     await record(CREATE, { input: { name: 'dup', publicId: 'pk_shown_once' } }); // a CONFLICT
     await record(ROTATE, { input: { id, gracePeriodSeconds: 10 ** 9 } }); // a VALIDATION error
     await record(REVOKE, { input: { id, reason: 'done' } });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createTenant } from '../../harness/fixtures.ts';
 import { newId } from '../../../src/domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
-import { BULK, DELETE, DISABLE, ENABLE, GET, REVOKE, ROTATE, Result, START, UPDATE, at, auditEvents, call, expectFieldError, issue, secretAccepted, storedKey, t, tenantState, useKeysApp } from './support.ts';
+import type { BulkUpdateKeysInput } from '@keywarden/sdk';
+import { typedDocument } from '../../harness/operation.ts';
+import {
+  BULK, DELETE, DISABLE, ENABLE, GET, REVOKE, ROTATE, START, UPDATE, at, auditEvents, call, callFor, expectFieldError, expectTypename, issue,
+  operation, secretAccepted, storedKey, t, tenantState, useKeysApp,
+} from './support.ts';
 
 useKeysApp();
 
@@ -10,9 +15,9 @@ describe('disable, enable, revoke, delete', () => {
   it('disable and enable are reversible and audited', async () => {
     const a = await createTenant(t.app);
     const { apiKey } = await issue(a);
-    expect((await call(DISABLE, { id: apiKey.id }, a.owner.token)).apiKey.status).toBe('DISABLED');
-    expect((await call(DISABLE, { id: apiKey.id }, a.owner.token)).apiKey.status).toBe('DISABLED'); // no-op
-    expect((await call(ENABLE, { id: apiKey.id }, a.owner.token)).apiKey.status).toBe('ACTIVE');
+    expect((await callFor(DISABLE, { id: apiKey.id }, a.owner.token, 'ApiKeyPayload')).apiKey.status).toBe('DISABLED');
+    expect((await callFor(DISABLE, { id: apiKey.id }, a.owner.token, 'ApiKeyPayload')).apiKey.status).toBe('DISABLED'); // no-op
+    expect((await callFor(ENABLE, { id: apiKey.id }, a.owner.token, 'ApiKeyPayload')).apiKey.status).toBe('ACTIVE');
     expect((await auditEvents(a.id, apiKey.id)).map((e) => e.action)).toEqual(['key.created', 'key.disabled', 'key.enabled']);
   });
 
@@ -20,17 +25,17 @@ describe('disable, enable, revoke, delete', () => {
     const a = await createTenant(t.app);
     const { apiKey } = await issue(a);
     at(42);
-    const revoked = (await call(REVOKE, { input: { id: apiKey.id, reason: 'Leaked in a log' } }, a.owner.token)).apiKey;
+    const revoked = (await callFor(REVOKE, { input: { id: apiKey.id, reason: 'Leaked in a log' } }, a.owner.token, 'ApiKeyPayload')).apiKey;
     expect(revoked).toMatchObject({ status: 'REVOKED', revokedReason: 'Leaked in a log', revokedAt: new Date(START + 42_000).toISOString() });
 
     const before = await tenantState(a.id);
-    for (const [document, variables] of [
-      [ENABLE, { id: apiKey.id }],
-      [DISABLE, { id: apiKey.id }],
-      [ROTATE, { input: { id: apiKey.id, gracePeriodSeconds: 60 } }],
-      [UPDATE, { input: { id: apiKey.id, name: 'again' } }],
-      [REVOKE, { input: { id: apiKey.id, reason: 'twice' } }],
-    ] as const) {
+    for (const { document, variables } of [
+      operation(ENABLE, { id: apiKey.id }),
+      operation(DISABLE, { id: apiKey.id }),
+      operation(ROTATE, { input: { id: apiKey.id, gracePeriodSeconds: 60 } }),
+      operation(UPDATE, { input: { id: apiKey.id, name: 'again' } }),
+      operation(REVOKE, { input: { id: apiKey.id, reason: 'twice' } }),
+    ]) {
       expect(await call(document, variables, a.owner.token)).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
     }
     expect(await tenantState(a.id)).toBe(before);
@@ -50,7 +55,7 @@ describe('disable, enable, revoke, delete', () => {
     expect(await t.app.db.prisma.apiKey.findUnique({ where: { id: apiKey.id } })).toBeNull();
     expect(await t.app.db.prisma.ipRule.count({ where: { tenantId: a.id } })).toBe(0);
     expect((await auditEvents(a.id, apiKey.id)).map((e) => e.action)).toEqual(['key.created', 'key.deleted']);
-    expect((await t.graphql(GET, { id: apiKey.id }, { token: a.owner.token })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await t.executeOperation(GET, { id: apiKey.id }, { token: a.owner.token })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it("another tenant's key is NOT_FOUND for every operation, and keys:write is needed", async () => {
@@ -59,15 +64,15 @@ describe('disable, enable, revoke, delete', () => {
     const viewer = await b.addMember('VIEWER');
     const theirs = (await issue(b)).apiKey;
     const before = await tenantState(b.id);
-    for (const [document, variables] of [
-      [DISABLE, { id: theirs.id }],
-      [ENABLE, { id: theirs.id }],
-      [REVOKE, { input: { id: theirs.id, reason: 'x' } }],
-      [DELETE, { id: theirs.id }],
-      [ROTATE, { input: { id: theirs.id } }],
-    ] as const) {
+    for (const { document, variables } of [
+      operation(DISABLE, { id: theirs.id }),
+      operation(ENABLE, { id: theirs.id }),
+      operation(REVOKE, { input: { id: theirs.id, reason: 'x' } }),
+      operation(DELETE, { id: theirs.id }),
+      operation(ROTATE, { input: { id: theirs.id } }),
+    ]) {
       expect(await call(document, variables, a.owner.token)).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
-      const denied = await t.graphql(document, variables, { token: viewer.token });
+      const denied = await t.executeOperation(document, variables, { token: viewer.token });
       expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     expect(await tenantState(b.id)).toBe(before);
@@ -80,7 +85,7 @@ describe('rotateKey', () => {
     const { apiKey, secret: first } = await issue(a, { publicId: 'pk_rotating' });
     at(5);
     const rotated = await call(ROTATE, { input: { id: apiKey.id, gracePeriodSeconds: 600 } }, a.owner.token);
-    expect(rotated.__typename).toBe('RotateKeyPayload');
+    expectTypename(rotated, 'RotateKeyPayload');
     const second: string = rotated.secret;
     expect(second).not.toBe(first);
     expect(parseKey(second)).toMatchObject({ ok: true, publicId: 'pk_rotating' });
@@ -94,7 +99,7 @@ describe('rotateKey', () => {
     expect([await secretAccepted(apiKey.id, first), await secretAccepted(apiKey.id, second)]).toEqual([true, true]);
     at(605);
     expect([await secretAccepted(apiKey.id, first), await secretAccepted(apiKey.id, second)]).toEqual([false, true]);
-    expect((await call(GET, { id: apiKey.id }, a.owner.token)).rotationGraceEndsAt).toBeNull();
+    expect((await call(GET, { id: apiKey.id }, a.owner.token))?.rotationGraceEndsAt).toBeNull();
     const event = (await auditEvents(a.id, apiKey.id)).at(-1);
     expect(event).toMatchObject({ action: 'key.rotated' });
     expect(event!.changes).toMatchObject({ gracePeriodSeconds: 600 });
@@ -105,15 +110,16 @@ describe('rotateKey', () => {
     const { apiKey, secret: first } = await issue(a);
     expect(first.startsWith('kw_')).toBe(true);
     const renamed = await call(
-      'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { __typename ... on TenantPayload { tenant { keyPrefix } } } }',
+      typedDocument<{ updateTenant: { __typename: string; tenant?: { keyPrefix: string } } }, { input: { id: string; keyPrefix: string } }>(
+        'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { __typename ... on TenantPayload { tenant { keyPrefix } } } }'),
       { input: { id: a.id, keyPrefix: 'acme' } },
       a.owner.token,
     );
     expect(renamed).toMatchObject({ __typename: 'TenantPayload', tenant: { keyPrefix: 'acme' } });
-    expect((await call(GET, { id: apiKey.id }, a.owner.token)).maskedKey).toBe(`kw_…${first.slice(-4)}`);
+    expect((await call(GET, { id: apiKey.id }, a.owner.token))?.maskedKey).toBe(`kw_…${first.slice(-4)}`);
     expect(await secretAccepted(apiKey.id, first)).toBe(true);
 
-    const rotated = await call(ROTATE, { input: { id: apiKey.id } }, a.owner.token);
+    const rotated = await callFor(ROTATE, { input: { id: apiKey.id } }, a.owner.token, 'RotateKeyPayload');
     expect(rotated.secret.startsWith('acme_')).toBe(true);
     expect(rotated.apiKey.maskedKey).toBe(`acme_…${rotated.secret.slice(-4)}`);
     expect((await storedKey(apiKey.id)).keyPrefix).toBe('acme');
@@ -122,8 +128,8 @@ describe('rotateKey', () => {
   it('with no grace the old secret stops at once, and a second rotation ends an earlier grace', async () => {
     const a = await createTenant(t.app);
     const { apiKey, secret: first } = await issue(a);
-    const second = (await call(ROTATE, { input: { id: apiKey.id, gracePeriodSeconds: 300 } }, a.owner.token)).secret;
-    const third = (await call(ROTATE, { input: { id: apiKey.id } }, a.owner.token)).secret;
+    const second = (await callFor(ROTATE, { input: { id: apiKey.id, gracePeriodSeconds: 300 } }, a.owner.token, 'RotateKeyPayload')).secret;
+    const third = (await callFor(ROTATE, { input: { id: apiKey.id } }, a.owner.token, 'RotateKeyPayload')).secret;
     const row = await storedKey(apiKey.id);
     expect([row.previousSecretHash, row.previousSecretExpiresAt]).toEqual([null, null]);
     expect(await Promise.all([first, second, third].map((s) => secretAccepted(apiKey.id, s)))).toEqual([false, false, true]);
@@ -133,8 +139,8 @@ describe('rotateKey', () => {
     const a = await createTenant(t.app);
     const { apiKey } = await issue(a);
     const before = await tenantState(a.id);
-    const result = await t.graphql(ROTATE, { input: { id: apiKey.id, gracePeriodSeconds: grace } }, { token: a.owner.token });
-    if (Number.isInteger(grace)) expectFieldError((result.data as Result).rotateKey, ['input', 'gracePeriodSeconds']);
+    const result = await t.executeOperation(ROTATE, { input: { id: apiKey.id, gracePeriodSeconds: grace } }, { token: a.owner.token });
+    if (Number.isInteger(grace)) expectFieldError(result.data?.rotateKey, ['input', 'gracePeriodSeconds']);
     else expect(result.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST'); // not an Int: GraphQL refuses it
     expect(await tenantState(a.id)).toBe(before);
   });
@@ -157,7 +163,7 @@ describe('bulkUpdateKeys', () => {
     const keys = await Promise.all([1, 2, 3].map((i) => issue(a, { name: `bulk ${i}` })));
     const ids = keys.map((k) => k.apiKey.id);
     const auditBefore = (await auditEvents(a.id)).length;
-    const result = await call(BULK, { input: { ids, action: 'DISABLE' } }, a.owner.token);
+    const result = await callFor(BULK, { input: { ids, action: 'DISABLE' } }, a.owner.token, 'BulkUpdateKeysPayload');
     expect(result).toMatchObject({ __typename: 'BulkUpdateKeysPayload', count: 3 });
     expect([...result.keyIds].sort()).toEqual([...ids].sort());
     for (const id of ids) expect((await storedKey(id)).status).toBe('DISABLED');
@@ -173,7 +179,7 @@ describe('bulkUpdateKeys', () => {
     const theirs = (await issue(b)).apiKey;
     const [beforeA, beforeB] = [await tenantState(a.id), await tenantState(b.id)];
     for (const stranger of [theirs.id, newId('key')]) {
-      const result = await call(BULK, { input: { ids: [...mine.map((k) => k.apiKey.id), stranger], action: 'REVOKE', reason: 'cleanup' } }, a.owner.token);
+      const result = await callFor(BULK, { input: { ids: [...mine.map((k) => k.apiKey.id), stranger], action: 'REVOKE', reason: 'cleanup' } }, a.owner.token, 'NotFoundError');
       expect(result).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
       expect(result.message).toContain(stranger);
     }
@@ -186,7 +192,7 @@ describe('bulkUpdateKeys', () => {
     const other = (await issue(a, { name: 'interactive' })).apiKey;
     const gone = (await issue(a, { name: 'old batch' })).apiKey;
     await call(REVOKE, { input: { id: gone.id, reason: 'earlier' } }, a.owner.token);
-    const result = await call(BULK, { input: { filter: { search: 'batch' }, action: 'REVOKE', reason: 'batch retired' } }, a.owner.token);
+    const result = await callFor(BULK, { input: { filter: { search: 'batch' }, action: 'REVOKE', reason: 'batch retired' } }, a.owner.token, 'BulkUpdateKeysPayload');
     expect(result.count).toBe(2);
     for (const { apiKey } of batch) expect(await storedKey(apiKey.id)).toMatchObject({ status: 'REVOKED', revokedReason: 'batch retired' });
     expect((await storedKey(other.id)).status).toBe('ACTIVE');
@@ -197,9 +203,9 @@ describe('bulkUpdateKeys', () => {
     const a = await createTenant(t.app);
     const short = (await issue(a, { expiresAt: new Date(START + 60_000).toISOString() })).apiKey;
     const long = (await issue(a, { expiresIn: '1d' })).apiKey;
-    expect((await call(BULK, { input: { filter: { status: 'EXPIRED' }, action: 'DISABLE' } }, a.owner.token)).count).toBe(0);
+    expect((await callFor(BULK, { input: { filter: { status: 'EXPIRED' }, action: 'DISABLE' } }, a.owner.token, 'BulkUpdateKeysPayload')).count).toBe(0);
     at(60);
-    expect((await call(BULK, { input: { filter: { status: 'EXPIRED' }, action: 'DISABLE' } }, a.owner.token)).keyIds).toEqual([short.id]);
+    expect((await callFor(BULK, { input: { filter: { status: 'EXPIRED' }, action: 'DISABLE' } }, a.owner.token, 'BulkUpdateKeysPayload')).keyIds).toEqual([short.id]);
     expect((await storedKey(long.id)).status).toBe('ACTIVE');
   });
 
@@ -214,17 +220,17 @@ describe('bulkUpdateKeys', () => {
     expect(await tenantState(a.id)).toBe(before);
   });
 
-  it.each([
+  it.each<[string, BulkUpdateKeysInput, string[]]>([
     ['neither ids nor filter', { action: 'DISABLE' }, ['input', 'ids']],
     ['both ids and filter', { ids: [newId('key')], filter: { search: 'x' }, action: 'DISABLE' }, ['input', 'ids']],
     ['an empty filter', { filter: {}, action: 'DISABLE' }, ['input', 'filter']],
     ['an empty id list', { ids: [], action: 'DISABLE' }, ['input', 'ids']],
     ['a revoke without reason', { filter: { search: 'x' }, action: 'REVOKE' }, ['input', 'reason']],
-  ] as const)('rejects %s', async (_label, input, path) => {
+  ])('rejects %s', async (_label, input, path) => {
     const a = await createTenant(t.app);
     await issue(a, { name: 'x' });
     const before = await tenantState(a.id);
-    expectFieldError(await call(BULK, { input }, a.owner.token), [...path]);
+    expectFieldError(await call(BULK, { input }, a.owner.token), path);
     expect(await tenantState(a.id)).toBe(before);
   });
 });

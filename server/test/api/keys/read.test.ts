@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant } from '../../harness/fixtures.ts';
 import { newId } from '../../../src/domain/ids.ts';
-import { EXPLAIN, GET, LIST, REVOKE, Result, START, addScopes, at, call, issue, t, useKeysApp } from './support.ts';
+import type { ApiKeyFilter } from '@keywarden/sdk';
+import { EXPLAIN, GET, LIST, REVOKE, START, addScopes, at, call, issue, t, useKeysApp } from './support.ts';
 
 useKeysApp();
 
@@ -11,11 +12,11 @@ describe('reading keys', () => {
     const b = await createTenant(t.app);
     const { apiKey } = await issue(a, { name: 'readable' });
 
-    expect((await call(GET, { id: apiKey.id }, a.owner.token)).name).toBe('readable');
+    expect((await call(GET, { id: apiKey.id }, a.owner.token))?.name).toBe('readable');
     const node = await t.graphql(`query($id: ID!) { node(id: $id) { __typename ... on ApiKey { publicId } } }`, { id: apiKey.id }, { token: a.owner.token });
     expect(node.data?.node).toEqual({ __typename: 'ApiKey', publicId: apiKey.publicId });
 
-    const foreign = await t.graphql(GET, { id: apiKey.id }, { token: b.owner.token });
+    const foreign = await t.executeOperation(GET, { id: apiKey.id }, { token: b.owner.token });
     expect(foreign.data?.apiKey).toBeNull();
     expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const foreignNode = await t.graphql(`query($id: ID!) { node(id: $id) { id } }`, { id: apiKey.id }, { token: b.owner.token });
@@ -29,8 +30,8 @@ describe('reading keys', () => {
     await issue(a);
     await issue(b);
     const page = await call(LIST, { first: 1 }, a.owner.token);
-    const cursor = page.edges[0].cursor;
-    const foreign = await t.graphql(LIST, { first: 1, after: cursor }, { token: b.owner.token });
+    const cursor = page.edges[0]!.cursor;
+    const foreign = await t.executeOperation(LIST, { first: 1, after: cursor }, { token: b.owner.token });
     expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(foreign.data?.apiKeys ?? null).toBeNull();
   });
@@ -42,10 +43,10 @@ describe('reading keys', () => {
     for (let i = 0; i < 3; i++) ids.push((await issue(a, { name: `k${i}` })).apiKey.id);
     await issue(b);
     const first = await call(LIST, { first: 2 }, a.owner.token);
-    expect(first.edges.map((e: Result) => e.node.id)).toEqual(ids.slice(0, 2));
+    expect(first.edges.map((e) => e.node.id)).toEqual(ids.slice(0, 2));
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await call(LIST, { first: 2, after: first.pageInfo.endCursor }, a.owner.token);
-    expect(second.edges.map((e: Result) => e.node.id)).toEqual(ids.slice(2));
+    expect(second.edges.map((e) => e.node.id)).toEqual(ids.slice(2));
     expect(second.pageInfo.hasNextPage).toBe(false);
   });
 
@@ -62,9 +63,9 @@ describe('reading keys', () => {
     const revoked = (await issue(a, { name: 'Gone' })).apiKey;
     await call(REVOKE, { input: { id: revoked.id, reason: 'leaked' } }, a.owner.token);
 
-    const ids = async (filter: Record<string, unknown>) =>
-      (await call(LIST, { filter }, a.owner.token)).edges.map((e: Result) => e.node.id).sort();
-    const sorted = (...keys: Result[]) => keys.map((k) => k.id).sort();
+    const ids = async (filter: ApiKeyFilter) =>
+      (await call(LIST, { filter }, a.owner.token)).edges.map((e) => e.node.id).sort();
+    const sorted = (...keys: { id: string }[]) => keys.map((k) => k.id).sort();
 
     expect(await ids({ status: 'ACTIVE' })).toEqual(sorted(plain, grouped, owned, soon));
     expect(await ids({ status: 'DISABLED' })).toEqual(sorted(disabled));
@@ -83,8 +84,8 @@ describe('reading keys', () => {
     const a = await createTenant(t.app);
     const viewer = await a.addMember('VIEWER');
     const { apiKey } = await issue(a);
-    expect((await call(GET, { id: apiKey.id }, viewer.token)).id).toBe(apiKey.id);
-    const anonymous = await t.graphql(LIST, {});
+    expect((await call(GET, { id: apiKey.id }, viewer.token))?.id).toBe(apiKey.id);
+    const anonymous = await t.executeOperation(LIST, {});
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
@@ -100,7 +101,7 @@ describe('expiry follows the clock, to the second, everywhere', () => {
         call(LIST, { filter: { status: 'ACTIVE' } }, a.owner.token),
         call(EXPLAIN, { id: apiKey.id, ip: '192.0.2.1' }, a.owner.token),
       ]);
-      return { status: key.status, expired: expired.edges.length, active: active.edges.length, code: explained.code };
+      return { status: key?.status, expired: expired.edges.length, active: active.edges.length, code: explained.code };
     };
     at(119);
     expect(await view()).toEqual({ status: 'ACTIVE', expired: 0, active: 1, code: 'VALID' });
@@ -118,7 +119,7 @@ describe('expiry follows the clock, to the second, everywhere', () => {
     const revoked = (await issue(a, { expiresIn: '1h' })).apiKey;
     await call(REVOKE, { input: { id: revoked.id, reason: 'r' } }, a.owner.token);
     at(3600);
-    expect((await call(GET, { id: disabled.id }, a.owner.token)).status).toBe('EXPIRED');
-    expect((await call(GET, { id: revoked.id }, a.owner.token)).status).toBe('REVOKED');
+    expect((await call(GET, { id: disabled.id }, a.owner.token))?.status).toBe('EXPIRED');
+    expect((await call(GET, { id: revoked.id }, a.owner.token))?.status).toBe('REVOKED');
   });
 });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../../src/db/database.ts';
-import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../../src/db/dataDirLock.ts';
+import { DataDirLockedError, lockDataDir } from '../../src/db/dataDirLock.ts';
 import { SERVER_DIR, startServerProcess, tempDataDir, type ServerProcess, PROCESS_TIMEOUT_MS } from '../harness/serverProcess.ts';
 
 // Real processes start slowly on a loaded 2-core machine: these are caps, not waits (the tests
@@ -16,6 +16,8 @@ vi.setConfig({ testTimeout: PROCESS_TIMEOUT_MS, hookTimeout: PROCESS_TIMEOUT_MS 
 // environment must not send the server processes to PostgreSQL instead.
 delete process.env.DATABASE_URL;
 
+/** The file in the data folder naming the process that holds it (operators may be told to delete it). */
+const LOCK_FILE = 'keywarden.lock';
 const CREDENTIAL = /^\s+(kwp_[A-Za-z0-9]+)$/m;
 const lockedLine = (dataDir: string, pid: number) =>
   `The data folder ${dataDir} is in use by process ${pid}; stop it first (or, if it is not Keywarden, delete ${path.join(dataDir, LOCK_FILE)})`;

@@ -1,8 +1,10 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_GRAPHQL_BODY_BYTES } from '../../src/http/bodyLimit.ts';
 import { createTestApp, listen, type Listening, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
+
+/** The documented limit of a GraphQL request body: 1 MiB. */
+const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
 
 // The GraphQL endpoint refuses bodies over MAX_GRAPHQL_BODY_BYTES with 413 and runs nothing of
 // them: declared by Content-Length (refused before reading), or chunked (refused while reading).

@@ -1,0 +1,352 @@
+// Issuing and editing keys: create, update and rotate, the operations that check a key's owner,
+// group, scopes and expiry, or hand out a secret.
+import { z } from 'zod';
+import type { Context } from '../../appTypes.ts';
+import type { ApiKey, Group, Member, Prisma, Role } from '../../generated/prisma/client.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../domain/errors.ts';
+import { expiryInstant, formatDuration, resolveExpiry } from '../../domain/expiry.ts';
+import { newId } from '../../domain/ids.ts';
+import { formatKey, DISPLAY_TAIL_LENGTH, PUBLIC_ID_PATTERN } from '@keywarden/sdk/key-format';
+import { generatePublicId, generateSecret } from '../../domain/keyFormat.ts';
+import { roleScopes, scopeSet } from '../../domain/scopes.ts';
+import { hashSecret } from '../../domain/secrets.ts';
+import { descriptionInput, endpointList, nameInput, scopeList } from '../inputs.ts';
+import { diff, recordAudit, type Tx } from '../audit.ts';
+import { createIpRules, describeRules, ipRuleList, replaceIpRules } from '../ipRules.ts';
+import { assertMayGrant, tenantCaller } from '../authorization.ts';
+import { assertKnownScopes } from '../scopes.ts';
+import { orConflict, parseInput } from '../validation.ts';
+import { auditView, invalidateKeys, keyIdInput as id, loadChangeableKey } from './records.ts';
+
+const MAX_METADATA_BYTES = 4096;
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
+
+const keyName = nameInput(100);
+const description = descriptionInput(1000);
+/** An email address, or '' to clear it (on update). */
+const contactEmail = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .refine((value) => value === '' || z.email().safeParse(value).success, 'must be an email address');
+const metadata = z
+  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_METADATA_BYTES, `must be at most ${MAX_METADATA_BYTES} bytes as JSON`);
+
+const expiry = {
+  expiresIn: z.string().nullish(),
+  expiresAt: z.date().nullish(),
+};
+
+const createInput = z.object({
+  name: keyName,
+  description: description.nullish(),
+  contactEmail: contactEmail.nullish(),
+  ownerId: id.nullish(),
+  groupId: id.nullish(),
+  scopes: scopeList.nullish(),
+  endpoints: endpointList.nullish(),
+  ipRules: ipRuleList.nullish(),
+  ...expiry,
+  status: z.enum(['ACTIVE', 'DISABLED']).nullish(),
+  metadata: metadata.nullish(),
+  publicId: z.string().regex(PUBLIC_ID_PATTERN, 'must be "pk_" followed by 3-64 letters, digits, "_" or "-"').nullish(),
+});
+
+const updateInput = z
+  .object({
+    id,
+    name: keyName.nullish(),
+    description: description.nullish(),
+    contactEmail: contactEmail.nullish(),
+    ownerId: id.nullish(),
+    groupId: id.nullish(),
+    removeFromGroup: z.boolean().nullish(),
+    scopes: scopeList.nullish(),
+    endpoints: endpointList.nullish(),
+    ipRules: ipRuleList.nullish(),
+    ...expiry,
+    neverExpires: z.boolean().nullish(),
+    metadata: metadata.nullish(),
+  })
+  .superRefine((input, issue) => {
+    if (input.removeFromGroup && input.groupId != null) {
+      issue.addIssue({ code: 'custom', path: ['removeFromGroup'], message: 'Give groupId or removeFromGroup, not both' });
+    }
+    if (input.neverExpires && (input.expiresIn != null || input.expiresAt != null)) {
+      issue.addIssue({ code: 'custom', path: ['neverExpires'], message: 'Give expiresIn, expiresAt or neverExpires, not several' });
+    }
+  });
+
+const rotateInput = z.object({
+  id,
+  gracePeriodSeconds: z
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(MAX_ROTATION_GRACE_SECONDS, `must be at most ${MAX_ROTATION_GRACE_SECONDS} seconds (7 days)`)
+    .nullish(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Checks shared by create and update
+
+type OwnerWithRole = Member & { role: Role };
+
+async function loadOwner(tx: Tx, ownerId: string): Promise<OwnerWithRole> {
+  const owner = await tx.member.findUnique({ where: { id: ownerId }, include: { role: true } });
+  if (!owner) throw new NotFoundError('Member', ownerId);
+  if (owner.status !== 'ACTIVE') throw ValidationError.field(['input', 'ownerId'], 'The member is deactivated');
+  return owner;
+}
+
+async function loadGroup(tx: Tx, groupId: string): Promise<Group> {
+  const group = await tx.group.findUnique({ where: { id: groupId } });
+  if (!group) throw new NotFoundError('Group', groupId);
+  return group;
+}
+
+/**
+ * A key's scopes must exist, be held by its owner's role and fit its group's limit. Checked when
+ * any of the three is set; afterwards a demoted owner or a narrowed group shrinks the key's
+ * effective scopes at read time instead.
+ */
+async function assertKeyScopesFit(tx: Tx, input: {
+  tenantId: string;
+  scopes: readonly string[];
+  owner: OwnerWithRole;
+  group: Group | null;
+  fromGroupDefaults: boolean;
+}): Promise<void> {
+  const path = ['input', 'scopes'];
+  const origin = input.fromGroupDefaults ? " (the group's default scopes)" : '';
+  await assertKnownScopes(tx, input.tenantId, input.scopes, path);
+  const errors: FieldError[] = [];
+  const beyondRole = roleScopes(input.owner.role).missing(input.scopes);
+  if (beyondRole.length > 0) {
+    errors.push({ path, message: `The owner's role "${input.owner.role.name}" does not hold: ${beyondRole.join(', ')}${origin}` });
+  }
+  if (input.group?.limitsScopes) {
+    const beyondGroup = scopeSet(input.group.scopeLimit).missing(input.scopes);
+    if (beyondGroup.length > 0) {
+      errors.push({ path, message: `The group "${input.group.name}" limits keys to its scope limit, which lacks: ${beyondGroup.join(', ')}${origin}` });
+    }
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+/** A key acts for its owner, so only a caller holding every scope of the owner's role may make one for them. */
+function assertMayActFor(ctx: Context, owner: OwnerWithRole): void {
+  const caller = tenantCaller(ctx);
+  if (caller.kind === 'member' && caller.memberId === owner.id) return;
+  assertMayGrant(ctx, roleScopes(owner.role), `The owner's role "${owner.role.name}" holds scopes the caller lacks`);
+}
+
+/**
+ * The explicit preset or date, else the group's default lifetime (never beyond the tenant's
+ * maximum, which may have shrunk since the group was set up), else the tenant's maximum.
+ */
+function keyExpiry(
+  input: { expiresIn?: string | null; expiresAt?: Date | null },
+  now: Date,
+  maxLifetimeSeconds: number | null,
+  groupDefaultSeconds: number | null,
+): Date | null {
+  const useGroupDefault = input.expiresIn == null && input.expiresAt == null && groupDefaultSeconds != null;
+  const lifetime = useGroupDefault ? Math.min(groupDefaultSeconds, maxLifetimeSeconds ?? Infinity) : null;
+  const result = resolveExpiry({
+    preset: input.expiresIn,
+    at: lifetime === null ? input.expiresAt : new Date(now.getTime() + lifetime * 1000),
+    now,
+    maxLifetimeSeconds,
+  });
+  if (!result.ok) throw ValidationError.field(['input', result.field], result.message);
+  return result.expiresAt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export interface IssuedKey {
+  apiKey: ApiKey;
+  /** The full key text: returned by this one response, never stored or shown again. */
+  secret: string;
+}
+
+export async function createKey(ctx: Context, raw: unknown): Promise<IssuedKey> {
+  const caller = tenantCaller(ctx);
+  const input = parseInput(createInput, raw);
+  const now = ctx.app.clock();
+  const publicId = input.publicId ?? generatePublicId();
+  const secret = generateSecret();
+  // argon2 runs before the transaction so that no connection or lock waits on it.
+  const secretHash = await hashSecret(secret, ctx.app.config.argon2);
+
+  const issued = await orConflict(ctx.db.$transaction(async (tx) => {
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
+    const ownerId = input.ownerId ?? (caller.kind === 'member' ? caller.memberId : null);
+    if (ownerId === null) throw ValidationError.field(['input', 'ownerId'], 'is required when the caller is not a member');
+    const owner = await loadOwner(tx, ownerId);
+    const group = input.groupId ? await loadGroup(tx, input.groupId) : null;
+    assertMayActFor(ctx, owner);
+
+    const scopes = input.scopes ?? group?.defaultScopes ?? [];
+    await assertKeyScopesFit(tx, { tenantId: tenant.id, scopes, owner, group, fromGroupDefaults: input.scopes == null });
+    assertMayGrant(ctx, scopes, 'A key cannot hold scopes the caller lacks');
+    const expiresAt = keyExpiry(input, now, tenant.maxKeyLifetimeSeconds, group?.defaultExpirySeconds ?? null);
+
+    const keyText = formatKey(tenant.keyPrefix, publicId, secret);
+    const apiKey = await tx.apiKey.create({
+      data: {
+        id: newId('key'),
+        tenantId: tenant.id,
+        publicId,
+        keyPrefix: tenant.keyPrefix,
+        name: input.name,
+        description: input.description ?? '',
+        contactEmail: input.contactEmail || null,
+        ownerId: owner.id,
+        groupId: group?.id ?? null,
+        scopes,
+        endpoints: input.endpoints ?? ['*'],
+        status: input.status ?? 'ACTIVE',
+        expiresAt,
+        ...(input.metadata != null && { metadata: input.metadata as Prisma.InputJsonObject }),
+        secretHash,
+        keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
+        createdById: 'memberId' in caller ? caller.memberId : 'keyId' in caller ? caller.keyId : null,
+      },
+    });
+    const ipRules = input.ipRules ?? [];
+    await createIpRules(tx, tenant.id, { apiKeyId: apiKey.id }, ipRules);
+    await recordAudit(tx, ctx, {
+      tenantId: tenant.id, action: 'key.created', targetType: 'ApiKey', targetId: apiKey.id,
+      changes: { ...auditView(apiKey), ipRules: describeRules(ipRules) },
+    });
+    return { apiKey, secret: keyText };
+  }), () => new ConflictError(`The public id "${publicId}" is already taken`, 'publicId'));
+  await invalidateKeys(ctx, caller.tenantId, [issued.apiKey.id]);
+  return issued;
+}
+
+export async function updateKey(ctx: Context, raw: unknown): Promise<ApiKey> {
+  const caller = tenantCaller(ctx);
+  const input = parseInput(updateInput, raw);
+  const now = ctx.app.clock();
+  const after = await ctx.db.$transaction(async (tx) => {
+    const before = await loadChangeableKey(tx, input.id);
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
+    const ownerChanged = input.ownerId != null && input.ownerId !== before.ownerId;
+    const groupId = input.removeFromGroup ? null : (input.groupId ?? before.groupId);
+    const groupChanged = groupId !== before.groupId;
+    const scopes = input.scopes ?? before.scopes;
+
+    if (input.scopes != null || ownerChanged || groupChanged) {
+      const owner = await loadOwner(tx, input.ownerId ?? before.ownerId);
+      const group = groupId ? await loadGroup(tx, groupId) : null;
+      if (ownerChanged) assertMayActFor(ctx, owner);
+      await assertKeyScopesFit(tx, { tenantId: tenant.id, scopes, owner, group, fromGroupDefaults: false });
+      if (input.scopes != null) assertMayGrant(ctx, scopes, 'A key cannot hold scopes the caller lacks');
+    }
+
+    let expiresAt: Date | null | undefined;
+    if (input.neverExpires) {
+      if (tenant.maxKeyLifetimeSeconds !== null) {
+        throw ValidationError.field(['input', 'neverExpires'], `The tenant's maximum key lifetime is ${formatDuration(tenant.maxKeyLifetimeSeconds)}`);
+      }
+      expiresAt = null;
+    } else if (input.expiresIn != null || input.expiresAt != null) {
+      expiresAt = keyExpiry(input, now, tenant.maxKeyLifetimeSeconds, null);
+    }
+
+    const updated = await tx.apiKey.update({
+      where: { id: before.id },
+      data: {
+        ...(input.name != null && { name: input.name }),
+        ...(input.description != null && { description: input.description }),
+        ...(input.contactEmail != null && { contactEmail: input.contactEmail || null }),
+        ...(ownerChanged && { ownerId: input.ownerId! }),
+        ...(groupChanged && { groupId }),
+        ...(input.scopes != null && { scopes }),
+        ...(input.endpoints != null && { endpoints: input.endpoints }),
+        ...(expiresAt !== undefined && { expiresAt }),
+        ...(input.metadata != null && { metadata: input.metadata as Prisma.InputJsonObject }),
+      },
+    });
+    const changes: Record<string, unknown> = diff(auditView(before), auditView(updated));
+    if (input.ipRules != null) {
+      const previous = await replaceIpRules(tx, tenant.id, { apiKeyId: before.id }, input.ipRules);
+      changes.ipRules = { before: describeRules(previous), after: describeRules(input.ipRules) };
+    }
+    await recordAudit(tx, ctx, { tenantId: tenant.id, action: 'key.updated', targetType: 'ApiKey', targetId: before.id, changes });
+    return updated;
+  });
+  await invalidateKeys(ctx, caller.tenantId, [after.id]);
+  return after;
+}
+
+/**
+ * A new secret for the same public id. The old one keeps verifying until now + grace (0: at once),
+ * and so do the access tokens issued from it: without a grace they are revoked, with one their
+ * expiry is cut to the grace's end. Only one previous secret is kept: rotating again during a
+ * grace period ends the older one, and its tokens, at once.
+ */
+export async function rotateKey(ctx: Context, raw: unknown): Promise<IssuedKey> {
+  const caller = tenantCaller(ctx);
+  const input = parseInput(rotateInput, raw);
+  const grace = input.gracePeriodSeconds ?? 0;
+  const secret = generateSecret();
+  const secretHash = await hashSecret(secret, ctx.app.config.argon2);
+  const now = ctx.app.clock();
+  const issued = await ctx.db.$transaction(async (tx) => {
+    const before = await loadChangeableKey(tx, input.id);
+    // The caller receives a working credential for this key, so must hold everything it can hold.
+    assertMayGrant(ctx, before.scopes, "Rotating hands out the key's credential, which holds scopes the caller lacks");
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
+    const keyText = formatKey(tenant.keyPrefix, before.publicId, secret);
+    const graceEndsAt = grace > 0 ? new Date(now.getTime() + grace * 1000) : null;
+    const apiKey = await tx.apiKey.update({
+      where: { id: before.id },
+      data: {
+        secretHash,
+        // The new text takes the tenant's current prefix; the old one keeps working in the grace period.
+        keyPrefix: tenant.keyPrefix,
+        keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
+        previousSecretHash: graceEndsAt ? before.secretHash : null,
+        previousSecretExpiresAt: graceEndsAt,
+        secretVersion: { increment: 1 },
+      },
+    });
+    const oauthAccess = await endRotatedOutTokens(tx, before.id, apiKey.secretVersion - 1, now, graceEndsAt);
+    await recordAudit(tx, ctx, {
+      tenantId: tenant.id, action: 'key.rotated', targetType: 'ApiKey', targetId: before.id,
+      // Named so: the audit drops any field whose name says "token".
+      changes: { gracePeriodSeconds: grace, graceEndsAt, oauthAccess },
+    });
+    return { apiKey, secret: keyText };
+  });
+  await invalidateKeys(ctx, caller.tenantId, [issued.apiKey.id]);
+  return issued;
+}
+
+/**
+ * The live access tokens of a key's secrets that a rotation replaces: those of `rotatedOut` end
+ * at the grace's end (cut to the whole second, as token expiries are kept) or, without a grace,
+ * now; those of older secrets, whose grace this rotation ends, now. Issuing locks the key's row
+ * (accessTokens.ts), so no token of these secrets is written after this runs. Returns how many
+ * were revoked and cut, for the audit event.
+ */
+async function endRotatedOutTokens(tx: Tx, keyId: string, rotatedOut: number, now: Date, graceEndsAt: Date | null) {
+  const live = { apiKeyId: keyId, revokedAt: null, expiresAt: { gt: now } };
+  const revoked = await tx.accessToken.updateMany({
+    where: { ...live, secretVersion: graceEndsAt ? { lt: rotatedOut } : { lte: rotatedOut } },
+    data: { revokedAt: now },
+  });
+  if (graceEndsAt === null) return { revoked: revoked.count };
+  const graceEnd = new Date(expiryInstant(graceEndsAt));
+  const cut = await tx.accessToken.updateMany({
+    where: { ...live, secretVersion: rotatedOut, expiresAt: { gt: graceEnd } },
+    data: { expiresAt: graceEnd },
+  });
+  return { revoked: revoked.count, cutToGraceEnd: cut.count };
+}
