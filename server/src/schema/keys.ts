@@ -11,8 +11,8 @@ import { MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type Issue
 import { bulkUpdateKeys, deleteKey, revokeKey, setKeyEnabled } from '../services/keys/status.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { inputMutation } from './payloads.ts';
-import './group.ts';
-import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRule.ts';
+import './groups.ts';
+import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRules.ts';
 import { assertCursorVisible } from './pagination.ts';
 
 const READ = { scope: 'keys:read' } as const;

@@ -5,7 +5,7 @@ import { foundOr } from '../domain/errors.ts';
 import { createGroup, deleteGroup, updateGroup, type DeletedGroup } from '../services/groups.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { inputMutation } from './payloads.ts';
-import { IpRuleInputRef } from './ipRule.ts';
+import { IpRuleInputRef } from './ipRules.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
 

@@ -4,7 +4,7 @@ import type { Session } from '../generated/prisma/client.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { clientFor } from '../db/clientFor.ts';
 import { MUTATION_ERRORS } from './errors.ts';
-import { MemberRef } from './member.ts';
+import { MemberRef } from './members.ts';
 import { login, logout, revokeSession } from '../services/sessions.ts';
 
 export const SessionRef = builder.prismaNode('Session', {
