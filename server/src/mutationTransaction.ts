@@ -3,7 +3,7 @@ import { getOperationAST, type ExecutionResult, type GraphQLFieldResolver } from
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from './context.ts';
 import { clientFor } from './db/clientFor.ts';
-import { MUTATION_TRANSACTION_OPTIONS, inSavepoint, uniqueSavepointName, withSavepoints } from './db/transaction.ts';
+import { TRANSACTION_OPTIONS, inSavepoint, uniqueSavepointName, withSavepoints } from './db/transaction.ts';
 
 // A write and its answer agree. A mutation request runs in one database transaction that commits
 // only when the answer carries no error in `errors`: a payload field the caller may not read, a
@@ -40,7 +40,7 @@ async function executeInTransaction(ctx: Context, execute: () => unknown): Promi
       const answer = (await execute()) as ExecutionResult;
       if (answer.errors?.length) throw new RolledBack(answer);
       return answer;
-    }, MUTATION_TRANSACTION_OPTIONS);
+    }, TRANSACTION_OPTIONS);
   } catch (error) {
     if (!(error instanceof RolledBack)) throw error;
     return { errors: error.result.errors, extensions: { ...error.result.extensions, committed: false } };

@@ -8,6 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { lockDataDir } from './dataDirLock.ts';
+import { TRANSACTION_OPTIONS } from './transaction.ts';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | null } // null = in-memory
@@ -109,7 +110,9 @@ function overAdapter(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   rest: (prisma: PrismaClient) => Omit<Database, 'prisma' | 'adapterFactory' | 'ping'>,
 ): Database {
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  // Every transaction, not only a mutation request's, waits for a connection as long as a loaded
+  // machine needs (Prisma's default gives up after 2 s: 20 concurrent writers on one tenant did).
+  const prisma = new PrismaClient({ adapter: adapterFactory, transactionOptions: TRANSACTION_OPTIONS });
   return {
     prisma,
     adapterFactory,

@@ -6,8 +6,8 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 // undoes its own writes and nothing else, as it did on its own connection. PGlite's Prisma adapter
 // has no savepoint support, so they are plain SQL here, the same on both databases.
 
-/** Long enough for an argon2 hash on a loaded machine; a mutation is never a long job. */
-export const MUTATION_TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
+/** Every transaction's (the client's default): long enough for an argon2 hash on a loaded machine; a mutation is never a long job. */
+export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
 
 const SAVEPOINTS = Symbol('savepoints');
 
