@@ -156,41 +156,14 @@ interface Seed {
 }
 
 async function seed(database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }): Promise<Seed> {
-  const { openDatabase } = await import('../src/db/database.ts');
-  const { applyMigrations } = await import('../src/db/migrations.ts');
-  const { createTenantWithRoles } = await import('../src/services/tenantSetup.ts');
-  const { newId } = await import('../src/domain/ids.ts');
-  const { formatKey } = await import('@keywarden/sdk/key-format');
-  const { generatePublicId, generateSecret } = await import('../src/domain/keyFormat.ts');
-  const { hashSecret, generateOpaqueToken, sha256Hex, OWASP_MIN_ARGON2 } = await import('../src/domain/secrets.ts');
-  const { randomBytes } = await import('node:crypto');
-
-  const db = await openDatabase(database);
-  try {
-    await applyMigrations(db);
-    const prisma = db.prisma;
-    const tenant = await prisma.$transaction((tx) => createTenantWithRoles(tx, { name: 'Bench', slug: `bench-${randomBytes(4).toString('hex')}` }));
-    const owner = await prisma.role.findFirstOrThrow({ where: { tenantId: tenant.id, builtIn: 'OWNER' } });
-    const member = await prisma.member.create({ data: { id: newId('mem'), tenantId: tenant.id, roleId: owner.id, email: 'bench@example.test', name: 'Bench' } });
-    const session = generateOpaqueToken('kws');
-    await prisma.session.create({ data: { id: newId('ses'), tenantId: tenant.id, memberId: member.id, tokenHash: sha256Hex(session), expiresAt: new Date(Date.now() + 86_400_000) } });
-    const key = async (scopes: string[]) => {
-      const publicId = generatePublicId();
-      const secret = generateSecret();
-      const text = formatKey(tenant.keyPrefix, publicId, secret);
-      await prisma.apiKey.create({
-        data: { id: newId('key'), tenantId: tenant.id, publicId, name: 'bench', ownerId: member.id, scopes, secretHash: await hashSecret(secret, OWASP_MIN_ARGON2), keyPrefix: tenant.keyPrefix, keyTail: text.slice(-4) },
-      });
-      return { text, publicId };
-    };
+  const { withSeededTenant } = await import('./seedTenant.ts');
+  return withSeededTenant(database, 'Bench', async ({ tenant, member, session, key }) => {
     const caller = await key(['keys:verify']);
     const target = await key(['tickets:read']);
     const coldKeys: string[] = [];
     for (let i = 0; i < 8; i++) coldKeys.push((await key(['tickets:read'])).text);
     return { callerKey: caller.text, callerSession: session, targetKey: target.text, targetPublicId: target.publicId, coldKeys, prefix: tenant.keyPrefix, tenantId: tenant.id, memberId: member.id };
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 interface Child {

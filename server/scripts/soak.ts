@@ -43,40 +43,15 @@ interface Seed {
 }
 
 async function seed(database: Database): Promise<Seed> {
-  const { openDatabase } = await import('../src/db/database.ts');
-  const { applyMigrations } = await import('../src/db/migrations.ts');
-  const { createTenantWithRoles } = await import('../src/services/tenantSetup.ts');
+  const { withSeededTenant } = await import('./seedTenant.ts');
   const { newId } = await import('../src/domain/ids.ts');
-  const { formatKey } = await import('@keywarden/sdk/key-format');
-  const { generatePublicId, generateSecret } = await import('../src/domain/keyFormat.ts');
-  const { hashSecret, generateOpaqueToken, sha256Hex, OWASP_MIN_ARGON2 } = await import('../src/domain/secrets.ts');
-  const { randomBytes } = await import('node:crypto');
-  const db = await openDatabase(database);
-  try {
-    await applyMigrations(db);
-    const prisma = db.prisma;
-    const tenant = await prisma.$transaction((tx) => createTenantWithRoles(tx, { name: 'Soak', slug: `soak-${randomBytes(4).toString('hex')}` }));
-    const owner = await prisma.role.findFirstOrThrow({ where: { tenantId: tenant.id, builtIn: 'OWNER' } });
-    const member = await prisma.member.create({ data: { id: newId('mem'), tenantId: tenant.id, roleId: owner.id, email: 'soak@example.test', name: 'Soak' } });
-    const session = generateOpaqueToken('kws');
-    await prisma.session.create({ data: { id: newId('ses'), tenantId: tenant.id, memberId: member.id, tokenHash: sha256Hex(session), expiresAt: new Date(Date.now() + 86_400_000) } });
+  return withSeededTenant(database, 'Soak', async ({ prisma, tenant, session, key }) => {
     await prisma.scope.create({ data: { id: newId('scp'), tenantId: tenant.id, name: 'tickets:read' } });
-    const key = async (scopes: string[]) => {
-      const publicId = generatePublicId();
-      const secret = generateSecret();
-      const text = formatKey(tenant.keyPrefix, publicId, secret);
-      await prisma.apiKey.create({
-        data: { id: newId('key'), tenantId: tenant.id, publicId, name: 'soak', ownerId: member.id, scopes, secretHash: await hashSecret(secret, OWASP_MIN_ARGON2), keyPrefix: tenant.keyPrefix, keyTail: text.slice(-4) },
-      });
-      return text;
-    };
-    const verifierKey = await key(['keys:verify']);
+    const verifierKey = (await key(['keys:verify'])).text;
     const warmKeys: string[] = [];
-    for (let i = 0; i < 4; i++) warmKeys.push(await key(['tickets:read']));
+    for (let i = 0; i < 4; i++) warmKeys.push((await key(['tickets:read'])).text);
     return { session, verifierKey, warmKeys, prefix: tenant.keyPrefix };
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
