@@ -4,7 +4,7 @@ export type { Credential, CredentialOptions, CredentialProvider } from './creden
 export { clientCredentials, type ClientCredentialsOptions, type ClientCredentialsProvider } from './clientCredentials.ts';
 export type { CallOptions, FetchLike, SubscribeOptions, TransportOptions } from './transport.ts';
 export { DEFAULT_RETRY, type RetryInfo, type RetryOptions } from './retry.ts';
-export { PageIterator, MAX_PAGE_SIZE, type ListOptions, type Page, type PageInfo, type PageRequest } from './pagination.ts';
+export { PageIterator, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListOptions, type Page, type PageInfo, type PageRequest } from './pagination.ts';
 export {
   KeywardenError,
   AuthenticationError,

@@ -4,6 +4,12 @@
 /** The largest page the server returns, whatever is asked. */
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * The page size asked for when none is given: a page of keys with every field the SDK reads fits
+ * the server's default cost limit (8,000) at 50, not at 100. Lighter lists may ask for 100.
+ */
+export const DEFAULT_PAGE_SIZE = 50;
+
 export interface PageInfo {
   hasNextPage: boolean;
   endCursor: string | null;
@@ -15,14 +21,14 @@ export interface Page<T> {
 }
 
 export interface PageRequest {
-  /** Items per request, 1-100 (default 100). */
+  /** Items per request, 1-100 (default 50). */
   first?: number;
   /** Start after this cursor (the `endCursor` of a previous page). */
   after?: string | null;
 }
 
 export interface ListOptions {
-  /** Items per request, 1-100 (default 100). */
+  /** Items per request, 1-100 (default 50). */
   pageSize?: number;
   /** Start after this cursor. */
   after?: string | null;
@@ -36,7 +42,7 @@ export function pageOf<N>(connection: { edges: readonly { node: N }[]; pageInfo:
 }
 
 export function clampPageSize(size: number | undefined): number {
-  if (size === undefined) return MAX_PAGE_SIZE;
+  if (size === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
   return Math.min(size, MAX_PAGE_SIZE);
 }

@@ -1,6 +1,6 @@
 // Auto-pagination over Relay connections against a real server: more items than a page holds.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createClient, MAX_PAGE_SIZE, PageIterator, type KeywardenClient } from '../src/index.ts';
+import { createClient, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageIterator, type KeywardenClient } from '../src/index.ts';
 import { newId } from '../../server/src/domain/ids.ts';
 import { startLiveServer, type LiveServer } from './helpers/liveServer.ts';
 
@@ -30,7 +30,7 @@ afterAll(async () => {
   await live?.close();
 });
 
-test('for await walks every page (default page size 100 → 2 requests for 105 items)', async () => {
+test('for await walks every page (default page size 50 → 3 requests for 105 items)', async () => {
   requests = 0;
   const names: string[] = [];
   for await (const scope of client.scopes.list()) names.push(scope.name);
@@ -38,7 +38,7 @@ test('for await walks every page (default page size 100 → 2 requests for 105 i
   expect(new Set(names).size).toBe(SCOPES);
   expect(names[0]).toBe('res000:read');
   expect(names.at(-1)).toBe('res104:read');
-  expect(requests).toBe(2);
+  expect(requests).toBe(3);
 });
 
 test('pageSize, limit and early exit fetch only what is needed', async () => {
@@ -83,9 +83,10 @@ test('pages() and page() with cursors', async () => {
   expect(rest.map((k) => k.id)).toEqual(second.items.map((k) => k.id));
 });
 
-test('page size is clamped to 100 and must be positive', async () => {
+test('page size is 50 unless asked, clamped to 100, and must be positive', async () => {
   const page = await client.scopes.page({ first: 500 });
   expect(page.items).toHaveLength(MAX_PAGE_SIZE);
+  expect((await client.scopes.page()).items).toHaveLength(DEFAULT_PAGE_SIZE);
   await expect(client.scopes.list({ pageSize: 0 }).toArray()).rejects.toThrow(RangeError);
 });
 

@@ -59,7 +59,7 @@ const envSchema = z.object({
   KEYWARDEN_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   KEYWARDEN_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2000),
   KEYWARDEN_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
-  KEYWARDEN_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(50_000),
+  KEYWARDEN_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(8_000),
   /** Who may introspect the schema and see field suggestions; unset: authenticated in production, else always. */
   KEYWARDEN_INTROSPECTION: z.enum(['authenticated', 'always', 'never']).optional(),
   /** GET /metrics (Prometheus text format), and process metrics with it. */
@@ -112,7 +112,7 @@ export interface GraphQLLimits {
   maxAliases: number;
   maxTokens: number;
   maxDirectives: number;
-  /** graphql-armor's cost: objects 2, scalars 1, ×1.5 per level, × the page size of a connection (`first`/`last`, literal, from a variable, or the default). */
+  /** graphql-armor's cost: objects 10, scalars 1, at every depth alike, × the page size of a connection (`first`/`last`, literal, from a variable, or the default). */
   maxCost: number;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DocumentNode } from 'graphql';
-import { MAX_PAGE_SIZE } from '../../../sdk/src/pagination.ts';
+import { DEFAULT_PAGE_SIZE as SDK_PAGE_SIZE } from '../../../sdk/src/pagination.ts';
 import { loadConfig } from '../../src/config.ts';
 import { passwords } from '../../src/services/sessions.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
@@ -76,13 +76,14 @@ describe('operation limits', () => {
     expectRefused(await t.graphql(directed(LIMITS.maxDirectives + 1)), 'maxDirectives');
   });
 
-  // A page: apiKeys(first: n) { edges { node { id name } } } costs (2 + 1.5 × (2 + 1.5 × (2 + 1.5 × 2))) × n
-  // = 16.25 × n; as many pages of 100 as the aliases allow, then top-level __typename (1 each) up to the cost.
-  const PAGE = 16.25;
+  // A page: apiKeys(first: n) { edges { node { id name } } } costs (10 + (10 + (10 + 1 + 1))) × n = 32 × n
+  // (objects 10, scalars 1, the same at every depth); as many pages of 100 as the aliases allow, then
+  // top-level __typename (1 each) up to the cost.
+  const PAGE = 32;
   const pages = Math.min(LIMITS.maxAliases, Math.floor(LIMITS.maxCost / (PAGE * 100)));
   /**
    * The rest of the cost, without aliases (all are spent on the pages): unaliased lists of 4 × k
-   * items (65 each), then top-level __typename, few (graphql-js's overlap check has its own budget).
+   * items (128 each), then top-level __typename, few (graphql-js's overlap check has its own budget).
    */
   const padding = (cost: number) => {
     let rest = cost - pages * PAGE * 100;
@@ -105,7 +106,7 @@ describe('operation limits', () => {
   });
 
   it('cost counts a `first` passed as a variable: the same document runs at the threshold, one more is refused', async () => {
-    // At $n = 100 exactly the limit; at 101, pages × 16.25 more.
+    // At $n = 100 exactly the limit; at 101, pages × 32 more.
     const document = `query($n: Int!) { ${times(pages, (i) => page(i, '$n'))} ${padding(LIMITS.maxCost)}}`;
     const owner = { token: tenant.owner.token };
     expectRan(await t.graphql(document, { n: 100 }, owner));
@@ -118,8 +119,8 @@ describe('operation limits', () => {
 
   it('a connection asked for without `first` counts its default page size (20)', async () => {
     const owner = { token: tenant.owner.token };
-    // 100 pages' worth of cost spent on top-level __typename: 20 items is 16.25 × 20 = 325 more.
-    const costing = (withFirst: string) => `{ ${times(pages, (i) => page(i, '100'))} apiKeys${withFirst} { edges { node { id name } } } ${padding(LIMITS.maxCost - 325)}}`;
+    // The default page of 20 items is 32 × 20 = 640 more.
+    const costing = (withFirst: string) => `{ ${times(pages, (i) => page(i, '100'))} apiKeys${withFirst} { edges { node { id name } } } ${padding(LIMITS.maxCost - PAGE * 20)}}`;
     expectRefused(await t.graphql(costing('(first: 21)'), undefined, owner), 'maxCost');
     expectRan(await t.graphql(costing('(first: 20)'), undefined, owner));
     expectRan(await t.graphql(costing(''), undefined, owner));
@@ -153,13 +154,13 @@ describe('operation limits', () => {
     expectRefused(await t.graphql(`query($n: Int = 200) { ...F } fragment F on Query { ${times(pages, (i) => page(i, '$n').replace('first', 'last'))} }`, undefined, owner), 'maxCost');
   });
 
-  it("every SDK operation is within the default cost at the SDK's largest page size", async () => {
+  it("every SDK operation is within the default cost at the SDK's default page size", async () => {
     const { schema } = await import('../../src/schema/index.ts');
     const { operationCost } = await import('../../src/http/operationLimits.ts');
     const documents = Object.entries(await import('../../../sdk/src/gql/graphql.ts')).filter(([name]) => name.endsWith('Document'));
     expect(documents.length).toBeGreaterThan(40);
     for (const [name, document] of documents) {
-      const cost = operationCost(schema, document as DocumentNode, { first: MAX_PAGE_SIZE });
+      const cost = operationCost(schema, document as DocumentNode, { first: SDK_PAGE_SIZE });
       expect({ name, cost, within: cost <= LIMITS.maxCost }).toEqual({ name, cost, within: true });
     }
   });
