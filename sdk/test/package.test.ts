@@ -2,7 +2,7 @@
 // folder outside the workspace (its dependencies from the registry), then imported by a plain .mjs
 // script that creates a tenant, logs in, provisions a key and uses it against a live server; and
 // type-checked from a TypeScript file through the package's `exports` map.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { PROCESS_TEST_TIMEOUT_MS, run } from './helpers/process.ts';
 
 const SDK_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const OLDEST_TYPESCRIPT = '5.0.4';
 let live: LiveServer;
 let outside: string;
 
@@ -27,7 +28,8 @@ beforeAll(async () => {
   expect(pack.code).toBe(0);
   const tarball = (await readdir(outside)).find((f) => f.endsWith('.tgz'))!;
   await writeFile(path.join(outside, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`], { cwd: outside, timeoutMs: 150_000 });
+  // TypeScript 5.0 beside the tarball: the oldest release the declarations are promised to.
+  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`, `typescript@${OLDEST_TYPESCRIPT}`], { cwd: outside, timeoutMs: 150_000 });
   expect(install.stderr).not.toMatch(/ERR!/);
   expect(install.code).toBe(0);
 }, 300_000);
@@ -42,7 +44,65 @@ test('the packed tarball holds the build, not the sources or tests', async () =>
   const files = listing.stdout.trim().split('\n');
   expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/keyFormat.js', 'package/README.md']));
   expect(files.some((f) => /\/(src|test|examples)\//.test(f))).toBe(false);
+  expect(files).toContain('package/LICENSE');
 });
+
+test('the published manifest is installable: a license, ranges, graphql as a peer, ESM and CommonJS conditions', async () => {
+  const manifest = JSON.parse(await readFile(path.join(outside, 'node_modules/@keywarden/sdk/package.json'), 'utf8'));
+  expect(manifest.private).toBeUndefined();
+  expect(manifest.license).toBe('MIT');
+  expect(Object.values(manifest.dependencies as Record<string, string>).every((range) => range.startsWith('^'))).toBe(true);
+  expect(manifest.dependencies.graphql).toBeUndefined();
+  expect(manifest.peerDependencies).toEqual({ graphql: '^16.8.1' });
+  expect(Object.keys(manifest.exports['.'])).toEqual(['types', 'import', 'require', 'default']);
+  // Declarations import the built .js files, never sources the package does not hold.
+  const declarations = await readFile(path.join(outside, 'node_modules/@keywarden/sdk/dist/index.d.ts'), 'utf8');
+  expect(declarations).toContain("from './client.js'");
+  expect(declarations).not.toMatch(/from '\.{1,2}\/[^']+\.ts'/);
+});
+
+test('a CommonJS TypeScript project type-checks (strict, NodeNext) and its compiled script runs against a live server', async () => {
+  const cjs = path.join(outside, 'cjs');
+  await mkdir(cjs, { recursive: true });
+  await writeFile(path.join(cjs, 'package.json'), JSON.stringify({ name: 'consumer-cjs', private: true, type: 'commonjs' }));
+  await writeFile(
+    path.join(cjs, 'index.ts'),
+    `
+import { createClient, NotFoundError, type Tenant } from '@keywarden/sdk';
+import { isWellFormedKey } from '@keywarden/sdk/key-format';
+
+// No @types/node in this project: what the script uses of Node, declared.
+declare const process: { env: Record<string, string | undefined>; exit(code: number): never };
+
+async function main(): Promise<void> {
+  const platform = createClient({ url: process.env.KEYWARDEN_URL!, platformToken: process.env.KEYWARDEN_PLATFORM_TOKEN! });
+  const slug = 'cjs-' + Date.now().toString(36);
+  const tenant: Tenant = await platform.tenants.create({ name: 'CommonJS', slug, keyPrefix: 'cjs' });
+  let missing = '';
+  try {
+    await platform.tenants.get('ten_' + '0'.repeat(26));
+  } catch (error) {
+    missing = error instanceof NotFoundError ? error.code : String(error);
+  }
+  console.log(JSON.stringify({ slug: tenant.slug, missing, wellFormed: isWellFormedKey('not a key') }));
+}
+main().catch((error) => { console.error(error); process.exit(1); });
+`,
+  );
+  await writeFile(
+    path.join(cjs, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023', 'DOM'], types: [], strict: true, skipLibCheck: false, outDir: 'out' }, files: ['index.ts'] }),
+  );
+  const compiled = await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: cjs, timeoutMs: 120_000 });
+  expect(compiled.stdout + compiled.stderr).toBe('');
+  expect(compiled.code).toBe(0);
+  // Emitted as CommonJS: require() of the package (Node >= 20.19 loads its ES modules).
+  expect(await readFile(path.join(cjs, 'out/index.js'), 'utf8')).toContain('require("@keywarden/sdk")');
+  const result = await run(process.execPath, ['out/index.js'], { cwd: cjs, env: { KEYWARDEN_URL: live.url, KEYWARDEN_PLATFORM_TOKEN: live.platformToken } });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(JSON.parse(result.stdout)).toEqual({ slug: expect.stringMatching(/^cjs-/), missing: 'NOT_FOUND', wellFormed: false });
+}, PROCESS_TEST_TIMEOUT_MS);
 
 test('a plain .mjs script outside the repository provisions a key against a live server', async () => {
   await writeFile(
@@ -118,4 +178,10 @@ export async function rotateAll(url: string, sessionToken: string): Promise<stri
   const result = await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: outside, timeoutMs: 120_000 });
   expect(result.stdout + result.stderr).toBe('');
   expect(result.code).toBe(0);
+  // The same consumer with the oldest TypeScript the declarations support.
+  const oldest = await run(process.execPath, [path.join(outside, 'node_modules/typescript/bin/tsc'), '--version'], { cwd: outside });
+  expect(oldest.stdout.trim()).toBe(`Version ${OLDEST_TYPESCRIPT}`);
+  const withOldest = await run(process.execPath, [path.join(outside, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: outside, timeoutMs: 120_000 });
+  expect(withOldest.stdout + withOldest.stderr).toBe('');
+  expect(withOldest.code).toBe(0);
 }, PROCESS_TEST_TIMEOUT_MS);

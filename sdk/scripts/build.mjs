@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `pnpm build`: the published build, ESM + declarations in dist/. tsc rewrites the sources' `.ts`
+// import specifiers to `.js` in the JavaScript it emits but not in the declarations; a `.d.ts` that
+// imports `./client.ts` makes a consumer's TypeScript look for sources that are not in the package,
+// so the declarations get the same rewrite here.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const sdk = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dist = path.join(sdk, 'dist');
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: sdk, stdio: 'inherit' });
+
+const RELATIVE_TS = /((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]+)\.ts(['"])/g;
+for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith('.d.ts')) continue;
+  const file = path.join(entry.parentPath, entry.name);
+  const text = readFileSync(file, 'utf8');
+  const rewritten = text.replace(RELATIVE_TS, '$1$2.js$3');
+  if (rewritten !== text) writeFileSync(file, rewritten);
+}
