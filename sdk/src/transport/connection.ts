@@ -16,6 +16,14 @@ import {
   type GraphQLErrorInfo,
 } from '../errors.ts';
 import { backoffDelay, parseRetryAfter, retryAfterDelay, retryOptions, sleep, surelyNotSent, type RetryOptions } from '../retry.ts';
+import { userAgent } from '../version.ts';
+
+/** Sent with every request unless the caller's own `headers` name one (in any letter case). */
+const USER_AGENT = userAgent();
+
+function withUserAgent(headers: Record<string, string>): Record<string, string> {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent') ? headers : { 'user-agent': USER_AGENT, ...headers };
+}
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -124,7 +132,7 @@ export class Connection {
       const signal = outer ? AbortSignal.any([outer, timeout.signal]) : timeout.signal;
       let outcome: Outcome<T>;
       try {
-        const headers = { ...this.options.headers, ...call.headers, ...(await this.credentialHeaders(signal, operation)) };
+        const headers = withUserAgent({ ...this.options.headers, ...call.headers, ...(await this.credentialHeaders(signal, operation)) });
         outcome = await once({ signal, headers, timedOut: () => timeout.signal.aborted, aborted: () => outer?.aborted === true });
       } catch (error) {
         if (!(error instanceof KeywardenError)) throw error;
