@@ -340,6 +340,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
         content: { 'text/plain': { schema: { type: 'string' } } },
         headers: { 'WWW-Authenticate': { description: 'Bearer challenge.', required: true, schema: { type: 'string', pattern: '^Bearer ' } } },
       },
+      404: { description: 'KEYWARDEN_METRICS=false: there is no such route (no body).' },
       405: { description: 'Another method than GET.', content: json(ref('Error')), headers: ALLOW },
       500: ERRORS[500],
     },
