@@ -99,3 +99,8 @@ export async function expectDocumented(method: string, url: string, response: Re
   await contract().check(method, new URL(url, 'http://keywarden.test').pathname, response);
   return response;
 }
+
+/** The global fetch, for requests over a socket (`listen`), with the answer checked as TestApp.fetch checks it. */
+export async function documentedFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  return expectDocumented(init.method ?? 'GET', url, await fetch(url, init));
+}
