@@ -20,6 +20,11 @@ export const ApiKeyFields = graphql(`
     expiresAt
     rotationGraceEndsAt
     metadata
+    createdBy {
+      type
+      id
+      displayName
+    }
     lastUsedAt
     lastUsedIp
     usageCount

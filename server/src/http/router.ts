@@ -13,6 +13,7 @@ import { useIntrospectionPolicy } from './introspection.ts';
 import { METRICS_PATH, metricsRoute } from './metricsRoute.ts';
 import { useOperationLimits } from './operationLimits.ts';
 import { oauthRoute, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
+import { OPENAPI_PATH, openApiRoute } from './openapi.ts';
 import { useRequestIdHeader } from './requestId.ts';
 import { restFailure } from './errors.ts';
 import { fetchRestRequest, nodeRestRequest, type RestRoute } from './rest.ts';
@@ -29,6 +30,7 @@ import { VERIFY_PATH, verifyRoute } from './verifyRoute.ts';
 //   GET  /healthz           Yoga              the process answers
 //   GET  /readyz            readiness plugin  the database answers and has no pending migration
 //   GET  /metrics           metricsRoute      Prometheus text format (KEYWARDEN_METRICS; bearer KEYWARDEN_METRICS_TOKEN)
+//   GET  /openapi.json      openApiRoute      the OpenAPI 3.1 document of these REST routes (openapi.ts)
 
 /** The REST routes by path: answered before any GraphQL work. */
 const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
@@ -36,6 +38,7 @@ const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
   [AUDIT_EXPORT_PATH, auditExportRoute],
   [TOKEN_PATH, oauthRoute],
   [REVOKE_PATH, oauthRoute],
+  [OPENAPI_PATH, openApiRoute],
 ]);
 
 /** The REST routes of an app: GET /metrics unless KEYWARDEN_METRICS=false. */

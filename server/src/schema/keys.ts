@@ -6,6 +6,7 @@ import { foundOr } from '../domain/errors.ts';
 import { EXPIRY_PRESETS } from '../domain/expiry.ts';
 import { maskedForm } from '@keywarden/sdk/key-format';
 import { explainAccess, type AccessExplanation } from '../services/access.ts';
+import { keyCreator, type KeyCreator } from '../services/keys/creator.ts';
 import { assertFilterTargetsExist, keyWhere } from '../services/keys/filter.ts';
 import { MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type IssuedKey } from '../services/keys/issue.ts';
 import { bulkUpdateKeys, deleteKey, revokeKey, setKeyEnabled } from '../services/keys/status.ts';
@@ -22,6 +23,17 @@ const PRESETS = Object.keys(EXPIRY_PRESETS).join(', ');
 export const ApiKeyStatusEnum = builder.enumType('ApiKeyStatus', {
   values: ['ACTIVE', 'DISABLED', 'REVOKED', 'EXPIRED'] as const,
   description: 'EXPIRED is not stored: a key is EXPIRED from the second its expiresAt is reached. REVOKED is final.',
+});
+
+const KeyCreatorTypeEnum = builder.enumType('KeyCreatorType', { values: ['MEMBER', 'API_KEY'] as const });
+
+const KeyCreatorRef = builder.objectRef<KeyCreator>('KeyCreator').implement({
+  description: 'Who created a key: a member, or a key (directly, or through an access token issued from it).',
+  fields: (t) => ({
+    type: t.field({ type: KeyCreatorTypeEnum, resolve: (c) => c.type }),
+    id: t.exposeID('id', { description: 'The member or key id (`mem_…`, `key_…`).' }),
+    displayName: t.exposeString('displayName', { nullable: true, description: "The member's name (its email when it has none; needs members:read) or the key's name; null once it no longer exists." }),
+  }),
 });
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
@@ -70,8 +82,15 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
-    lastUsedIp: t.exposeString('lastUsedIp', { nullable: true }),
+    createdBy: t.field({
+      type: KeyCreatorRef,
+      nullable: true,
+      description: 'Who created the key; null for keys made without an API call (seeded).',
+      select: { createdById: true },
+      resolve: (key, _args, ctx) => keyCreator(ctx, key.createdById),
+    }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'The last successful verification (written in batches: a few seconds late).' }),
+    lastUsedIp: t.exposeString('lastUsedIp', { nullable: true, description: 'The end client address of the last successful verification, when the resource server sent one.' }),
     usageCount: t.float({
       description: 'Successful uses. A whole number (Float because it can outgrow GraphQL\'s 32-bit Int).',
       select: { usageCount: true },

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { Clock } from '../../src/domain/expiry.ts';
 import { print } from 'graphql';
 import { openTestDatabase } from './database.ts';
+import { contract } from './openapi.ts';
 import type { OperationResult, TypedDocumentNode } from './operation.ts';
 
 /** Collects every log line the app writes, so tests can assert what never appears in logs. */
@@ -29,7 +30,7 @@ export interface TestApp {
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
   /** Runs a typed document through Yoga: the result and the variables are typed by the document. */
   executeOperation<R, V>(document: TypedDocumentNode<R, V>, variables: V, options?: RequestOptions): Promise<OperationResult<R>>;
-  /** Any HTTP request through the same server. */
+  /** Any HTTP request through the same server; answers of REST paths are checked against the OpenAPI document. */
   fetch(path: string, init?: RequestInit, options?: { ip?: string }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -74,8 +75,12 @@ export async function createTestApp(
   // As the server does: listen for invalidations before the first request.
   await app.verification.ready();
 
-  const fetchThrough = (path: string, init: RequestInit = {}, ip = '127.0.0.1') =>
-    Promise.resolve(app.yoga.fetch(`http://keywarden.test${path}`, init, { req: { socket: { remoteAddress: ip } } as any }));
+  // Every answer of a documented REST path is checked against the OpenAPI document (harness/openapi.ts).
+  const fetchThrough = async (path: string, init: RequestInit = {}, ip = '127.0.0.1') => {
+    const response = await app.yoga.fetch(`http://keywarden.test${path}`, init, { req: { socket: { remoteAddress: ip } } as any });
+    await contract().check(init.method ?? 'GET', new URL(path, 'http://keywarden.test').pathname, response);
+    return response;
+  };
 
   async function post(query: string, variables?: Record<string, unknown>, opts: RequestOptions = {}) {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };

@@ -5,6 +5,7 @@ import { formatKey, parseKey } from '@keywarden/sdk/key-format';
 import { generateSecret } from '../../src/domain/keyFormat.ts';
 import { MAX_OPERATION_NAMES } from '../../src/observability/metrics.ts';
 import { createTestApp, listen, type Listening, type TestApp } from '../harness/app.ts';
+import { documentedFetch } from '../harness/openapi.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey, type TestKey } from '../harness/keys.ts';
 
@@ -42,7 +43,7 @@ afterAll(async () => {
 const base = () => `http://127.0.0.1:${server.port}`;
 
 async function scrapeText(token: string | null = TOKEN): Promise<Response> {
-  return fetch(`${base()}/metrics`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  return documentedFetch(`${base()}/metrics`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
 }
 
 /** Families by name; a name met more than once has its samples together. */
@@ -116,7 +117,7 @@ async function scrape(): Promise<Scrape> {
 }
 
 async function restVerify(body: unknown): Promise<any> {
-  const response = await fetch(`${base()}/v1/verify`, {
+  const response = await documentedFetch(`${base()}/v1/verify`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.owner.token}` },
     body: JSON.stringify(body),
@@ -133,7 +134,7 @@ async function graphql(query: string, variables: Record<string, unknown> = {}, o
 }
 
 async function issueToken(key: TestKey): Promise<Response> {
-  return fetch(`${base()}/oauth/token`, {
+  return documentedFetch(`${base()}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${key.publicId}:${key.text}`).toString('base64')}` },
     body: 'grant_type=client_credentials',

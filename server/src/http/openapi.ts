@@ -1,0 +1,409 @@
+import type { App } from '../appTypes.ts';
+import { requestIdOf } from '../context.ts';
+import { ERROR_CODES, MethodNotAllowedError } from '../domain/errors.ts';
+import { VERIFY_CODES } from '../services/verification/codes.ts';
+import { restFailure } from './errors.ts';
+import type { TextReply } from './reply.ts';
+import type { RestRequest } from './rest.ts';
+
+// The OpenAPI 3.1 description of every REST route (GraphQL describes itself: schema.graphql).
+// One entry of API_OPERATIONS per path and method; a new route adds its entry (and any schema it
+// names to SCHEMAS). The test harness checks every REST answer of the tests against this document.
+
+export const OPENAPI_PATH = '/openapi.json';
+
+/** A JSON Schema (2020-12, OpenAPI 3.1's dialect). */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+export interface ApiMedia {
+  schema: JsonSchema;
+}
+
+export interface ApiResponse {
+  description: string;
+  /** By media type (without parameters). Absent: no body. */
+  content?: Readonly<Record<string, ApiMedia>>;
+  /** Headers the answer carries; `required` ones are checked by the tests. */
+  headers?: Readonly<Record<string, { description: string; required?: boolean; schema: JsonSchema }>>;
+}
+
+export interface ApiParameter {
+  name: string;
+  in: 'query' | 'header';
+  description: string;
+  required?: boolean;
+  schema: JsonSchema;
+}
+
+export interface ApiOperation {
+  path: string;
+  method: 'get' | 'post';
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** Security requirements (OR of ANDs); absent: none. */
+  security?: Record<string, string[]>[];
+  parameters?: ApiParameter[];
+  requestBody?: { required: boolean; content: Readonly<Record<string, ApiMedia>> };
+  /** By HTTP status. Every status the route can answer is listed: the tests refuse any other. */
+  responses: Readonly<Record<string, ApiResponse>>;
+}
+
+const ref = (name: keyof typeof SCHEMAS): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema): Record<string, ApiMedia> => ({ 'application/json': { schema } });
+const REQUEST_ID_HEADER = { 'X-Request-Id': { description: 'The request id (also in logs and audit events).', schema: { type: 'string' } } };
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before asking again.', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } } };
+const BEARER_CHALLENGE = { 'WWW-Authenticate': { description: 'RFC 6750 Bearer challenge.', required: true, schema: { type: 'string', pattern: '^Bearer ' } } };
+const ALLOW = { Allow: { description: 'The method the route serves.', required: true, schema: { type: 'string' } } };
+
+/** Keywarden's error answer, by status, for the routes that use it. */
+function keywardenError(description: string, headers: ApiResponse['headers'] = {}): ApiResponse {
+  return { description, content: json(ref('Error')), headers: { ...REQUEST_ID_HEADER, ...headers } };
+}
+const ERRORS = {
+  400: keywardenError('A malformed request (BAD_REQUEST).'),
+  401: keywardenError('No credential, or one that is refused (UNAUTHENTICATED).', BEARER_CHALLENGE),
+  403: keywardenError('The credential lacks a scope (FORBIDDEN; missingScopes names it).'),
+  404: keywardenError('Not found, or of another tenant (NOT_FOUND).'),
+  405: keywardenError('Another method than the route serves (METHOD_NOT_ALLOWED).', ALLOW),
+  429: keywardenError('The caller is throttled (RATE_LIMITED).', RETRY_AFTER),
+  500: keywardenError('An unexpected error; the request id is in the log.'),
+  503: keywardenError('The database is out of reach (SERVICE_UNAVAILABLE) or verification capacity is exhausted (OVERLOADED).', RETRY_AFTER),
+} as const satisfies Record<number, ApiResponse>;
+
+const OAUTH_HEADERS = { 'Cache-Control': { description: 'no-store (RFC 6749 §5.1).', required: true, schema: { const: 'no-store' } } };
+function oauthError(description: string, headers: ApiResponse['headers'] = {}): ApiResponse {
+  return { description, content: json(ref('OAuthError')), headers: { ...OAUTH_HEADERS, ...headers } };
+}
+const OAUTH_ERRORS = {
+  400: oauthError('invalid_request, invalid_scope or unsupported_grant_type (RFC 6749 §5.2); also a method other than POST.'),
+  401: oauthError('invalid_client: the client is unknown or its secret is wrong.', {
+    'WWW-Authenticate': { description: 'The client authentication scheme (HTTP Basic).', required: true, schema: { type: 'string', pattern: '^Basic ' } },
+  }),
+  429: oauthError('slow_down: the client is throttled.', RETRY_AFTER),
+  500: oauthError('server_error.'),
+  503: oauthError('temporarily_unavailable: the database is out of reach or verification capacity is exhausted.', RETRY_AFTER),
+} as const satisfies Record<number, ApiResponse>;
+
+const CLIENT_AUTH: Record<string, string[]>[] = [{ clientBasic: [] }, {}];
+const TENANT_CREDENTIAL: Record<string, string[]>[] = [{ bearer: [] }, { apiKeyHeader: [] }, { keyBasic: [] }];
+
+const SCHEMAS = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message', 'requestId'],
+        properties: {
+          code: { enum: [...ERROR_CODES] },
+          message: { type: 'string' },
+          requestId: { type: 'string' },
+          missingScopes: { type: 'array', items: { type: 'string' } },
+          retryAfter: { type: 'integer', minimum: 0 },
+          resource: { type: 'string' },
+          field: { type: 'string' },
+          fieldErrors: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'array' }, message: { type: 'string' } } } },
+        },
+      },
+    },
+  },
+  OAuthError: {
+    type: 'object',
+    required: ['error'],
+    additionalProperties: false,
+    properties: {
+      error: { enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope', 'slow_down', 'temporarily_unavailable', 'server_error'] },
+      error_description: { type: 'string' },
+    },
+  },
+  VerifyRequest: {
+    type: 'object',
+    required: ['key'],
+    additionalProperties: false,
+    properties: {
+      key: { type: 'string', minLength: 1, maxLength: 512, description: 'The key text or access token presented to you.' },
+      scopes: { type: ['array', 'null'], maxItems: 64, items: { type: 'string', minLength: 1 }, description: 'Scopes the request needs; all must be held.' },
+      ip: { type: ['string', 'null'], description: "The end client's IPv4 or IPv6 address, for IP rules." },
+      endpoint: { type: ['string', 'null'], minLength: 1, maxLength: 2048, description: 'The endpoint being called, e.g. "GET /v1/tickets/42".' },
+    },
+  },
+  VerifyResult: {
+    description: 'A verdict. Every verdict is HTTP 200; `valid` says which.',
+    oneOf: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['valid', 'code', 'message', 'credentialType', 'keyId', 'publicId', 'tokenId', 'tenantId', 'ownerId', 'name', 'scopes', 'metadata', 'expiresAt', 'rateLimit', 'remainingUses'],
+        properties: {
+          valid: { const: true },
+          code: { const: 'VALID' },
+          message: { type: 'string' },
+          credentialType: { enum: ['API_KEY', 'ACCESS_TOKEN'] },
+          keyId: { type: 'string' },
+          publicId: { type: 'string' },
+          tokenId: { type: ['string', 'null'] },
+          tenantId: { type: 'string' },
+          ownerId: { type: 'string' },
+          name: { type: 'string' },
+          scopes: { type: 'array', items: { type: 'string' } },
+          metadata: { description: 'The JSON metadata given to the key, or null.' },
+          expiresAt: { type: ['string', 'null'], format: 'date-time' },
+          rateLimit: {
+            oneOf: [
+              { type: 'null' },
+              { type: 'object', additionalProperties: false, required: ['limit', 'remaining', 'resetAt'], properties: { limit: { type: 'integer' }, remaining: { type: 'integer' }, resetAt: { type: 'string', format: 'date-time' } } },
+            ],
+          },
+          remainingUses: { type: ['integer', 'null'] },
+        },
+      },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['valid', 'code', 'message'],
+        properties: {
+          valid: { const: false },
+          code: { enum: VERIFY_CODES.filter((c) => c !== 'VALID') },
+          message: { type: 'string' },
+          missingScopes: { type: 'array', items: { type: 'string' } },
+          retryAfter: { type: 'integer', minimum: 0 },
+        },
+      },
+    ],
+  },
+  TokenRequest: {
+    type: 'object',
+    required: ['grant_type'],
+    properties: {
+      grant_type: { const: 'client_credentials' },
+      scope: { type: 'string', description: 'Space-separated scopes; absent: every scope of the key.' },
+      client_id: { type: 'string', description: "The key's public id (client_secret_post)." },
+      client_secret: { type: 'string', description: 'The key text (client_secret_post).' },
+    },
+  },
+  TokenResponse: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['access_token', 'token_type', 'expires_in', 'scope'],
+    properties: {
+      access_token: { type: 'string' },
+      token_type: { const: 'Bearer' },
+      expires_in: { type: 'integer', minimum: 1 },
+      scope: { type: 'string' },
+    },
+  },
+  RevokeRequest: {
+    type: 'object',
+    required: ['token'],
+    properties: {
+      token: { type: 'string' },
+      token_type_hint: { type: 'string' },
+      client_id: { type: 'string' },
+      client_secret: { type: 'string' },
+    },
+  },
+  AuditEvent: {
+    type: 'object',
+    description: 'One line of the export: every field its hash covers, so the chain can be checked.',
+    required: ['id', 'tenantId', 'seq', 'actorType', 'action', 'createdAt', 'prevHash', 'hash'],
+    properties: {
+      id: { type: 'string', pattern: '^aud_' },
+      tenantId: { type: 'string' },
+      seq: { type: 'integer', minimum: 1 },
+      actorType: { enum: ['PLATFORM', 'MEMBER', 'API_KEY', 'ACCESS_TOKEN', 'SYSTEM'] },
+      actorId: { type: ['string', 'null'] },
+      actorPublicId: { type: ['string', 'null'] },
+      action: { type: 'string' },
+      targetType: { type: ['string', 'null'] },
+      targetId: { type: ['string', 'null'] },
+      ip: { type: ['string', 'null'] },
+      userAgent: { type: ['string', 'null'] },
+      requestId: { type: ['string', 'null'] },
+      changes: { description: 'Changed fields, before and after; never a secret.' },
+      createdAt: { type: 'string', format: 'date-time' },
+      prevHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    },
+  },
+} as const satisfies Record<string, JsonSchema>;
+
+/** Every REST operation. */
+export const API_OPERATIONS: readonly ApiOperation[] = [
+  {
+    path: '/v1/verify',
+    method: 'post',
+    operationId: 'verifyKey',
+    summary: 'Verify a presented API key or access token',
+    description:
+      "For resource servers: authenticate with a credential of the key's tenant holding keys:verify. Every verdict is 200; " +
+      'the codes other than 200 say the request itself was refused or could not be decided.',
+    tags: ['verification'],
+    security: TENANT_CREDENTIAL,
+    requestBody: { required: true, content: json(ref('VerifyRequest')) },
+    responses: {
+      200: { description: 'The verdict.', content: json(ref('VerifyResult')), headers: REQUEST_ID_HEADER },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      429: ERRORS[429],
+      500: ERRORS[500],
+      503: ERRORS[503],
+    },
+  },
+  {
+    path: '/oauth/token',
+    method: 'post',
+    operationId: 'issueToken',
+    summary: 'Exchange an API key for an access token (client credentials grant, RFC 6749 §4.4)',
+    description: 'The client is the key: client_id its public id, client_secret its text, by HTTP Basic or as parameters (not both).',
+    tags: ['oauth'],
+    security: CLIENT_AUTH,
+    requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: ref('TokenRequest') }, 'application/json': { schema: ref('TokenRequest') } } },
+    responses: {
+      200: { description: 'The access token.', content: json(ref('TokenResponse')), headers: OAUTH_HEADERS },
+      ...OAUTH_ERRORS,
+    },
+  },
+  {
+    path: '/oauth/revoke',
+    method: 'post',
+    operationId: 'revokeToken',
+    summary: 'Revoke an access token (RFC 7009)',
+    description: 'Authenticated as /oauth/token. An unknown token, or one of another client, is answered 200 too (RFC 7009 §2.2).',
+    tags: ['oauth'],
+    security: CLIENT_AUTH,
+    requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: ref('RevokeRequest') }, 'application/json': { schema: ref('RevokeRequest') } } },
+    responses: {
+      200: { description: 'Revoked (or nothing to revoke).', content: json({ type: 'object', maxProperties: 0 }), headers: OAUTH_HEADERS },
+      ...OAUTH_ERRORS,
+    },
+  },
+  {
+    path: '/v1/audit/export',
+    method: 'get',
+    operationId: 'exportAudit',
+    summary: 'The audit trail as newline-delimited JSON, in seq order',
+    description: 'Scope audit:read. Ends at the newest event when the export started. The platform operator names the tenant.',
+    tags: ['audit'],
+    security: TENANT_CREDENTIAL,
+    parameters: [
+      { name: 'since', in: 'query', description: 'An audit event id (the events after it) or an ISO-8601 time (events at or after it).', schema: { type: 'string' } },
+      { name: 'tenantId', in: 'query', description: 'The tenant, for the platform operator.', schema: { type: 'string' } },
+    ],
+    responses: {
+      200: { description: 'One AuditEvent per line.', content: { 'application/x-ndjson': { schema: ref('AuditEvent') } }, headers: REQUEST_ID_HEADER },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      403: ERRORS[403],
+      404: ERRORS[404],
+      429: ERRORS[429],
+      500: ERRORS[500],
+      503: ERRORS[503],
+    },
+  },
+  {
+    path: '/healthz',
+    method: 'get',
+    operationId: 'health',
+    summary: 'The process answers',
+    tags: ['operations'],
+    responses: { 200: { description: 'Alive (no body).' } },
+  },
+  {
+    path: '/readyz',
+    method: 'get',
+    operationId: 'readiness',
+    summary: 'The database answers and has no pending migration',
+    tags: ['operations'],
+    responses: {
+      200: { description: 'Ready (no body).' },
+      503: {
+        description: 'Not ready: pending migrations (listed), or the database is out of reach.',
+        content: json({ type: 'object', properties: { ready: { const: false }, pendingMigrations: { type: 'array', items: { type: 'string' } } } }),
+      },
+    },
+  },
+  {
+    path: '/metrics',
+    method: 'get',
+    operationId: 'metrics',
+    summary: "Prometheus metrics (text format); absent with KEYWARDEN_METRICS=false",
+    tags: ['operations'],
+    security: [{ metricsToken: [] }, {}],
+    responses: {
+      200: { description: 'Every metric.', content: { 'text/plain': { schema: { type: 'string' } } } },
+      401: {
+        description: 'KEYWARDEN_METRICS_TOKEN is set and the request does not present it.',
+        content: { 'text/plain': { schema: { type: 'string' } } },
+        headers: { 'WWW-Authenticate': { description: 'Bearer challenge.', required: true, schema: { type: 'string', pattern: '^Bearer ' } } },
+      },
+      404: { description: 'KEYWARDEN_METRICS=false: there is no such route (no body).' },
+      405: { description: 'Another method than GET.', content: json(ref('Error')), headers: ALLOW },
+      500: ERRORS[500],
+    },
+  },
+  {
+    path: OPENAPI_PATH,
+    method: 'get',
+    operationId: 'openApiDocument',
+    summary: 'This document',
+    tags: ['operations'],
+    responses: {
+      200: { description: 'The OpenAPI 3.1 document of the REST routes.', content: json({ type: 'object', required: ['openapi', 'paths'] }) },
+      405: ERRORS[405],
+    },
+  },
+];
+
+/** The OpenAPI 3.1 document of API_OPERATIONS. */
+export function openApiDocument(operations: readonly ApiOperation[] = API_OPERATIONS) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const { path, method, ...operation } of operations) {
+    paths[path] = { ...paths[path], [method]: operation };
+  }
+  return {
+    openapi: '3.1.1',
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    info: {
+      title: 'Keywarden REST API',
+      version: '1',
+      description: 'The REST routes of Keywarden. The management API is GraphQL, at /graphql (its schema: schema.graphql).',
+    },
+    tags: [
+      { name: 'verification', description: 'For resource servers.' },
+      { name: 'oauth', description: 'OAuth 2.0 for keys that are exchanged for access tokens.' },
+      { name: 'audit', description: 'The tamper-evident audit trail.' },
+      { name: 'operations', description: 'Health, readiness, metrics, this document.' },
+    ],
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key, access token or session token of the tenant.' },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key.' },
+        keyBasic: { type: 'http', scheme: 'basic', description: "An API key as HTTP Basic: its public id and its text." },
+        clientBasic: { type: 'http', scheme: 'basic', description: 'client_id:client_secret, each form-encoded (RFC 6749 §2.3.1).' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'KEYWARDEN_METRICS_TOKEN, when set.' },
+      },
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof openApiDocument>;
+
+let served: string | undefined;
+
+/** GET /openapi.json: the document, public (it names no tenant and no secret). */
+export async function openApiRoute(app: App, http: RestRequest): Promise<TextReply> {
+  const requestId = requestIdOf(http.request);
+  try {
+    if (http.method !== 'GET') throw new MethodNotAllowedError('GET');
+    served ??= JSON.stringify(openApiDocument());
+    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300', 'x-request-id': requestId }, body: served };
+  } catch (caught) {
+    return restFailure(app.logger, caught, { requestId, route: OPENAPI_PATH });
+  }
+}
