@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../harness/useTestApp.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestKey, type TestKey } from '../harness/keys.ts';
+import { createTestApp } from '../harness/app.ts';
 
 // /v1/forward-auth with each proxy's header conventions sent directly (NGINX through a real
 // NGINX: forwardAuthNginx.test.ts), the route map through GraphQL, and the refusals.
@@ -223,6 +224,33 @@ describe('the route map through GraphQL', () => {
     // The platform operator names the tenant.
     expect((await setMap(t.platform, { tenantId: t3.id, defaultAction: 'DENY', routes: [] })).__typename).toBe('RouteMapPayload');
     expect((await ask(headers, { caller: p3.text })).headers.get('x-keywarden-refusal')).toBe('ROUTE_NOT_ALLOWED');
+  });
+});
+
+describe('the route map on every instance', () => {
+  it('a change made on one instance is applied by another that had the map cached', async () => {
+    const second = await createTestApp({ db: t.app.db });
+    try {
+      const t4 = await createTenant(t.app, 'Two instances');
+      const p4 = await createTestKey(t.app, t4.id, { ownerId: t4.owner.id, scopes: ['keys:verify'] });
+      const k4 = await createTestKey(t.app, t4.id, { ownerId: t4.owner.id, scopes: ['a:b'] });
+      await setMap(t4.owner.token, { defaultAction: 'DENY', routes: [{ pattern: '/x', scopes: ['a:b'] }] });
+      const askSecond = () => second.fetch('/v1/forward-auth', { headers: { 'x-keywarden-caller': `Bearer ${p4.text}`, ...nginx('GET', '/x', { 'x-api-key': k4.text }) } });
+      expect((await askSecond()).status).toBe(200);
+      expect((await askSecond()).status).toBe(200);
+      await setMap(t4.owner.token, { defaultAction: 'DENY', routes: [] });
+      const answered = Date.now();
+      let status = 200;
+      // An in-process fetch does no I/O: yield to the event loop between asks, so the
+      // invalidation listener's socket is read.
+      while (status === 200 && Date.now() - answered < 2_000) {
+        await new Promise((resolve) => setImmediate(resolve));
+        status = (await askSecond()).status;
+      }
+      expect(status).toBe(403);
+    } finally {
+      await second.close();
+    }
   });
 });
 
