@@ -7,6 +7,7 @@ import { ipRulesResource } from './resources/ipRules.ts';
 import { keysResource } from './resources/keys.ts';
 import { membersResource } from './resources/members.ts';
 import { rolesResource } from './resources/roles.ts';
+import { routeMapsResource } from './resources/routeMaps.ts';
 import { scopesResource } from './resources/scopes.ts';
 import { sessionsResource } from './resources/sessions.ts';
 import { tenantsResource } from './resources/tenants.ts';
@@ -31,6 +32,8 @@ export class KeywardenClient {
   readonly groups: ReturnType<typeof groupsResource>;
   readonly keys: ReturnType<typeof keysResource>;
   readonly ipRules: ReturnType<typeof ipRulesResource>;
+  /** Forward-auth's route map (which scopes each route of your API needs). */
+  readonly routeMap: ReturnType<typeof routeMapsResource>;
   readonly audit: ReturnType<typeof auditResource>;
 
   /** @internal use createClient() */
@@ -47,6 +50,7 @@ export class KeywardenClient {
     this.groups = groupsResource(transport);
     this.keys = keysResource(transport);
     this.ipRules = ipRulesResource(transport);
+    this.routeMap = routeMapsResource(transport);
     this.audit = auditResource(transport);
   }
 

@@ -14,6 +14,7 @@ export type ApiKey = G.ApiKeyFieldsFragment;
 /** An access token issued to a key by POST /oauth/token (its text is never readable here). */
 export type AccessToken = G.AccessTokenFieldsFragment;
 export type IpRule = G.IpRuleFieldsFragment;
+export type RouteMap = G.RouteMapFieldsFragment;
 export type Session = G.SessionFieldsFragment;
 export type Viewer = G.ViewerQuery['viewer'];
 export type AccessExplanation = NonNullable<G.ExplainAccessQuery['explainAccess']>;
@@ -73,9 +74,12 @@ export type {
   MemberStatus,
   RevokeKeyInput,
   RoleFilter,
+  RouteInput,
+  RouteMapDefault,
   RotateKeyInput,
   ScopeFilter,
   SetMemberPasswordInput,
+  SetRouteMapInput,
   TenantFilter,
   TenantStatus,
   UpdateGroupInput,

@@ -8,6 +8,8 @@
 //   c   GraphQL `verify`, warm cache (c-: the same with a malformed key, a verdict that costs nothing)
 //   d   POST /v1/verify with the credential cache off (argon2 on every request)
 //   e   POST /v1/verify with malformed / bad-checksum keys (must cost no DB lookup and no hash)
+//   g   /v1/forward-auth, warm cache: NGINX's auth_request headers, the proxy's key in
+//       X-Keywarden-Caller, the client's in Authorization, a route map of three routes
 //   f   (b) while a second load floods wrong secrets for the same public id at >= 10x argon2 capacity
 //       (b2 is (b) measured again just before, to compare with the machine as it is then)
 //   w   the most expensive GraphQL requests the operation limits allow (built from the configured
@@ -157,11 +159,22 @@ interface Seed {
 
 async function seed(database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }): Promise<Seed> {
   const { withSeededTenant } = await import('./seedTenant.ts');
-  return withSeededTenant(database, 'Bench', async ({ tenant, member, session, key }) => {
+  return withSeededTenant(database, 'Bench', async ({ prisma, tenant, member, session, key }) => {
     const caller = await key(['keys:verify']);
     const target = await key(['tickets:read']);
     const coldKeys: string[] = [];
     for (let i = 0; i < 8; i++) coldKeys.push((await key(['tickets:read'])).text);
+    await prisma.routeMap.create({
+      data: {
+        tenantId: tenant.id,
+        defaultAction: 'DENY',
+        routes: [
+          { pattern: 'POST /v1/tickets', scopes: ['tickets:write'] },
+          { pattern: 'GET /v1/tickets/**', scopes: ['tickets:read'] },
+          { pattern: '/public/**', scopes: [] },
+        ],
+      },
+    });
     return { callerKey: caller.text, callerSession: session, targetKey: target.text, targetPublicId: target.publicId, coldKeys, prefix: tenant.keyPrefix, tenantId: tenant.id, memberId: member.id };
   });
 }
@@ -315,6 +328,11 @@ async function main(): Promise<void> {
     // c-: c with a malformed key, whose verdict costs under a microsecond: what GraphQL itself
     // (variables, scope check, execution, a larger body) adds to the baseline for this query.
     { id: 'c-', name: 'GraphQL verify, malformed key', child: server, options: { url: url(server, '/graphql'), connections: CONNECTIONS, duration: DURATION, method: 'POST', headers: auth, body: graphqlMalformedBody } },
+    // g: forward-auth as NGINX asks it (no body; the verdict in the status and headers).
+    { id: 'g', name: 'forward-auth, warm cache', child: server, options: {
+      url: url(server, '/v1/forward-auth'), connections: CONNECTIONS, duration: DURATION, method: 'GET',
+      headers: { 'x-keywarden-caller': `Bearer ${s.callerKey}`, 'x-original-method': 'GET', 'x-original-uri': '/v1/tickets/1?page=2', authorization: `Bearer ${s.targetKey}` },
+    } },
     // e: malformed and bad-checksum keys: no DB lookup, no hash.
     { id: 'e', name: 'REST verify, malformed / bad checksum', child: server, options: { url: url(server, '/v1/verify'), connections: CONNECTIONS, duration: DURATION, requests: badKeys.map((k) => ({ method: 'POST', headers: auth, body: verifyBody(k) })) } },
   ];
@@ -356,6 +374,7 @@ async function main(): Promise<void> {
   const notes: Record<string, string> = {
     'a+': `the caller's proof reused by its connection for ${total('a+', 'connectionReuses')} of ${total('a+', 'verifications') + total('a+', 'connectionReuses')} authentications`,
     b: `${total('b', 'argon2Verifies')} argon2, ${total('b', 'dbLookups')} DB lookups in all rounds; caller proofs reused ${total('b', 'connectionReuses')} times`,
+    g: `${total('g', 'argon2Verifies')} argon2, ${total('g', 'dbLookups')} DB lookups in all rounds; caller proofs reused ${total('g', 'connectionReuses')} times`,
     e: `${total('e', 'dbLookups')} DB lookups, ${total('e', 'argon2Verifies')} argon2, ${total('e', 'rejectedByFormat')} rejected by format in all rounds`,
   };
   for (const scenario of scenarios) {
@@ -377,7 +396,7 @@ async function main(): Promise<void> {
 
 function print(rows: Row[], ref: { eLookups: number; eHashes: number; floodRps: number; argon2Capacity: number }): void {
   const get = (id: string) => rows.find((r) => r.id === id)!;
-  const order = ['a0', 'a', 'a+', 'b', 'c', 'c-', 'd', 'e', 'b2', 'f'];
+  const order = ['a0', 'a', 'a+', 'b', 'g', 'c', 'c-', 'd', 'e', 'b2', 'f'];
   rows.sort((x, y) => order.indexOf(x.id) - order.indexOf(y.id));
   const a0 = get('a0');
   const a = get('a');
@@ -392,6 +411,7 @@ function print(rows: Row[], ref: { eLookups: number; eHashes: number; floodRps: 
 
   const checks: [string, boolean, string][] = [
     ['(b) >= 0.5 x (a0)', get('b').rps >= 0.5 * a0.rps, `${fmt(get('b').rps / a0.rps, 2)}`],
+    ['(g) >= 0.5 x (a0)', get('g').rps >= 0.5 * a0.rps, `${fmt(get('g').rps / a0.rps, 2)} (${fmt(get('g').rps / get('b').rps, 2)} of b)`],
     ['(c) >= 0.9 x (a)', get('c').rps >= 0.9 * a.rps, `${fmt(get('c').rps / a.rps, 2)} (${fmt(get('c').rps / get('a+').rps, 2)} of a+; c- ${fmt(get('c-').rps / a.rps, 2)} of a)`],
     ['(e) >= 0.5 x (a0), no DB, no hash', get('e').rps >= 0.5 * a0.rps && ref.eLookups === 0 && ref.eHashes === 0, `${fmt(get('e').rps / a0.rps, 2)}, ${ref.eLookups} lookups, ${ref.eHashes} hashes`],
     ['(f) >= 0.8 x (b2), flood >= 10x argon2', get('f').rps >= 0.8 * get('b2').rps && ref.floodRps >= 10 * ref.argon2Capacity, `${fmt(get('f').rps / get('b2').rps, 2)} (${fmt(get('f').rps / get('b').rps, 2)} of b), flood ${fmt(ref.floodRps / ref.argon2Capacity, 1)}x`],

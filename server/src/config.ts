@@ -71,6 +71,11 @@ const envSchema = z.object({
     .string()
     .default('')
     .refine((v) => splitList(v).every(isOrigin), 'expected a comma-separated list of origins such as https://admin.example.com'),
+  /** Forward-auth's identity headers are this prefix + Key-Id, Tenant-Id, Owner, Scopes, External-Id. */
+  KEYWARDEN_FORWARD_AUTH_HEADER_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/, 'expected 1 to 40 letters, digits and "-", starting with a letter, e.g. X-Auth-')
+    .default('X-Keywarden-'),
 });
 
 /** Variables whose value is never repeated in an error. */
@@ -102,6 +107,8 @@ export interface Config {
   metrics: { enabled: boolean; token: string | null };
   /** Origins allowed by CORS; empty: CORS is off. */
   corsOrigins: string[];
+  /** Forward-auth: the prefix of the identity headers answered for the upstream (lower case). */
+  forwardAuth: { headerPrefix: string };
 }
 
 export type IntrospectionMode = 'authenticated' | 'always' | 'never';
@@ -163,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.KEYWARDEN_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'always'),
     metrics: { enabled: e.KEYWARDEN_METRICS, token: e.KEYWARDEN_METRICS_TOKEN ?? null },
     corsOrigins: splitList(e.KEYWARDEN_CORS_ORIGINS),
+    forwardAuth: { headerPrefix: e.KEYWARDEN_FORWARD_AUTH_HEADER_PREFIX.toLowerCase() },
   };
 }
 

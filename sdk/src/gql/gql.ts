@@ -69,6 +69,9 @@ type Documents = {
     "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      ...RolePayloadFields\n      ...ErrorFields\n    }\n  }\n": typeof types.CreateRoleDocument,
     "\n  mutation UpdateRole($input: UpdateRoleInput!) {\n    updateRole(input: $input) {\n      ...RolePayloadFields\n      ...ErrorFields\n    }\n  }\n": typeof types.UpdateRoleDocument,
     "\n  mutation DeleteRole($input: DeleteRoleInput!) {\n    deleteRole(input: $input) {\n      __typename\n      ... on DeleteRolePayload {\n        deletedRoleId\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.DeleteRoleDocument,
+    "\n  fragment RouteMapFields on RouteMap {\n    defaultAction\n    routes {\n      pattern\n      scopes\n    }\n    updatedAt\n  }\n": typeof types.RouteMapFieldsFragmentDoc,
+    "\n  query TenantRouteMap($tenantId: ID) {\n    tenant(id: $tenantId) {\n      id\n      routeMap {\n        ...RouteMapFields\n      }\n    }\n  }\n": typeof types.TenantRouteMapDocument,
+    "\n  mutation SetRouteMap($input: SetRouteMapInput!) {\n    setRouteMap(input: $input) {\n      __typename\n      ... on RouteMapPayload {\n        routeMap {\n          ...RouteMapFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.SetRouteMapDocument,
     "\n  fragment ScopeFields on Scope {\n    id\n    name\n    description\n    createdAt\n  }\n": typeof types.ScopeFieldsFragmentDoc,
     "\n  fragment ScopePayloadFields on ScopePayload {\n    __typename\n    scope {\n      ...ScopeFields\n    }\n  }\n": typeof types.ScopePayloadFieldsFragmentDoc,
     "\n  query ListScopes($first: Int, $after: String, $filter: ScopeFilter, $tenantId: ID) {\n    scopes(first: $first, after: $after, filter: $filter, tenantId: $tenantId) {\n      pageInfo {\n        ...PageInfoFields\n      }\n      edges {\n        cursor\n        node {\n          ...ScopeFields\n        }\n      }\n    }\n  }\n": typeof types.ListScopesDocument,
@@ -149,6 +152,9 @@ const documents: Documents = {
     "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      ...RolePayloadFields\n      ...ErrorFields\n    }\n  }\n": types.CreateRoleDocument,
     "\n  mutation UpdateRole($input: UpdateRoleInput!) {\n    updateRole(input: $input) {\n      ...RolePayloadFields\n      ...ErrorFields\n    }\n  }\n": types.UpdateRoleDocument,
     "\n  mutation DeleteRole($input: DeleteRoleInput!) {\n    deleteRole(input: $input) {\n      __typename\n      ... on DeleteRolePayload {\n        deletedRoleId\n      }\n      ...ErrorFields\n    }\n  }\n": types.DeleteRoleDocument,
+    "\n  fragment RouteMapFields on RouteMap {\n    defaultAction\n    routes {\n      pattern\n      scopes\n    }\n    updatedAt\n  }\n": types.RouteMapFieldsFragmentDoc,
+    "\n  query TenantRouteMap($tenantId: ID) {\n    tenant(id: $tenantId) {\n      id\n      routeMap {\n        ...RouteMapFields\n      }\n    }\n  }\n": types.TenantRouteMapDocument,
+    "\n  mutation SetRouteMap($input: SetRouteMapInput!) {\n    setRouteMap(input: $input) {\n      __typename\n      ... on RouteMapPayload {\n        routeMap {\n          ...RouteMapFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": types.SetRouteMapDocument,
     "\n  fragment ScopeFields on Scope {\n    id\n    name\n    description\n    createdAt\n  }\n": types.ScopeFieldsFragmentDoc,
     "\n  fragment ScopePayloadFields on ScopePayload {\n    __typename\n    scope {\n      ...ScopeFields\n    }\n  }\n": types.ScopePayloadFieldsFragmentDoc,
     "\n  query ListScopes($first: Int, $after: String, $filter: ScopeFilter, $tenantId: ID) {\n    scopes(first: $first, after: $after, filter: $filter, tenantId: $tenantId) {\n      pageInfo {\n        ...PageInfoFields\n      }\n      edges {\n        cursor\n        node {\n          ...ScopeFields\n        }\n      }\n    }\n  }\n": types.ListScopesDocument,
@@ -408,6 +414,18 @@ export function graphql(source: "\n  mutation UpdateRole($input: UpdateRoleInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteRole($input: DeleteRoleInput!) {\n    deleteRole(input: $input) {\n      __typename\n      ... on DeleteRolePayload {\n        deletedRoleId\n      }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteRole($input: DeleteRoleInput!) {\n    deleteRole(input: $input) {\n      __typename\n      ... on DeleteRolePayload {\n        deletedRoleId\n      }\n      ...ErrorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RouteMapFields on RouteMap {\n    defaultAction\n    routes {\n      pattern\n      scopes\n    }\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment RouteMapFields on RouteMap {\n    defaultAction\n    routes {\n      pattern\n      scopes\n    }\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TenantRouteMap($tenantId: ID) {\n    tenant(id: $tenantId) {\n      id\n      routeMap {\n        ...RouteMapFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query TenantRouteMap($tenantId: ID) {\n    tenant(id: $tenantId) {\n      id\n      routeMap {\n        ...RouteMapFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetRouteMap($input: SetRouteMapInput!) {\n    setRouteMap(input: $input) {\n      __typename\n      ... on RouteMapPayload {\n        routeMap {\n          ...RouteMapFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetRouteMap($input: SetRouteMapInput!) {\n    setRouteMap(input: $input) {\n      __typename\n      ... on RouteMapPayload {\n        routeMap {\n          ...RouteMapFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

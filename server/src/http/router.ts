@@ -19,10 +19,12 @@ import { restFailure } from './errors.ts';
 import { fetchRestRequest, nodeRestRequest, type RestRoute } from './rest.ts';
 import { API_SECURITY_HEADERS, useCsrfPrevention, useSecurityHeaders } from './securityHeaders.ts';
 import { VERIFY_PATH, verifyRoute } from './verifyRoute.ts';
+import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwardAuthRoute.ts';
 
 // Every route of the server, and the order requests meet Yoga's plugins in.
 //
 //   POST /v1/verify         verifyRoute       a verdict; straight from node:http in the server process
+//   *    /v1/forward-auth   forwardAuthRoute  a reverse proxy's "may this pass?" (and /v1/forward-auth/envoy/…); straight from node:http too
 //   GET  /v1/audit/export   auditExportRoute  the audit trail as NDJSON
 //   POST /oauth/token       oauthRoute        OAuth client credentials grant (RFC 6749 §4.4)
 //   POST /oauth/revoke      oauthRoute        token revocation (RFC 7009)
@@ -77,6 +79,11 @@ export function edgePlugins(app: App, graphiql: { readonly policy: string | unde
  */
 export function createRequestListener(app: App): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    // Any method, and whatever headers the proxy copied from its client (an Origin too): no CORS here.
+    if (isForwardAuthPath(req.url ?? '')) {
+      forwardAuth(app, req, res);
+      return;
+    }
     // A browser's request (it has an Origin) goes through Yoga, for CORS; resource servers do not.
     if (req.method !== 'POST' || !isVerifyPath(req.url ?? '') || req.headers.origin !== undefined) {
       void app.yoga(req, res);
@@ -93,6 +100,17 @@ export function createRequestListener(app: App): (req: IncomingMessage, res: Ser
   };
 }
 
+function forwardAuth(app: App, req: IncomingMessage, res: ServerResponse): void {
+  const http = nodeRestRequest(req, (req.url ?? '').replace(/\?.*$/, ''));
+  // No body is read: drain whatever the proxy sent.
+  req.resume();
+  void forwardAuthRoute(app, http).then((r) => {
+    if (!res.headersSent) res.writeHead(r.status, { ...r.headers, ...API_SECURITY_HEADERS });
+    res.end(r.body);
+    app.metrics.httpResponse(FORWARD_AUTH_PATH, res.statusCode);
+  });
+}
+
 function isVerifyPath(pathWithQuery: string): boolean {
   return pathWithQuery === VERIFY_PATH || pathWithQuery.startsWith(`${VERIFY_PATH}?`);
 }
@@ -102,7 +120,7 @@ function useRestRoutes(app: App): Plugin<Record<string, unknown>, ServerContext>
   const routes = restRoutes(app);
   return {
     onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
-      const route = routes.get(url.pathname);
+      const route = routes.get(url.pathname) ?? (isForwardAuthPath(url.pathname) ? forwardAuthRoute : undefined);
       if (route === undefined) return;
       return route(app, fetchRestRequest(request, url.pathname, serverContext), fetchAPI).then((r) =>
         // A copy: the Response may add to the object it is given (Content-Length), and r.headers

@@ -18,9 +18,11 @@ export type VerifyPath =
   /** The OAuth routes proving their client (the key) */
   | 'oauth'
   /** A key or access token presented to Keywarden's own APIs, authenticating the caller */
-  | 'auth';
+  | 'auth'
+  /** /v1/forward-auth: a reverse proxy asking whether its client's request may pass */
+  | 'forward_auth';
 
-export const VERIFY_PATHS: readonly VerifyPath[] = ['rest', 'graphql', 'oauth', 'auth'];
+export const VERIFY_PATHS: readonly VerifyPath[] = ['rest', 'graphql', 'oauth', 'auth', 'forward_auth'];
 
 /** What the metrics of the verification pipeline are told: the verdict's code, or why there was none. */
 export interface VerificationMetrics {
@@ -31,6 +33,7 @@ export interface VerificationMetrics {
 /** The routes HTTP answers are counted by (a path no route has is `other`). */
 export const HTTP_ROUTES: ReadonlyMap<string, string> = new Map([
   ['/v1/verify', 'verify'],
+  ['/v1/forward-auth', 'forward_auth'],
   ['/v1/audit/export', 'audit_export'],
   ['/oauth/token', 'oauth_token'],
   ['/oauth/revoke', 'oauth_revoke'],

@@ -13,6 +13,7 @@ import './groups.ts';
 import './ipRules.ts';
 import './keys.ts';
 import './accessTokens.ts';
+import './routeMaps.ts';
 import './audit.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -156,6 +156,7 @@ const CASES: Record<string, { scope: string; variables: () => Promise<Record<str
   revokeKey: { scope: 'keys:write', variables: async () => ({ input: { id: await fixtures.key(), reason: 'test' } }) },
   revokeSession: { scope: 'members:write', variables: async () => ({ id: await fixtures.session() }) },
   rotateKey: { scope: 'keys:write', variables: async () => ({ input: { id: await fixtures.key() } }) },
+  setRouteMap: { scope: 'tenant:admin', variables: async () => ({ input: { defaultAction: 'ALLOW', routes: [{ pattern: `/r${unique()}/**`, scopes: [] }] } }) },
   setMemberPassword: { scope: 'members:write', variables: async () => ({ input: { memberId: (await fixtures.member()).id, password: 'a new long password' } }) },
   suspendTenant: { scope: 'tenant:admin', variables: async () => ({ id: await fixtures.tenant() }) },
   updateGroup: { scope: 'groups:write', variables: async () => ({ input: { id: await fixtures.group(), name: `g-${unique()}` } }) },

@@ -114,6 +114,17 @@ const ROWS: Row[] = [
     }),
   },
   {
+    mutation: 'setRouteMap', as: 'owner',
+    prepare: async (s) => ({
+      document: withInput('setRouteMap', 'SetRouteMapInput'),
+      variables: { input: { defaultAction: 'DENY', routes: [{ pattern: 'GET /v1/**', scopes: ['tickets:read'] }] } },
+      expect: () => one('routeMap.updated', 'Tenant', s.tenant.id, {
+        defaultAction: { before: 'DENY', after: 'DENY' },
+        routes: { before: [], after: [{ pattern: 'GET /v1/**', scopes: ['tickets:read'] }] },
+      }),
+    }),
+  },
+  {
     mutation: 'suspendTenant', as: 'platform',
     prepare: async (s) => ({ document: withId('suspendTenant'), variables: { id: s.tenant.id }, expect: () => one('tenant.suspended', 'Tenant', s.tenant.id) }),
   },

@@ -1,4 +1,5 @@
 import type { Caller } from '../../domain/caller.ts';
+import type { CompiledRouteMap } from '../../domain/routeMap.ts';
 import { LruCache } from './lru.ts';
 import type { KeyRecord } from './keyRecord.ts';
 import type { VerificationOptions } from './options.ts';
@@ -60,6 +61,8 @@ export class VerificationCaches {
   readonly unknownPublicIds: LruCache<string, true>;
   /** By SHA-256 of the session token. */
   readonly sessions: LruCache<string, CachedSession>;
+  /** Forward-auth route maps by tenant id (a tenant without one: NO_ROUTE_MAP). */
+  readonly routeMaps: LruCache<string, CompiledRouteMap>;
 
   private readonly publicIdByKeyId = new Map<string, string>();
   private readonly credentialsByKeyId = new Map<string, Set<string>>();
@@ -77,6 +80,7 @@ export class VerificationCaches {
     );
     this.unknownPublicIds = new LruCache(options.recordCacheSize, options.negativeCacheTtlMs);
     this.sessions = new LruCache(options.recordCacheSize, SESSION_CACHE_TTL_MS);
+    this.routeMaps = new LruCache(Math.max(options.recordCacheSize, 1), options.recordCacheTtlMs);
   }
 
   /** Entries are usable for at most this long right now (undefined: until their TTL). */
@@ -157,9 +161,20 @@ export class VerificationCaches {
     this.sessions.clear();
   }
 
+  getRouteMap(tenantId: string): CompiledRouteMap | undefined {
+    return this.routeMaps.get(tenantId, this.maxAge);
+  }
+
+  /** Stores a route map read at `generation` (nothing, if an invalidation came since). */
+  storeRouteMap(tenantId: string, map: CompiledRouteMap, generation: number): void {
+    if (generation === this.generation) this.routeMaps.set(tenantId, map);
+  }
+
   /** Drops what a change may have made stale. Synchronous: done before the change is announced. */
   invalidate(change: InvalidationChange): void {
     this.generation++;
+    // Any change of a tenant (a route map change is announced as one with no keys) rereads its map.
+    this.routeMaps.delete(change.tenantId);
     // A new key (possibly with a chosen public id) must be seen at once: unknown ids are cheap to forget.
     this.unknownPublicIds.clear();
     if (change.keyIds === undefined) {
@@ -184,6 +199,7 @@ export class VerificationCaches {
     this.tokens.clear();
     this.unknownPublicIds.clear();
     this.sessions.clear();
+    this.routeMaps.clear();
   }
 
   get sizes(): { records: number; credentials: number; tokens: number; unknownPublicIds: number } {
