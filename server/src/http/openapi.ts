@@ -35,9 +35,13 @@ export interface ApiParameter {
   schema: JsonSchema;
 }
 
+/** The methods an OpenAPI path item can describe. */
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
 export interface ApiOperation {
   path: string;
-  method: 'get' | 'post';
+  method: HttpMethod;
   operationId: string;
   summary: string;
   description?: string;
@@ -230,8 +234,55 @@ const SCHEMAS = {
   },
 } as const satisfies Record<string, JsonSchema>;
 
+const REFUSAL = { 'X-Keywarden-Refusal': { description: 'Why (a verify code, ROUTE_NOT_ALLOWED, CALLER_UNAUTHENTICATED or CALLER_FORBIDDEN); the prefix is KEYWARDEN_FORWARD_AUTH_HEADER_PREFIX.', required: true, schema: { type: 'string', pattern: '^[A-Z_]+$' } } };
+const NO_STORE = { 'Cache-Control': { description: 'no-store: every request is asked anew.', required: true, schema: { const: 'no-store' } } };
+
+/**
+ * /v1/forward-auth answers the proxy's subrequest with whatever method the proxy uses (NGINX and
+ * Caddy keep the client's; Envoy's path_prefix form is under /v1/forward-auth/envoy/…). No body:
+ * a proxy may pass an answer's body to its client.
+ */
+function forwardAuth(method: HttpMethod): ApiOperation {
+  return {
+    path: '/v1/forward-auth',
+    method,
+    operationId: `forwardAuth${method[0]!.toUpperCase()}${method.slice(1)}`,
+    summary: "A reverse proxy's \"may this request pass?\" (NGINX auth_request, Traefik ForwardAuth, Caddy forward_auth)",
+    description:
+      'The original method and URI come from X-Original-Method/X-Original-URI (NGINX) or X-Forwarded-Method/X-Forwarded-Uri (Traefik, Caddy); ' +
+      "the proxy's own keys:verify credential from X-Keywarden-Caller; the client's credential from wherever the client put it. " +
+      "Judged by the tenant's route map and the verify pipeline. Envoy (ext_authz, HTTP mode): path_prefix /v1/forward-auth/envoy.",
+    tags: ['verification'],
+    parameters: [
+      { name: 'X-Keywarden-Caller', in: 'header', description: "The proxy's own credential (keys:verify) of the tenant.", required: true, schema: { type: 'string' } },
+      { name: 'X-Original-URI', in: 'header', description: 'NGINX: the original path and query.', schema: { type: 'string' } },
+      { name: 'X-Original-Method', in: 'header', description: 'NGINX: the original method.', schema: { type: 'string' } },
+      { name: 'X-Forwarded-Uri', in: 'header', description: 'Traefik, Caddy: the original path and query.', schema: { type: 'string' } },
+      { name: 'X-Forwarded-Method', in: 'header', description: 'Traefik, Caddy: the original method.', schema: { type: 'string' } },
+    ],
+    responses: {
+      200: {
+        description: 'May pass. Identity headers for the upstream: X-Keywarden-Key-Id, -Tenant-Id, -Owner, -Scopes, and -External-Id when the key has one.',
+        headers: {
+          ...NO_STORE,
+          'X-Keywarden-Key-Id': { description: "The key's id.", required: true, schema: { type: 'string' } },
+          'X-Keywarden-Tenant-Id': { description: "The key's tenant.", required: true, schema: { type: 'string' } },
+        },
+      },
+      400: { description: 'The proxy sent no usable original method or URI (X-Keywarden-Problem says which).', headers: NO_STORE },
+      401: { description: "No client credential, or one that is unknown or wrong; or the proxy's own is (X-Keywarden-Refusal: CALLER_UNAUTHENTICATED).", headers: { ...NO_STORE, 'WWW-Authenticate': { description: 'The challenge.', required: true, schema: { type: 'string' } } } },
+      403: { description: 'A known key that may not pass, no route for the request, or a proxy credential without keys:verify.', headers: { ...NO_STORE, ...REFUSAL } },
+      429: { description: "The key's rate limit, or too many failed attempts.", headers: { ...NO_STORE, ...RETRY_AFTER } },
+      500: { description: 'An unexpected error; the request id is in the log.' },
+      503: { description: 'Verification capacity exhausted or the database out of reach.', headers: RETRY_AFTER },
+    },
+  };
+}
+
 /** Every REST operation. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
+  // TRACE aside: fetch() refuses to send it, and no proxy asks with it.
+  ...HTTP_METHODS.filter((method) => method !== 'trace').map(forwardAuth),
   {
     path: '/v1/verify',
     method: 'post',
