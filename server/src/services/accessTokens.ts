@@ -12,6 +12,10 @@ import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
 import { recordAudit, type AuditActor, type Tx } from './audit.ts';
 import { TOKEN_PREFIX } from '../domain/caller.ts';
 import { ACCESS_TOKEN_PATTERN, callerOf, type VerifyValid } from './verification/index.ts';
+import { loadKeyRecord } from './verification/keyRecord.ts';
+import { scopeToTenant } from '../db/tenantScope.ts';
+import { keyStatusAt } from '../domain/access.ts';
+import { scopeSet } from '../domain/scopes.ts';
 
 // The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key
 // is the client (client_id = its public id, client_secret = its full key text, or the 32 secret
@@ -26,7 +30,10 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'slow_down'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  // RFC 6750 §3.1, for a resource server that presents a Bearer token to the introspection endpoint.
+  | 'invalid_token'
+  | 'insufficient_scope';
 
 export class OAuthError extends Error {
   constructor(
@@ -35,6 +42,8 @@ export class OAuthError extends Error {
     message: string,
     /** Seconds (429, 503). */
     readonly retryAfter?: number,
+    /** The WWW-Authenticate challenge of a 401 (or 403); unset: HTTP Basic, as RFC 6749 §5.2 asks. */
+    readonly challenge?: string,
   ) {
     super(message);
   }
@@ -169,4 +178,49 @@ async function revoke(app: App, db: Context['db'], effects: Pick<Context, 'after
   // Nothing changed, nothing to drop: repeating a revocation costs no instance its cached key.
   if (changed) await afterCommit(effects, () => app.invalidation.invalidate({ tenantId, keyIds: [token.apiKeyId] }));
   return token;
+}
+
+/** What introspection (RFC 7662) tells a resource server about an active token. */
+export interface ActiveAccessToken {
+  tokenId: string;
+  keyId: string;
+  /** The key's public id: the OAuth client_id. */
+  clientId: string;
+  /** The key's effective scopes now, narrowed to those the token was issued with. */
+  scopes: string[];
+  issuedAt: Date;
+  /** The token's expiry, or its key's when that comes first. */
+  expiresAt: Date;
+}
+
+/**
+ * RFC 7662: the token, when it is an access token of `tenantId` that would be accepted now;
+ * otherwise null (unknown, malformed, another tenant's, expired, revoked, or its key can no longer
+ * act: disabled, revoked, expired, its owner deactivated, its tenant suspended or switched off).
+ * API keys themselves are not introspected: they answer null (POST /v1/verify verifies them).
+ * A state read, not a use: neither the key's rate limit nor its credits are charged, and the
+ * request-bound checks (IP rules, endpoints) are POST /v1/verify's, which is given the address.
+ */
+export async function introspectAccessToken(app: App, tenantId: string, tokenText: string): Promise<ActiveAccessToken | null> {
+  if (!ACCESS_TOKEN_PATTERN.test(tokenText)) return null;
+  const db = scopeToTenant(app.db.prisma, tenantId);
+  const token = await db.accessToken.findUnique({
+    where: { tokenHash: sha256Hex(tokenText) },
+    select: { id: true, apiKeyId: true, scopes: true, expiresAt: true, revokedAt: true, createdAt: true },
+  });
+  const now = app.clock();
+  if (token === null || token.revokedAt !== null || token.expiresAt <= now) return null;
+  const key = await loadKeyRecord(db, { id: token.apiKeyId }, app.logger);
+  if (key === null || key.tenantId !== tenantId) return null;
+  if (key.tenant.status !== 'ACTIVE' || !key.tenant.apiEnabled || !key.ownerActive) return null;
+  if (keyStatusAt(key, now) !== 'ACTIVE') return null;
+  const expiresAt = key.expiresAt !== null && key.expiresAt < token.expiresAt ? key.expiresAt : token.expiresAt;
+  return {
+    tokenId: token.id,
+    keyId: key.id,
+    clientId: key.publicId,
+    scopes: key.scopes.intersect(scopeSet(token.scopes)).toArray(),
+    issuedAt: token.createdAt,
+    expiresAt,
+  };
 }
