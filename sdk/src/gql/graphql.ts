@@ -98,6 +98,7 @@ export type CreateGroupInput = {
   /** Unique in the tenant. */
   name: string;
   scopeLimit?: Array<string> | null | undefined;
+  tokenTtlSeconds?: number | null | undefined;
 };
 
 export type CreateIpRuleInput = {
@@ -136,6 +137,10 @@ export type CreateKeyInput = {
   scopes?: Array<string> | null | undefined;
   /** Default ACTIVE ("activated"). */
   status?: InitialKeyStatus | null | undefined;
+  /** Only exchanged for access tokens at /oauth/token; default false. */
+  tokenExchangeOnly?: boolean | null | undefined;
+  /** Lifetime of its access tokens: 60 s up to the tenant's maximum. Default: the group's, else the tenant's default. */
+  tokenTtlSeconds?: number | null | undefined;
 };
 
 export type CreateMemberInput = {
@@ -303,6 +308,8 @@ export type TenantStatus =
 
 export type UpdateGroupInput = {
   clearDefaultExpiry?: boolean | null | undefined;
+  /** Tokens of the group's keys get the tenant's default lifetime again. */
+  clearTokenTtl?: boolean | null | undefined;
   defaultExpirySeconds?: number | null | undefined;
   defaultScopes?: Array<string> | null | undefined;
   description?: string | null | undefined;
@@ -312,9 +319,12 @@ export type UpdateGroupInput = {
   limitsScopes?: boolean | null | undefined;
   name?: string | null | undefined;
   scopeLimit?: Array<string> | null | undefined;
+  tokenTtlSeconds?: number | null | undefined;
 };
 
 export type UpdateKeyInput = {
+  /** Its access tokens get the group's, else the tenant's default lifetime again. */
+  clearTokenTtl?: boolean | null | undefined;
   /** An empty string removes it. */
   contactEmail?: string | null | undefined;
   description?: string | null | undefined;
@@ -334,6 +344,8 @@ export type UpdateKeyInput = {
   ownerId?: string | null | undefined;
   removeFromGroup?: boolean | null | undefined;
   scopes?: Array<string> | null | undefined;
+  tokenExchangeOnly?: boolean | null | undefined;
+  tokenTtlSeconds?: number | null | undefined;
 };
 
 export type UpdateMemberInput = {
@@ -363,11 +375,14 @@ export type UpdateTenantInput = {
   auditRetentionDays?: number | null | undefined;
   /** Remove the maximum key lifetime. */
   clearMaxKeyLifetime?: boolean | null | undefined;
+  /** At most maxTokenTtlSeconds. */
   defaultTokenTtlSeconds?: number | null | undefined;
   id: string;
   /** Applies to keys created from now on; existing keys keep working. */
   keyPrefix?: string | null | undefined;
   maxKeyLifetimeSeconds?: number | null | undefined;
+  /** 60 s to 30 days; keys and groups asking for more get this. */
+  maxTokenTtlSeconds?: number | null | undefined;
   name?: string | null | undefined;
 };
 
@@ -386,6 +401,7 @@ export type VerifyCode =
   | 'RATE_LIMITED'
   | 'REVOKED'
   | 'TENANT_DISABLED'
+  | 'TOKEN_EXCHANGE_ONLY'
   | 'USAGE_EXCEEDED'
   | 'VALID';
 

@@ -3,8 +3,9 @@ import type { Context } from '../appTypes.ts';
 import type { RequestInfo } from '../domain/caller.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { clientFor } from '../db/clientFor.ts';
-import { NotFoundError } from '../domain/errors.ts';
-import { expiryInstant } from '../domain/expiry.ts';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { expiryInstant, formatDuration } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
 import { tenantCaller } from './authorization.ts';
@@ -67,6 +68,34 @@ export interface IssuedAccessToken {
 
 const CLIENT_FAILED = 'Client authentication failed';
 
+/** The bound of every access token lifetime setting (tenant default and maximum, group, key): 30 days. */
+export const MAX_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+/** A group's or key's token lifetime, as given. */
+export const tokenTtlInput = z
+  .number()
+  .int('must be a whole number')
+  .min(60, 'must be at least 60 seconds')
+  .max(MAX_TOKEN_TTL_SECONDS, `must be at most ${MAX_TOKEN_TTL_SECONDS} seconds (30 days)`);
+
+/** A group's or key's token lifetime must fit the tenant's maximum when it is set. */
+export async function assertTokenTtlAllowed(tx: Tx, tenantId: string, seconds: number | null, path: string[]): Promise<void> {
+  if (seconds === null) return;
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { maxTokenTtlSeconds: true } });
+  if (seconds > tenant.maxTokenTtlSeconds) {
+    throw ValidationError.field(path, `must be at most ${formatDuration(tenant.maxTokenTtlSeconds)} (the tenant's maximum token lifetime)`);
+  }
+}
+
+/**
+ * How long a token of this key lives: the key's own setting, else its group's, else the tenant's
+ * default; never beyond the tenant's maximum (which may have been lowered since).
+ */
+export function tokenLifetimeSeconds(key: { tokenTtlSeconds: number | null; group: { tokenTtlSeconds: number | null } | null }, tenant: { defaultTokenTtlSeconds: number; maxTokenTtlSeconds: number }): number {
+  const asked = key.tokenTtlSeconds ?? key.group?.tokenTtlSeconds ?? tenant.defaultTokenTtlSeconds;
+  return Math.min(asked, tenant.maxTokenTtlSeconds);
+}
+
 /**
  * Proves the client through the verification pipeline: the same throttles, argon2 limits, status,
  * expiry and IP checks as any key, and the use counts (rate limit, usage credits, last used).
@@ -96,7 +125,7 @@ function keyActor(key: VerifyValid, request: RequestInfo): AuditActor {
 /**
  * Issues an access token for the client's key. `requestedScopes` null: every effective scope of
  * the key; otherwise each must be held (invalid_scope names those that are not). The lifetime is
- * the tenant's default token TTL, cut short by the key's own expiry, and by the end of the
+ * tokenLifetimeSeconds (key, group, tenant default, within the tenant maximum), cut short by the key's own expiry, and by the end of the
  * rotation grace when the client proved the key's previous secret.
  */
 export async function issueAccessToken(app: App, client: ClientCredentials, requestedScopes: string[] | null, info: RequestInfo): Promise<IssuedAccessToken> {
@@ -108,9 +137,12 @@ export async function issueAccessToken(app: App, client: ClientCredentials, requ
   if (missing.length > 0) throw new OAuthError(400, 'invalid_scope', `The key does not hold: ${missing.join(' ')}`);
 
   const db = clientFor(callerOf(key), app.db.prisma);
-  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: key.tenantId }, select: { defaultTokenTtlSeconds: true } });
+  const [tenant, settings] = await Promise.all([
+    db.tenant.findUniqueOrThrow({ where: { id: key.tenantId }, select: { defaultTokenTtlSeconds: true, maxTokenTtlSeconds: true } }),
+    db.apiKey.findUniqueOrThrow({ where: { id: key.keyId }, select: { tokenTtlSeconds: true, group: { select: { tokenTtlSeconds: true } } } }),
+  ]);
   const now = app.clock();
-  let expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + tenant.defaultTokenTtlSeconds * 1000);
+  let expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + tokenLifetimeSeconds(settings, tenant) * 1000);
   if (key.expiresAt !== null && key.expiresAt < expiresAt) expiresAt = key.expiresAt;
 
   const token = generateOpaqueToken(TOKEN_PREFIX.accessToken);
