@@ -1,7 +1,7 @@
 // OAuth 2.0 client credentials through the SDK against a real server: the client sends short-lived
 // access tokens instead of its key, fetched once, shared, refreshed before expiry and after a refusal.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AuthenticationError, clientCredentials, createClient, MalformedKeyError, parseKey, type KeywardenClient, type ParsedKey } from '../src/index.ts';
+import { AuthenticationError, clientCredentials, ForbiddenError, createClient, MalformedKeyError, parseKey, type KeywardenClient, type ParsedKey } from '../src/index.ts';
 import { startLiveServer, type LiveServer, type TestTenant } from './helpers/liveServer.ts';
 
 let live: LiveServer;
@@ -115,5 +115,19 @@ describe('clientCredentials()', () => {
     expect(await client.viewer()).toMatchObject({ kind: 'ACCESS_TOKEN' });
     expect(calls.token).toBe(2);
     await expect(owner.keys.revokeAccessToken('tok_00000000000000000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('introspect(): a resource server holding keys:verify learns what a presented token is; a key without it is refused', async () => {
+    const automation = await owner.keys.create({ name: 'introspected', scopes: ['keys:read'] });
+    const client = clientCredentials({ url: live.url, key: automation.secret, scopes: ['keys:read'] });
+    const token = (await client.getAuthorizationHeader()).slice('Bearer '.length);
+    const resourceServer = await owner.keys.create({ name: 'resource server', scopes: ['keys:verify'] });
+    const rs = clientCredentials({ url: live.url, key: resourceServer.secret });
+    expect(await rs.introspect(token)).toMatchObject({ active: true, scope: 'keys:read', client_id: automation.clientId, sub: automation.apiKey.id, token_type: 'Bearer' });
+    expect(await rs.introspect('kwt_unknown')).toEqual({ active: false });
+    expect(await rs.introspect(automation.secret)).toEqual({ active: false });
+    await client.revoke();
+    expect(await rs.introspect(token)).toEqual({ active: false });
+    await expect(clientCredentials({ url: live.url, key: automation.secret }).introspect(token)).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
