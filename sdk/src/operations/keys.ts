@@ -20,6 +20,8 @@ export const ApiKeyFields = graphql(`
     expiresAt
     rotationGraceEndsAt
     metadata
+    tokenTtlSeconds
+    tokenExchangeOnly
     lastUsedAt
     lastUsedIp
     usageCount
