@@ -2,7 +2,7 @@
 // short-lived access tokens (POST /oauth/token) and sends those instead of the key.
 
 import { assertWellFormedKey, type CredentialProvider } from './credentials.ts';
-import { AuthenticationError, BadRequestError, NetworkError, RateLimitedError, ServerError, type KeywardenError } from './errors.ts';
+import { AuthenticationError, BadRequestError, ForbiddenError, NetworkError, RateLimitedError, ServerError, type KeywardenError } from './errors.ts';
 import { parseKey, type ParsedKey } from './keyFormat.ts';
 import type { FetchLike } from './transport.ts';
 
@@ -25,7 +25,32 @@ export interface ClientCredentialsProvider extends CredentialProvider {
   getAuthorizationHeader(context?: { signal: AbortSignal }): Promise<string>;
   /** Revokes the current token at the server (POST /oauth/revoke) and forgets it. */
   revoke(): Promise<void>;
+  /**
+   * RFC 7662 (POST /oauth/introspect), for a resource server whose key holds `keys:verify`: what
+   * the server says of an access token presented to it. Anything but an active access token of
+   * the key's tenant is `{ active: false }`.
+   */
+  introspect(token: string): Promise<TokenIntrospection>;
 }
+
+/** POST /oauth/introspect's answer (times in seconds since the epoch). */
+export type TokenIntrospection =
+  | { active: false }
+  | {
+    active: true;
+    /** The token's scopes, space-separated. */
+    scope: string;
+    /** The public id of the key the token was issued to. */
+    client_id: string;
+    token_type: 'Bearer';
+    exp: number;
+    iat: number;
+    /** The id of the key the token was issued to. */
+    sub: string;
+    iss: string;
+    /** The token's id. */
+    jti: string;
+  };
 
 interface TokenAnswer {
   access_token: string;
@@ -108,6 +133,13 @@ export function clientCredentials(options: ClientCredentialsOptions): ClientCred
       current = null;
       await post('/oauth/revoke', { token });
     },
+    async introspect(token: string): Promise<TokenIntrospection> {
+      const answer = await post<TokenIntrospection>('/oauth/introspect', { token });
+      if (typeof answer.active !== 'boolean') {
+        throw new ServerError({ message: 'POST /oauth/introspect: the answer has no active member', operation: 'POST /oauth/introspect' });
+      }
+      return answer;
+    },
   };
 }
 
@@ -117,6 +149,7 @@ function tokenEndpointError(response: Response, body: { error?: string; error_de
   const status = response.status;
   const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
   if (status === 401) return new AuthenticationError({ message, status, operation });
+  if (status === 403) return new ForbiddenError({ message, status, operation });
   if (status === 429) return new RateLimitedError({ message, status, operation, retryAfter: Number.isFinite(retryAfter) ? retryAfter : undefined });
   if (status === 400) return new BadRequestError({ message, status, operation });
   return new ServerError({ message, status, operation, retryAfter: Number.isFinite(retryAfter) ? retryAfter : undefined }, status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR');

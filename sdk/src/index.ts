@@ -1,7 +1,7 @@
 // @keywarden/sdk — a typed client for the Keywarden management API, generated from schema.graphql.
 export { createClient, KeywardenClient, type ClientOptions } from './client.ts';
 export type { Credential, CredentialOptions, CredentialProvider } from './credentials.ts';
-export { clientCredentials, type ClientCredentialsOptions, type ClientCredentialsProvider } from './clientCredentials.ts';
+export { clientCredentials, type ClientCredentialsOptions, type ClientCredentialsProvider, type TokenIntrospection } from './clientCredentials.ts';
 export type { CallOptions, FetchLike, SubscribeOptions, TransportOptions } from './transport.ts';
 export { DEFAULT_RETRY, type RetryInfo, type RetryOptions } from './retry.ts';
 export { PageIterator, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListOptions, type Page, type PageInfo, type PageRequest } from './pagination.ts';

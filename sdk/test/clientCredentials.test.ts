@@ -1,7 +1,7 @@
 // OAuth 2.0 client credentials through the SDK against a real server: the client sends short-lived
 // access tokens instead of its key, fetched once, shared, refreshed before expiry and after a refusal.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AuthenticationError, clientCredentials, createClient, MalformedKeyError, parseKey, type KeywardenClient, type ParsedKey } from '../src/index.ts';
+import { AuthenticationError, clientCredentials, ForbiddenError, createClient, MalformedKeyError, parseKey, type KeywardenClient, type ParsedKey } from '../src/index.ts';
 import { startLiveServer, type LiveServer, type TestTenant } from './helpers/liveServer.ts';
 
 let live: LiveServer;
@@ -115,5 +115,44 @@ describe('clientCredentials()', () => {
     expect(await client.viewer()).toMatchObject({ kind: 'ACCESS_TOKEN' });
     expect(calls.token).toBe(2);
     await expect(owner.keys.revokeAccessToken('tok_00000000000000000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('introspect(): a resource server holding keys:verify learns what a presented token is; a key without it is refused', async () => {
+    const automation = await owner.keys.create({ name: 'introspected', scopes: ['keys:read'] });
+    const client = clientCredentials({ url: live.url, key: automation.secret, scopes: ['keys:read'] });
+    const token = (await client.getAuthorizationHeader()).slice('Bearer '.length);
+    const resourceServer = await owner.keys.create({ name: 'resource server', scopes: ['keys:verify'] });
+    const rs = clientCredentials({ url: live.url, key: resourceServer.secret });
+    expect(await rs.introspect(token)).toMatchObject({ active: true, scope: 'keys:read', client_id: automation.clientId, sub: automation.apiKey.id, token_type: 'Bearer' });
+    expect(await rs.introspect('kwt_unknown')).toEqual({ active: false });
+    expect(await rs.introspect(automation.secret)).toEqual({ active: false });
+    await client.revoke();
+    expect(await rs.introspect(token)).toEqual({ active: false });
+    await expect(clientCredentials({ url: live.url, key: automation.secret }).introspect(token)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  test("token lifetimes and exchange-only keys through the SDK: the tenant's maximum, a group's and a key's lifetime, refused beyond", async () => {
+    const tenantNow = await owner.tenants.update({ id: tenant.id, maxTokenTtlSeconds: 7200, defaultTokenTtlSeconds: 3600 });
+    expect(tenantNow).toMatchObject({ maxTokenTtlSeconds: 7200, defaultTokenTtlSeconds: 3600 });
+    try {
+      const group = await owner.groups.create({ name: 'short-lived tokens', tokenTtlSeconds: 600 });
+      expect(group.tokenTtlSeconds).toBe(600);
+      const created = await owner.keys.create({ name: 'exchange only', scopes: ['keys:read'], groupId: group.id, tokenExchangeOnly: true });
+      expect(created.apiKey).toMatchObject({ tokenExchangeOnly: true, tokenTtlSeconds: null });
+      const updated = await owner.keys.update({ id: created.apiKey.id, tokenTtlSeconds: 900 });
+      expect(updated.tokenTtlSeconds).toBe(900);
+      await expect(owner.keys.update({ id: created.apiKey.id, tokenTtlSeconds: 7201 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+
+      // The key itself is refused; its tokens act, and live the key's lifetime.
+      await expect(createClient({ url: live.url, apiKey: created.key }).viewer()).rejects.toBeInstanceOf(AuthenticationError);
+      const provider = clientCredentials({ url: live.url, key: created.key });
+      expect(await createClient({ url: live.url, credential: provider }).viewer()).toMatchObject({ kind: 'ACCESS_TOKEN' });
+      const [token] = await owner.keys.accessTokens(created.apiKey.id).toArray();
+      const lifetime = (Date.parse(token!.expiresAt) - Date.now()) / 1000;
+      expect(lifetime).toBeGreaterThan(900 - 60);
+      expect(lifetime).toBeLessThanOrEqual(900);
+    } finally {
+      await owner.tenants.update({ id: tenant.id, defaultTokenTtlSeconds: 86_400, maxTokenTtlSeconds: 2_592_000 });
+    }
   });
 });

@@ -67,6 +67,14 @@ const envSchema = z.object({
   /** When set, GET /metrics needs `Authorization: Bearer <this>`. */
   KEYWARDEN_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,256}$/, 'expected 16 to 256 printable characters, no spaces').optional(),
   /** Origins (scheme://host[:port]) whose pages may call the API from a browser; unset: none. */
+  /** The server's public base URL (scheme://host[:port][/path]): the OAuth issuer and its endpoints' base. */
+  KEYWARDEN_PUBLIC_URL: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const problem = v === undefined ? null : publicUrlProblem(v);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   KEYWARDEN_CORS_ORIGINS: z
     .string()
     .default('')
@@ -109,6 +117,11 @@ export interface Config {
   corsOrigins: string[];
   /** Forward-auth: the prefix of the identity headers answered for the upstream (lower case). */
   forwardAuth: { headerPrefix: string };
+  /**
+   * KEYWARDEN_PUBLIC_URL without a trailing slash: the OAuth issuer (RFC 8414) and the base of the
+   * endpoints its metadata names. null: each request's own origin (development only).
+   */
+  publicUrl: string | null;
 }
 
 export type IntrospectionMode = 'authenticated' | 'always' | 'never';
@@ -171,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { enabled: e.KEYWARDEN_METRICS, token: e.KEYWARDEN_METRICS_TOKEN ?? null },
     corsOrigins: splitList(e.KEYWARDEN_CORS_ORIGINS),
     forwardAuth: { headerPrefix: e.KEYWARDEN_FORWARD_AUTH_HEADER_PREFIX.toLowerCase() },
+    publicUrl: e.KEYWARDEN_PUBLIC_URL === undefined ? null : e.KEYWARDEN_PUBLIC_URL.replace(/\/+$/, ''),
   };
 }
 
@@ -206,4 +220,23 @@ function isOrigin(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why a value cannot be the public URL, or null: RFC 8414 §2 wants an issuer with no query or
+ * fragment, and https except where the host is this machine (a loopback address or localhost).
+ */
+function publicUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'expected an absolute URL such as https://keys.example.com';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'expected an https:// URL';
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) return 'must have no query or fragment';
+  if (url.username !== '' || url.password !== '') return 'must have no user name or password';
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol === 'http:' && !loopback) return 'must use https (http only for localhost or a loopback address)';
+  return null;
 }

@@ -9,6 +9,7 @@ export const GroupFields = graphql(`
     limitsScopes
     scopeLimit
     defaultExpirySeconds
+    tokenTtlSeconds
     keyCount
     ipRules {
       ...IpRuleFields

@@ -25,6 +25,8 @@ export const ApiKeyFields = graphql(`
       id
       displayName
     }
+    tokenTtlSeconds
+    tokenExchangeOnly
     lastUsedAt
     lastUsedIp
     usageCount

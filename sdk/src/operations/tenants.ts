@@ -10,6 +10,7 @@ export const TenantFields = graphql(`
     keyPrefix
     maxKeyLifetimeSeconds
     defaultTokenTtlSeconds
+    maxTokenTtlSeconds
     allowQueryParamKey
     auditRetentionDays
     createdAt

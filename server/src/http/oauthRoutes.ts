@@ -1,23 +1,29 @@
 import type { App } from '../appTypes.ts';
 import { requestInfo } from '../context.ts';
-import { KeywardenError, MethodNotAllowedError, type ErrorCode } from '../domain/errors.ts';
-import { issueAccessToken, OAuthError, revokeAccessToken, type ClientCredentials, type OAuthErrorCode } from '../services/accessTokens.ts';
+import type { RequestInfo, TenantCaller } from '../domain/caller.ts';
+import { AuthenticationError, KeywardenError, MethodNotAllowedError, RateLimitedError, type ErrorCode } from '../domain/errors.ts';
+import { authenticate } from '../services/authentication.ts';
+import { introspectAccessToken, issueAccessToken, OAuthError, revokeAccessToken, type ClientCredentials, type OAuthErrorCode } from '../services/accessTokens.ts';
 import { scopeListProblem } from '../services/verification/input.ts';
 import { presentedCredential } from './credentials.ts';
-import { HTTP_STATUS, httpHeaders, restFailure, type ErrorFormat } from './errors.ts';
+import { bearerChallenge, HTTP_STATUS, httpHeaders, restFailure, type ErrorFormat } from './errors.ts';
+import { INTROSPECT_PATH, issuerOf, REVOKE_PATH, TOKEN_PATH } from './oauthMetadata.ts';
 import type { TextReply } from './reply.ts';
 import type { RestRequest } from './rest.ts';
 
-export const TOKEN_PATH = '/oauth/token';
-export const REVOKE_PATH = '/oauth/revoke';
+export { INTROSPECT_PATH, REVOKE_PATH, TOKEN_PATH } from './oauthMetadata.ts';
+
+const VERIFY_SCOPE = 'keys:verify';
+const BASIC_CHALLENGE = 'Basic realm="keywarden", charset="UTF-8"';
 
 // RFC 6749 §5.1: token responses, and errors, must not be cached.
 const HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache' });
 
 /**
- * POST /oauth/token (grant_type=client_credentials, optional `scope`) and POST /oauth/revoke
- * (`token`). The client authenticates with HTTP Basic (client_id:client_secret) or with
- * client_id and client_secret parameters; parameters come form-encoded (the standard) or as JSON.
+ * POST /oauth/token (grant_type=client_credentials, optional `scope`), POST /oauth/revoke
+ * (`token`) and POST /oauth/introspect (`token`, RFC 7662). The client authenticates with HTTP
+ * Basic (client_id:client_secret) or with client_id and client_secret parameters (introspection
+ * also with a Bearer credential); parameters come form-encoded (the standard) or as JSON.
  */
 export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply> {
   const { request, path } = http;
@@ -26,6 +32,7 @@ export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply
   try {
     if (request.method !== 'POST') throw new MethodNotAllowedError('POST');
     const params = readParams(request, await http.readBody());
+    if (path === INTROSPECT_PATH) return await introspect(app, request, params, info);
     const client = clientCredentials(request, params);
     if (path === TOKEN_PATH) {
       const grant = params.get('grant_type');
@@ -55,16 +62,16 @@ const OAUTH_CODES: Partial<Record<ErrorCode, OAuthErrorCode>> = {
   OVERLOADED: 'temporarily_unavailable',
 };
 
-function oauthReply(status: number, error: string, description: string, headers: Record<string, string> = {}): TextReply {
+function oauthReply(status: number, error: string, description: string, headers: Record<string, string> = {}, challenge?: string): TextReply {
   // RFC 6749 §5.2 and RFC 7235 §3.1: every 401 names the client authentication scheme to use.
-  if (status === 401) headers['www-authenticate'] = 'Basic realm="keywarden", charset="UTF-8"';
+  if (status === 401 || challenge !== undefined) headers['www-authenticate'] = challenge ?? BASIC_CHALLENGE;
   return { status, headers: { ...HEADERS, ...headers }, body: JSON.stringify({ error, error_description: description }) };
 }
 
 /** RFC 6749 §5.2 bodies, `{ error, error_description }`, for OAuthError and the codes above. */
 const OAUTH_ERRORS: ErrorFormat = {
   expected(error) {
-    if (error instanceof OAuthError) return oauthReply(error.status, error.code, error.message, error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) });
+    if (error instanceof OAuthError) return oauthReply(error.status, error.code, error.message, error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) }, error.challenge);
     if (!(error instanceof KeywardenError)) return null;
     const code = OAUTH_CODES[error.code];
     return code === undefined ? null : oauthReply(HTTP_STATUS[error.code], code, error.message, httpHeaders(error));
@@ -107,12 +114,8 @@ function clientCredentials(request: Request, params: Map<string, string>): Clien
     if (inParams) throw new OAuthError(400, 'invalid_request', 'Authenticate the client one way: HTTP Basic or client_id and client_secret, not both');
     const presented = presentedCredential(request);
     if (presented?.kind !== 'basic') throw new OAuthError(401, 'invalid_client', 'Authenticate the client with HTTP Basic (client_id:client_secret) or client_id and client_secret parameters');
-    // RFC 6749 §2.3.1: both halves are form-encoded before Basic encoding.
-    try {
-      return { clientId: decodeURIComponent(presented.publicId.replace(/\+/g, ' ')), clientSecret: decodeURIComponent(presented.secret.replace(/\+/g, ' ')) };
-    } catch {
-      throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
-    }
+    const decoded = formDecoded(presented.publicId, presented.secret);
+    return { clientId: decoded.publicId, clientSecret: decoded.secret };
   }
   const clientId = params.get('client_id');
   const clientSecret = params.get('client_secret');
@@ -127,4 +130,78 @@ function scopeParameter(value: string | undefined): string[] | null {
   const problem = scopeListProblem(names);
   if (problem !== null) throw new OAuthError(400, 'invalid_scope', problem);
   return names;
+}
+
+/**
+ * RFC 7662 introspection for the resource servers of a tenant: the caller authenticates as for
+ * POST /v1/verify (a credential of the tenant holding keys:verify), as an OAuth client (HTTP Basic
+ * or client_id and client_secret) or with its Bearer key or token. The answer for any token that
+ * is not an active access token of the caller's tenant is `{"active": false}`, and nothing more.
+ */
+async function introspect(app: App, request: Request, params: Map<string, string>, info: RequestInfo): Promise<TextReply> {
+  const caller = await introspectionCaller(app, request, params, info);
+  const token = params.get('token');
+  if (!token) throw new OAuthError(400, 'invalid_request', 'token is required');
+  // token_type_hint is only a hint (RFC 7662 §2.1): access tokens are all there is to introspect.
+  const active = await introspectAccessToken(app, caller.tenantId, token);
+  const body =
+    active === null
+      ? { active: false }
+      : {
+        active: true,
+        scope: active.scopes.join(' '),
+        client_id: active.clientId,
+        token_type: 'Bearer',
+        exp: Math.floor(active.expiresAt.getTime() / 1000),
+        iat: Math.floor(active.issuedAt.getTime() / 1000),
+        sub: active.keyId,
+        iss: issuerOf(app, request),
+        jti: active.tokenId,
+      };
+  return { status: 200, headers: HEADERS, body: JSON.stringify(body) };
+}
+
+/** The resource server asking: any credential of a tenant that holds keys:verify. */
+async function introspectionCaller(app: App, request: Request, params: Map<string, string>, info: RequestInfo): Promise<TenantCaller> {
+  const inParams = params.has('client_id') || params.has('client_secret');
+  const header = request.headers.get('authorization');
+  if (header && inParams) throw new OAuthError(400, 'invalid_request', 'Authenticate one way: an Authorization header or client_id and client_secret, not both');
+  let presented = header ? presentedCredential(request) : null;
+  if (presented?.kind === 'basic') presented = { kind: 'basic', ...formDecoded(presented.publicId, presented.secret) };
+  if (inParams) {
+    const clientId = params.get('client_id');
+    const clientSecret = params.get('client_secret');
+    if (!clientId || !clientSecret) throw new OAuthError(401, 'invalid_client', 'client_id and client_secret are both required');
+    presented = { kind: 'basic', publicId: clientId, secret: clientSecret };
+  }
+  const bearer = presented?.kind === 'token';
+  if (presented === null) {
+    // No credential: both ways are offered (RFC 6750 §3.1: no error code in the Bearer challenge).
+    throw new OAuthError(401, 'invalid_client', `Authenticate with a credential of your tenant that holds ${VERIFY_SCOPE} (HTTP Basic, client_id and client_secret, or Bearer)`, undefined, `${BASIC_CHALLENGE}, Bearer realm="keywarden"`);
+  }
+  let caller;
+  try {
+    caller = await authenticate(app, presented, info);
+  } catch (error) {
+    if (error instanceof AuthenticationError) {
+      throw bearer ? new OAuthError(401, 'invalid_token', error.message, undefined, bearerChallenge(error)) : new OAuthError(401, 'invalid_client', 'Client authentication failed');
+    }
+    if (error instanceof RateLimitedError) throw new OAuthError(429, 'slow_down', error.message, error.retryAfterSeconds);
+    throw error;
+  }
+  if (caller.kind === 'platform' || caller.kind === 'anonymous' || !caller.scopes.has(VERIFY_SCOPE)) {
+    const message = caller.kind === 'platform' ? `Introspection needs a credential of the token's tenant that holds ${VERIFY_SCOPE}` : `The credential does not hold ${VERIFY_SCOPE}`;
+    // RFC 6750 §3.1: insufficient_scope is a 403, with its challenge for a Bearer caller.
+    throw new OAuthError(403, 'insufficient_scope', message, undefined, bearer ? `Bearer realm="keywarden", error="insufficient_scope", scope="${VERIFY_SCOPE}"` : undefined);
+  }
+  return caller;
+}
+
+/** RFC 6749 §2.3.1: both halves of client Basic credentials are form-encoded before Basic encoding. */
+function formDecoded(publicId: string, secret: string): { publicId: string; secret: string } {
+  try {
+    return { publicId: decodeURIComponent(publicId.replace(/\+/g, ' ')), secret: decodeURIComponent(secret.replace(/\+/g, ' ')) };
+  } catch {
+    throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
+  }
 }

@@ -199,6 +199,52 @@ const SCHEMAS = {
       scope: { type: 'string' },
     },
   },
+  IntrospectRequest: {
+    type: 'object',
+    required: ['token'],
+    properties: {
+      token: { type: 'string', description: 'The access token (kwt_…).' },
+      token_type_hint: { type: 'string' },
+      client_id: { type: 'string' },
+      client_secret: { type: 'string' },
+    },
+  },
+  IntrospectionResponse: {
+    oneOf: [
+      { type: 'object', properties: { active: { const: false } }, required: ['active'], additionalProperties: false },
+      {
+        type: 'object',
+        required: ['active', 'scope', 'client_id', 'token_type', 'exp', 'iat', 'sub', 'iss'],
+        properties: {
+          active: { const: true },
+          scope: { type: 'string', description: 'Space-separated scopes.' },
+          client_id: { type: 'string', description: "The key's public id." },
+          token_type: { const: 'Bearer' },
+          exp: { type: 'integer' },
+          iat: { type: 'integer' },
+          sub: { type: 'string', description: "The key's id." },
+          iss: { type: 'string' },
+          jti: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  AuthorizationServerMetadata: {
+    type: 'object',
+    required: ['issuer', 'token_endpoint', 'grant_types_supported'],
+    properties: {
+      issuer: { type: 'string', format: 'uri' },
+      token_endpoint: { type: 'string', format: 'uri' },
+      introspection_endpoint: { type: 'string', format: 'uri' },
+      revocation_endpoint: { type: 'string', format: 'uri' },
+      grant_types_supported: { type: 'array', items: { type: 'string' } },
+      response_types_supported: { type: 'array', items: { type: 'string' } },
+      token_endpoint_auth_methods_supported: { type: 'array', items: { type: 'string' } },
+      revocation_endpoint_auth_methods_supported: { type: 'array', items: { type: 'string' } },
+      introspection_endpoint_auth_methods_supported: { type: 'array', items: { type: 'string' } },
+    },
+  },
   RevokeRequest: {
     type: 'object',
     required: ['token'],
@@ -330,6 +376,39 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     responses: {
       200: { description: 'Revoked (or nothing to revoke).', content: json({ type: 'object', maxProperties: 0 }), headers: OAUTH_HEADERS },
       ...OAUTH_ERRORS,
+    },
+  },
+  {
+    path: '/oauth/introspect',
+    method: 'post',
+    operationId: 'introspectToken',
+    summary: 'Whether an access token is active, and what it may do (RFC 7662)',
+    description:
+      "For resource servers of the token's tenant: authenticate as a client (HTTP Basic or client_id/client_secret) or with a Bearer key or token, " +
+      'holding keys:verify. A token that is unknown, expired, revoked, of another tenant, or not an access token at all is exactly {"active": false}.',
+    tags: ['oauth'],
+    security: [{ clientBasic: [] }, { bearer: [] }, {}],
+    requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: ref('IntrospectRequest') }, 'application/json': { schema: ref('IntrospectRequest') } } },
+    responses: {
+      200: { description: 'The token\'s state.', content: json(ref('IntrospectionResponse')), headers: OAUTH_HEADERS },
+      ...OAUTH_ERRORS,
+      401: oauthError('invalid_client or invalid_token: the caller is unknown or its credential is wrong.', {
+        'WWW-Authenticate': { description: 'Basic for client authentication, Bearer (RFC 6750) for a refused Bearer; both when nothing was presented.', required: true, schema: { type: 'string', pattern: '^(Basic|Bearer) ' } },
+      }),
+      403: oauthError('insufficient_scope: the caller lacks keys:verify (RFC 6750 §3.1).'),
+    },
+  },
+  {
+    path: '/.well-known/oauth-authorization-server',
+    method: 'get',
+    operationId: 'oauthMetadata',
+    summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
+    description: 'The issuer is KEYWARDEN_PUBLIC_URL (else the request\'s origin); with a path in it, also served at this path followed by that path.',
+    tags: ['oauth'],
+    responses: {
+      200: { description: 'The metadata.', content: json(ref('AuthorizationServerMetadata')) },
+      405: ERRORS[405],
+      500: ERRORS[500],
     },
   },
   {

@@ -12,8 +12,9 @@ import { useHttpMetrics } from './httpMetrics.ts';
 import { useIntrospectionPolicy } from './introspection.ts';
 import { METRICS_PATH, metricsRoute } from './metricsRoute.ts';
 import { useOperationLimits } from './operationLimits.ts';
-import { oauthRoute, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
 import { OPENAPI_PATH, openApiRoute } from './openapi.ts';
+import { oauthRoute, INTROSPECT_PATH, REVOKE_PATH, TOKEN_PATH } from './oauthRoutes.ts';
+import { metadataPaths, oauthMetadataRoute } from './oauthMetadata.ts';
 import { useRequestIdHeader } from './requestId.ts';
 import { restFailure } from './errors.ts';
 import { fetchRestRequest, nodeRestRequest, type RestRoute } from './rest.ts';
@@ -28,6 +29,8 @@ import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwar
 //   GET  /v1/audit/export   auditExportRoute  the audit trail as NDJSON
 //   POST /oauth/token       oauthRoute        OAuth client credentials grant (RFC 6749 §4.4)
 //   POST /oauth/revoke      oauthRoute        token revocation (RFC 7009)
+//   POST /oauth/introspect  oauthRoute        token introspection (RFC 7662), for keys:verify holders
+//   GET  /.well-known/oauth-authorization-server  oauthMetadataRoute  RFC 8414 metadata
 //   /graphql                Yoga              the management API (GraphiQL on GET from a browser)
 //   GET  /healthz           Yoga              the process answers
 //   GET  /readyz            readiness plugin  the database answers and has no pending migration
@@ -41,11 +44,18 @@ const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
   [TOKEN_PATH, oauthRoute],
   [REVOKE_PATH, oauthRoute],
   [OPENAPI_PATH, openApiRoute],
+  [INTROSPECT_PATH, oauthRoute],
 ]);
 
-/** The REST routes of an app: GET /metrics unless KEYWARDEN_METRICS=false. */
+/**
+ * The REST routes of an app: GET /metrics unless KEYWARDEN_METRICS=false, and the OAuth metadata
+ * where RFC 8414 puts it for the configured issuer.
+ */
 function restRoutes(app: App): ReadonlyMap<string, RestRoute> {
-  return app.config.metrics.enabled ? new Map([...REST_ROUTES, [METRICS_PATH, metricsRoute]]) : REST_ROUTES;
+  const routes = new Map(REST_ROUTES);
+  for (const path of metadataPaths(app)) routes.set(path, oauthMetadataRoute);
+  if (app.config.metrics.enabled) routes.set(METRICS_PATH, metricsRoute);
+  return routes;
 }
 
 /** Yoga's plugins, in the order they see a request. */

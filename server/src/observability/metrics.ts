@@ -37,10 +37,13 @@ export const HTTP_ROUTES: ReadonlyMap<string, string> = new Map([
   ['/v1/audit/export', 'audit_export'],
   ['/oauth/token', 'oauth_token'],
   ['/oauth/revoke', 'oauth_revoke'],
+  ['/oauth/introspect', 'oauth_introspect'],
+  ['/.well-known/oauth-authorization-server', 'oauth_metadata'],
   ['/graphql', 'graphql'],
   ['/healthz', 'healthz'],
   ['/readyz', 'readyz'],
   ['/metrics', 'metrics'],
+  ['/openapi.json', 'openapi'],
 ]);
 
 /** At most this many distinct operation names are labels; later new names are counted as `other`. */

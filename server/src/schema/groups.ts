@@ -28,6 +28,10 @@ export const GroupRef = builder.prismaNode('Group', {
       nullable: true,
       description: "Lifetime of a new key that names no expiry (never beyond the tenant's maximum).",
     }),
+    tokenTtlSeconds: t.exposeInt('tokenTtlSeconds', {
+      nullable: true,
+      description: "Lifetime of the access tokens its keys get at /oauth/token (a key's own setting first; never beyond the tenant's maximum); null: the tenant's default.",
+    }),
     ipRules: t.relation('ipRules', { description: "The group's IP rules, oldest first.", query: { orderBy: { id: 'asc' } } }),
     keyCount: t.relationCount('apiKeys', { description: 'Keys in the group, revoked ones included.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -69,6 +73,7 @@ const CreateGroupInput = builder.inputType('CreateGroupInput', {
     limitsScopes: t.boolean({ required: false }),
     scopeLimit: t.stringList({ required: false }),
     defaultExpirySeconds: t.int({ required: false }),
+    tokenTtlSeconds: t.int({ required: false }),
     ipRules: t.field({ type: [IpRuleInputRef], required: false }),
   }),
 });
@@ -83,6 +88,8 @@ const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
     scopeLimit: t.stringList({ required: false }),
     defaultExpirySeconds: t.int({ required: false }),
     clearDefaultExpiry: t.boolean({ required: false }),
+    tokenTtlSeconds: t.int({ required: false }),
+    clearTokenTtl: t.boolean({ required: false, description: "Tokens of the group's keys get the tenant's default lifetime again." }),
     ipRules: t.field({ type: [IpRuleInputRef], required: false, description: "Replaces the group's whole list." }),
   }),
 });

@@ -80,6 +80,13 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
       resolve: (key, _args, ctx) => (key.previousSecretExpiresAt && key.previousSecretExpiresAt > ctx.app.clock() ? key.previousSecretExpiresAt : null),
     }),
     metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
+    tokenTtlSeconds: t.exposeInt('tokenTtlSeconds', {
+      nullable: true,
+      description: "Lifetime of the access tokens the key gets at /oauth/token (never beyond the tenant's maximum); null: its group's, else the tenant's default.",
+    }),
+    tokenExchangeOnly: t.exposeBoolean('tokenExchangeOnly', {
+      description: 'The key is accepted only at /oauth/token and /oauth/revoke; presented anywhere else it is refused (TOKEN_EXCHANGE_ONLY), and only its access tokens act.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     createdBy: t.field({
@@ -223,6 +230,8 @@ const CreateKeyInput = builder.inputType('CreateKeyInput', {
     status: t.field({ type: InitialKeyStatusEnum, required: false, description: 'Default ACTIVE ("activated").' }),
     metadata: t.field({ type: 'JSON', required: false, description: 'A JSON object of at most 4 KiB, returned by verification.' }),
     publicId: t.string({ required: false, description: 'Choose the public id: `pk_` and 3-64 letters, digits, `_` or `-`; unique. Default: generated.' }),
+    tokenTtlSeconds: t.int({ required: false, description: "Lifetime of its access tokens: 60 s up to the tenant's maximum. Default: the group's, else the tenant's default." }),
+    tokenExchangeOnly: t.boolean({ required: false, description: 'Only exchanged for access tokens at /oauth/token; default false.' }),
   }),
 });
 
@@ -242,6 +251,9 @@ const UpdateKeyInput = builder.inputType('UpdateKeyInput', {
     expiresAt: t.field({ type: 'DateTime', required: false }),
     neverExpires: t.boolean({ required: false, description: 'Remove the expiry (only when the tenant has no maximum key lifetime).' }),
     metadata: t.field({ type: 'JSON', required: false, description: 'Replaces the metadata.' }),
+    tokenTtlSeconds: t.int({ required: false }),
+    clearTokenTtl: t.boolean({ required: false, description: "Its access tokens get the group's, else the tenant's default lifetime again." }),
+    tokenExchangeOnly: t.boolean({ required: false }),
   }),
 });
 

@@ -3,8 +3,9 @@ import type { Context } from '../appTypes.ts';
 import type { RequestInfo } from '../domain/caller.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { clientFor } from '../db/clientFor.ts';
-import { NotFoundError } from '../domain/errors.ts';
-import { expiryInstant } from '../domain/expiry.ts';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { expiryInstant, formatDuration } from '../domain/expiry.ts';
 import { newId } from '../domain/ids.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
 import { tenantCaller } from './authorization.ts';
@@ -12,6 +13,10 @@ import { generateOpaqueToken, sha256Hex } from '../domain/secrets.ts';
 import { recordAudit, type AuditActor, type Tx } from './audit.ts';
 import { TOKEN_PREFIX } from '../domain/caller.ts';
 import { ACCESS_TOKEN_PATTERN, callerOf, type VerifyValid } from './verification/index.ts';
+import { loadKeyRecord } from './verification/keyRecord.ts';
+import { scopeToTenant } from '../db/tenantScope.ts';
+import { keyStatusAt } from '../domain/access.ts';
+import { scopeSet } from '../domain/scopes.ts';
 
 // The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) and token revocation (RFC 7009): a key
 // is the client (client_id = its public id, client_secret = its full key text, or the 32 secret
@@ -26,7 +31,10 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'slow_down'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  // RFC 6750 §3.1, for a resource server that presents a Bearer token to the introspection endpoint.
+  | 'invalid_token'
+  | 'insufficient_scope';
 
 export class OAuthError extends Error {
   constructor(
@@ -35,6 +43,8 @@ export class OAuthError extends Error {
     message: string,
     /** Seconds (429, 503). */
     readonly retryAfter?: number,
+    /** The WWW-Authenticate challenge of a 401 (or 403); unset: HTTP Basic, as RFC 6749 §5.2 asks. */
+    readonly challenge?: string,
   ) {
     super(message);
   }
@@ -57,6 +67,34 @@ export interface IssuedAccessToken {
 }
 
 const CLIENT_FAILED = 'Client authentication failed';
+
+/** The bound of every access token lifetime setting (tenant default and maximum, group, key): 30 days. */
+export const MAX_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+/** A group's or key's token lifetime, as given. */
+export const tokenTtlInput = z
+  .number()
+  .int('must be a whole number')
+  .min(60, 'must be at least 60 seconds')
+  .max(MAX_TOKEN_TTL_SECONDS, `must be at most ${MAX_TOKEN_TTL_SECONDS} seconds (30 days)`);
+
+/** A group's or key's token lifetime must fit the tenant's maximum when it is set. */
+export async function assertTokenTtlAllowed(tx: Tx, tenantId: string, seconds: number | null, path: string[]): Promise<void> {
+  if (seconds === null) return;
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { maxTokenTtlSeconds: true } });
+  if (seconds > tenant.maxTokenTtlSeconds) {
+    throw ValidationError.field(path, `must be at most ${formatDuration(tenant.maxTokenTtlSeconds)} (the tenant's maximum token lifetime)`);
+  }
+}
+
+/**
+ * How long a token of this key lives: the key's own setting, else its group's, else the tenant's
+ * default; never beyond the tenant's maximum (which may have been lowered since).
+ */
+export function tokenLifetimeSeconds(key: { tokenTtlSeconds: number | null; group: { tokenTtlSeconds: number | null } | null }, tenant: { defaultTokenTtlSeconds: number; maxTokenTtlSeconds: number }): number {
+  const asked = key.tokenTtlSeconds ?? key.group?.tokenTtlSeconds ?? tenant.defaultTokenTtlSeconds;
+  return Math.min(asked, tenant.maxTokenTtlSeconds);
+}
 
 /**
  * Proves the client through the verification pipeline: the same throttles, argon2 limits, status,
@@ -87,7 +125,7 @@ function keyActor(key: VerifyValid, request: RequestInfo): AuditActor {
 /**
  * Issues an access token for the client's key. `requestedScopes` null: every effective scope of
  * the key; otherwise each must be held (invalid_scope names those that are not). The lifetime is
- * the tenant's default token TTL, cut short by the key's own expiry, and by the end of the
+ * tokenLifetimeSeconds (key, group, tenant default, within the tenant maximum), cut short by the key's own expiry, and by the end of the
  * rotation grace when the client proved the key's previous secret.
  */
 export async function issueAccessToken(app: App, client: ClientCredentials, requestedScopes: string[] | null, info: RequestInfo): Promise<IssuedAccessToken> {
@@ -99,9 +137,12 @@ export async function issueAccessToken(app: App, client: ClientCredentials, requ
   if (missing.length > 0) throw new OAuthError(400, 'invalid_scope', `The key does not hold: ${missing.join(' ')}`);
 
   const db = clientFor(callerOf(key), app.db.prisma);
-  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: key.tenantId }, select: { defaultTokenTtlSeconds: true } });
+  const [tenant, settings] = await Promise.all([
+    db.tenant.findUniqueOrThrow({ where: { id: key.tenantId }, select: { defaultTokenTtlSeconds: true, maxTokenTtlSeconds: true } }),
+    db.apiKey.findUniqueOrThrow({ where: { id: key.keyId }, select: { tokenTtlSeconds: true, group: { select: { tokenTtlSeconds: true } } } }),
+  ]);
   const now = app.clock();
-  let expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + tenant.defaultTokenTtlSeconds * 1000);
+  let expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + tokenLifetimeSeconds(settings, tenant) * 1000);
   if (key.expiresAt !== null && key.expiresAt < expiresAt) expiresAt = key.expiresAt;
 
   const token = generateOpaqueToken(TOKEN_PREFIX.accessToken);
@@ -169,4 +210,49 @@ async function revoke(app: App, db: Context['db'], effects: Pick<Context, 'after
   // Nothing changed, nothing to drop: repeating a revocation costs no instance its cached key.
   if (changed) await afterCommit(effects, () => app.invalidation.invalidate({ tenantId, keyIds: [token.apiKeyId] }));
   return token;
+}
+
+/** What introspection (RFC 7662) tells a resource server about an active token. */
+export interface ActiveAccessToken {
+  tokenId: string;
+  keyId: string;
+  /** The key's public id: the OAuth client_id. */
+  clientId: string;
+  /** The key's effective scopes now, narrowed to those the token was issued with. */
+  scopes: string[];
+  issuedAt: Date;
+  /** The token's expiry, or its key's when that comes first. */
+  expiresAt: Date;
+}
+
+/**
+ * RFC 7662: the token, when it is an access token of `tenantId` that would be accepted now;
+ * otherwise null (unknown, malformed, another tenant's, expired, revoked, or its key can no longer
+ * act: disabled, revoked, expired, its owner deactivated, its tenant suspended or switched off).
+ * API keys themselves are not introspected: they answer null (POST /v1/verify verifies them).
+ * A state read, not a use: neither the key's rate limit nor its credits are charged, and the
+ * request-bound checks (IP rules, endpoints) are POST /v1/verify's, which is given the address.
+ */
+export async function introspectAccessToken(app: App, tenantId: string, tokenText: string): Promise<ActiveAccessToken | null> {
+  if (!ACCESS_TOKEN_PATTERN.test(tokenText)) return null;
+  const db = scopeToTenant(app.db.prisma, tenantId);
+  const token = await db.accessToken.findUnique({
+    where: { tokenHash: sha256Hex(tokenText) },
+    select: { id: true, apiKeyId: true, scopes: true, expiresAt: true, revokedAt: true, createdAt: true },
+  });
+  const now = app.clock();
+  if (token === null || token.revokedAt !== null || token.expiresAt <= now) return null;
+  const key = await loadKeyRecord(db, { id: token.apiKeyId }, app.logger);
+  if (key === null || key.tenantId !== tenantId) return null;
+  if (key.tenant.status !== 'ACTIVE' || !key.tenant.apiEnabled || !key.ownerActive) return null;
+  if (keyStatusAt(key, now) !== 'ACTIVE') return null;
+  const expiresAt = key.expiresAt !== null && key.expiresAt < token.expiresAt ? key.expiresAt : token.expiresAt;
+  return {
+    tokenId: token.id,
+    keyId: key.id,
+    clientId: key.publicId,
+    scopes: key.scopes.intersect(scopeSet(token.scopes)).toArray(),
+    issuedAt: token.createdAt,
+    expiresAt,
+  };
 }

@@ -41,7 +41,10 @@ export const AUDIT_CHANNEL = 'keywarden_audit';
 export const PURGE_ACTION = 'audit.purged';
 const GENESIS_HASH = '0'.repeat(64);
 
-const SECRET_FIELD = /secret|hash|password|token|credential/i;
+const SECRET_NAME = /secret|hash|password|token|credential/i;
+/** Settings about tokens, named so, that hold no secret: a lifetime and a flag. */
+const TOKEN_SETTINGS: ReadonlySet<string> = new Set(['defaultTokenTtlSeconds', 'maxTokenTtlSeconds', 'tokenTtlSeconds', 'tokenExchangeOnly']);
+const SECRET_FIELD = { test: (name: string) => SECRET_NAME.test(name) && !TOKEN_SETTINGS.has(name) };
 const REDACTED = '[redacted]';
 // Values that are credentials whatever field they sit in: argon2 hashes, opaque tokens (kws_, kwt_, kwp_).
 const SECRET_VALUE = /\$argon2|^kw[pst]_[A-Za-z0-9]{20,}$/;

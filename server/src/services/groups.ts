@@ -12,6 +12,7 @@ import { createIpRules, describeRules, ipRuleList, replaceIpRules } from './ipRu
 import { descriptionInput, nameInput, reasonInput, scopeList } from './inputs.ts';
 import { changeKeyStatus } from './keys/status.ts';
 import { assertKnownScopes } from './scopes.ts';
+import { assertTokenTtlAllowed, tokenTtlInput } from './accessTokens.ts';
 import { orConflict, parseInput } from './validation.ts';
 
 const MAX_DEFAULT_EXPIRY_SECONDS = 10 * 365 * 86_400;
@@ -30,14 +31,18 @@ const settings = {
   limitsScopes: z.boolean().nullish(),
   scopeLimit: scopeList.nullish(),
   defaultExpirySeconds: defaultExpirySeconds.nullish(),
+  tokenTtlSeconds: tokenTtlInput.nullish(),
   ipRules: ipRuleList.nullish(),
 };
 
 const createInput = z.object({ name: groupName, ...settings });
 
 const updateInput = z
-  .object({ id: z.string(), name: groupName.nullish(), ...settings, clearDefaultExpiry: z.boolean().nullish() })
+  .object({ id: z.string(), name: groupName.nullish(), ...settings, clearDefaultExpiry: z.boolean().nullish(), clearTokenTtl: z.boolean().nullish() })
   .superRefine((input, issue) => {
+    if (input.clearTokenTtl && input.tokenTtlSeconds != null) {
+      issue.addIssue({ code: 'custom', path: ['clearTokenTtl'], message: 'Give tokenTtlSeconds or clearTokenTtl, not both' });
+    }
     if (input.clearDefaultExpiry && input.defaultExpirySeconds != null) {
       issue.addIssue({ code: 'custom', path: ['clearDefaultExpiry'], message: 'Give defaultExpirySeconds or clearDefaultExpiry, not both' });
     }
@@ -103,9 +108,11 @@ export async function createGroup(ctx: Context, raw: unknown): Promise<Group> {
     limitsScopes: input.limitsScopes ?? false,
     scopeLimit: input.scopeLimit ?? [],
     defaultExpirySeconds: input.defaultExpirySeconds ?? null,
+    tokenTtlSeconds: input.tokenTtlSeconds ?? null,
   };
   return orConflict(ctx.db.$transaction(async (tx) => {
     await assertSettingsValid(tx, tenantId, values);
+    await assertTokenTtlAllowed(tx, tenantId, values.tokenTtlSeconds, ['input', 'tokenTtlSeconds']);
     const group = await tx.group.create({ data: { id: newId('grp'), tenantId, ...values } });
     const ipRules = input.ipRules ?? [];
     await createIpRules(tx, tenantId, { groupId: group.id }, ipRules);
@@ -130,8 +137,11 @@ export async function updateGroup(ctx: Context, raw: unknown): Promise<Group> {
       ...(input.scopeLimit != null && { scopeLimit: input.scopeLimit }),
       ...(input.defaultExpirySeconds != null && { defaultExpirySeconds: input.defaultExpirySeconds }),
       ...(input.clearDefaultExpiry && { defaultExpirySeconds: null }),
+      ...(input.tokenTtlSeconds != null && { tokenTtlSeconds: input.tokenTtlSeconds }),
+      ...(input.clearTokenTtl && { tokenTtlSeconds: null }),
     };
     await assertSettingsValid(tx, tenantId, { ...before, ...data });
+    if (input.tokenTtlSeconds != null) await assertTokenTtlAllowed(tx, tenantId, input.tokenTtlSeconds, ['input', 'tokenTtlSeconds']);
     const group = await tx.group.update({ where: { id: before.id }, data });
     const changes: Record<string, unknown> = diff(before, group);
     if (input.ipRules != null) {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Context } from '../appTypes.ts';
 import { afterCommit } from '../db/transaction.ts';
-import { ConflictError, NotFoundError, foundOr } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, foundOr } from '../domain/errors.ts';
 import { KEY_PREFIX_PATTERN } from '@keywarden/sdk/key-format';
 import { recordAudit, diff } from './audit.ts';
 import { createTenantWithRoles } from './tenantSetup.ts';
+import { MAX_TOKEN_TTL_SECONDS } from './accessTokens.ts';
 import { nameInput } from './inputs.ts';
 import { orConflict, parseInput } from './validation.ts';
 
@@ -22,7 +23,8 @@ const settingsInput = z.object({
   keyPrefix: keyPrefix.nullish(),
   maxKeyLifetimeSeconds: seconds(10 * 365 * 86400).nullish(),
   clearMaxKeyLifetime: z.boolean().nullish(),
-  defaultTokenTtlSeconds: seconds(30 * 86400).nullish(),
+  defaultTokenTtlSeconds: seconds(MAX_TOKEN_TTL_SECONDS).nullish(),
+  maxTokenTtlSeconds: seconds(MAX_TOKEN_TTL_SECONDS).nullish(),
   allowQueryParamKey: z.boolean().nullish(),
   auditRetentionDays: z.number().int().min(1).max(36500).nullish(),
 });
@@ -49,9 +51,18 @@ export async function updateTenant(ctx: Context, raw: unknown) {
       ...(input.maxKeyLifetimeSeconds != null && { maxKeyLifetimeSeconds: input.maxKeyLifetimeSeconds }),
       ...(input.clearMaxKeyLifetime && { maxKeyLifetimeSeconds: null }),
       ...(input.defaultTokenTtlSeconds != null && { defaultTokenTtlSeconds: input.defaultTokenTtlSeconds }),
+      ...(input.maxTokenTtlSeconds != null && { maxTokenTtlSeconds: input.maxTokenTtlSeconds }),
       ...(input.allowQueryParamKey != null && { allowQueryParamKey: input.allowQueryParamKey }),
       ...(input.auditRetentionDays != null && { auditRetentionDays: input.auditRetentionDays }),
     };
+    const tokenTtls = { ...before, ...data };
+    if (tokenTtls.defaultTokenTtlSeconds > tokenTtls.maxTokenTtlSeconds) {
+      // Keys and groups asking for more than a lowered maximum are cut to it when a token is issued.
+      throw ValidationError.field(
+        ['input', input.defaultTokenTtlSeconds != null ? 'defaultTokenTtlSeconds' : 'maxTokenTtlSeconds'],
+        `The default token lifetime (${tokenTtls.defaultTokenTtlSeconds} s) must not exceed the maximum (${tokenTtls.maxTokenTtlSeconds} s)`,
+      );
+    }
     const after = await tx.tenant.update({ where: { id: input.id }, data });
     await recordAudit(tx, ctx, { tenantId: after.id, action: 'tenant.updated', targetType: 'Tenant', targetId: after.id, changes: diff(before, after) });
     return after;

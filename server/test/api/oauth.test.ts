@@ -232,7 +232,7 @@ describe('a maintained OAuth client (oauth4webapi) over real HTTP, with what cre
     expect([created.clientSecret, created.secret]).toEqual([created.key, created.key]);
 
     const base = `http://127.0.0.1:${server.port}`;
-    // There is no discovery document (RFC 8414) yet, so the server's metadata is written by hand.
+    // Metadata written by hand (oauthIntrospection.test.ts discovers it through RFC 8414).
     const as: oauth4.AuthorizationServer = { issuer: base, token_endpoint: `${base}/oauth/token`, revocation_endpoint: `${base}/oauth/revoke` };
     const oauthClient: oauth4.Client = { client_id: created.clientId };
     // Plain http to the loopback address: oauth4webapi refuses it unless told.

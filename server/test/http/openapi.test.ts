@@ -27,7 +27,7 @@ describe('the OpenAPI document', () => {
   it('describes every REST route the server answers, and each operation once', async () => {
     const documented = API_OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`);
     expect(new Set(documented).size).toBe(documented.length);
-    for (const path of ['/v1/verify', '/oauth/token', '/oauth/revoke', '/v1/audit/export', '/healthz', '/readyz', '/metrics', '/openapi.json', '/v1/forward-auth']) {
+    for (const path of ['/v1/verify', '/oauth/token', '/oauth/revoke', '/v1/audit/export', '/healthz', '/readyz', '/metrics', '/openapi.json', '/v1/forward-auth', '/oauth/introspect', '/.well-known/oauth-authorization-server']) {
       expect(API_OPERATIONS.some((o) => o.path === path), path).toBe(true);
     }
     // A documented path is one the server routes: none of them is the unknown-path 404.

@@ -64,9 +64,23 @@ describe('configuration', () => {
     ['KEYWARDEN_CORS_ORIGINS', 'admin.example.com'],
     ['KEYWARDEN_CORS_ORIGINS', 'https://admin.example.com/'],
     ['KEYWARDEN_CORS_ORIGINS', 'https://admin.example.com,ftp://files.example.com'],
+    ['KEYWARDEN_PUBLIC_URL', 'keys.example.com'],
+    ['KEYWARDEN_PUBLIC_URL', 'http://keys.example.com'],
+    ['KEYWARDEN_PUBLIC_URL', 'https://keys.example.com/?a=1'],
+    ['KEYWARDEN_PUBLIC_URL', 'https://keys.example.com/#top'],
+    ['KEYWARDEN_PUBLIC_URL', 'https://user:pw@keys.example.com'],
+    ['KEYWARDEN_PUBLIC_URL', 'ftp://keys.example.com'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}`));
+  });
+
+  it('takes the public URL (the OAuth issuer) without its trailing slash; http only for this machine; unset: null', () => {
+    expect(loadConfig({}).publicUrl).toBeNull();
+    expect(loadConfig({ KEYWARDEN_PUBLIC_URL: 'https://keys.example.com/' }).publicUrl).toBe('https://keys.example.com');
+    expect(loadConfig({ KEYWARDEN_PUBLIC_URL: 'https://example.com/keywarden' }).publicUrl).toBe('https://example.com/keywarden');
+    expect(loadConfig({ KEYWARDEN_PUBLIC_URL: 'http://127.0.0.1:4000' }).publicUrl).toBe('http://127.0.0.1:4000');
+    expect(loadConfig({ KEYWARDEN_PUBLIC_URL: 'http://localhost:4000' }).publicUrl).toBe('http://localhost:4000');
   });
 
   it('serves /metrics by default, without a token; a token is taken as given', () => {

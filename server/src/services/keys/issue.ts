@@ -15,6 +15,7 @@ import { diff, recordAudit, type Tx } from '../audit.ts';
 import { createIpRules, describeRules, ipRuleList, replaceIpRules } from '../ipRules.ts';
 import { assertMayGrant, tenantCaller } from '../authorization.ts';
 import { assertKnownScopes } from '../scopes.ts';
+import { assertTokenTtlAllowed, tokenTtlInput } from '../accessTokens.ts';
 import { orConflict, parseInput } from '../validation.ts';
 import { auditView, invalidateKeys, keyIdInput as id, loadChangeableKey } from './records.ts';
 
@@ -51,6 +52,8 @@ const createInput = z.object({
   status: z.enum(['ACTIVE', 'DISABLED']).nullish(),
   metadata: metadata.nullish(),
   publicId: z.string().regex(PUBLIC_ID_PATTERN, 'must be "pk_" followed by 3-64 letters, digits, "_" or "-"').nullish(),
+  tokenTtlSeconds: tokenTtlInput.nullish(),
+  tokenExchangeOnly: z.boolean().nullish(),
 });
 
 const updateInput = z
@@ -68,8 +71,14 @@ const updateInput = z
     ...expiry,
     neverExpires: z.boolean().nullish(),
     metadata: metadata.nullish(),
+    tokenTtlSeconds: tokenTtlInput.nullish(),
+    clearTokenTtl: z.boolean().nullish(),
+    tokenExchangeOnly: z.boolean().nullish(),
   })
   .superRefine((input, issue) => {
+    if (input.clearTokenTtl && input.tokenTtlSeconds != null) {
+      issue.addIssue({ code: 'custom', path: ['clearTokenTtl'], message: 'Give tokenTtlSeconds or clearTokenTtl, not both' });
+    }
     if (input.removeFromGroup && input.groupId != null) {
       issue.addIssue({ code: 'custom', path: ['removeFromGroup'], message: 'Give groupId or removeFromGroup, not both' });
     }
@@ -194,6 +203,7 @@ export async function createKey(ctx: Context, raw: unknown): Promise<IssuedKey> 
     await assertKeyScopesFit(tx, { tenantId: tenant.id, scopes, owner, group, fromGroupDefaults: input.scopes == null });
     assertMayGrant(ctx, scopes, 'A key cannot hold scopes the caller lacks');
     const expiresAt = keyExpiry(input, now, tenant.maxKeyLifetimeSeconds, group?.defaultExpirySeconds ?? null);
+    await assertTokenTtlAllowed(tx, tenant.id, input.tokenTtlSeconds ?? null, ['input', 'tokenTtlSeconds']);
 
     const keyText = formatKey(tenant.keyPrefix, publicId, secret);
     const apiKey = await tx.apiKey.create({
@@ -215,6 +225,8 @@ export async function createKey(ctx: Context, raw: unknown): Promise<IssuedKey> 
         secretHash,
         keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
         createdById: 'memberId' in caller ? caller.memberId : 'keyId' in caller ? caller.keyId : null,
+        tokenTtlSeconds: input.tokenTtlSeconds ?? null,
+        tokenExchangeOnly: input.tokenExchangeOnly ?? false,
       },
     });
     const ipRules = input.ipRules ?? [];
@@ -258,6 +270,7 @@ export async function updateKey(ctx: Context, raw: unknown): Promise<ApiKey> {
     } else if (input.expiresIn != null || input.expiresAt != null) {
       expiresAt = keyExpiry(input, now, tenant.maxKeyLifetimeSeconds, null);
     }
+    if (input.tokenTtlSeconds != null) await assertTokenTtlAllowed(tx, tenant.id, input.tokenTtlSeconds, ['input', 'tokenTtlSeconds']);
 
     const updated = await tx.apiKey.update({
       where: { id: before.id },
@@ -271,6 +284,9 @@ export async function updateKey(ctx: Context, raw: unknown): Promise<ApiKey> {
         ...(input.endpoints != null && { endpoints: input.endpoints }),
         ...(expiresAt !== undefined && { expiresAt }),
         ...(input.metadata != null && { metadata: input.metadata as Prisma.InputJsonObject }),
+        ...(input.tokenTtlSeconds != null && { tokenTtlSeconds: input.tokenTtlSeconds }),
+        ...(input.clearTokenTtl && { tokenTtlSeconds: null }),
+        ...(input.tokenExchangeOnly != null && { tokenExchangeOnly: input.tokenExchangeOnly }),
       },
     });
     const changes: Record<string, unknown> = diff(auditView(before), auditView(updated));

@@ -24,6 +24,7 @@ export function auditView(key: ApiKey) {
     publicId: key.publicId, name: key.name, description: key.description, contactEmail: key.contactEmail,
     ownerId: key.ownerId, groupId: key.groupId, scopes: key.scopes, endpoints: key.endpoints,
     status: key.status, expiresAt: key.expiresAt, metadata: key.metadata,
+    tokenTtlSeconds: key.tokenTtlSeconds, tokenExchangeOnly: key.tokenExchangeOnly,
   };
 }
 

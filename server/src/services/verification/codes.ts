@@ -12,6 +12,7 @@ export const VERIFY_CODES = [
   'RATE_LIMITED',
   'USAGE_EXCEEDED',
   'TENANT_DISABLED',
+  'TOKEN_EXCHANGE_ONLY',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 export type DenialCode = Exclude<VerifyCode, 'VALID'>;
@@ -29,6 +30,7 @@ export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   RATE_LIMITED: 'Too many requests for this key',
   USAGE_EXCEEDED: 'The key has no remaining uses',
   TENANT_DISABLED: "The key's tenant is suspended or has its API switched off",
+  TOKEN_EXCHANGE_ONLY: 'The key may only be exchanged for access tokens at POST /oauth/token; present one of its tokens instead',
 };
 
 export type CachedAccessDecision = { allowed: true } | { allowed: false; code: DenialCode; missingScopes?: string[] };

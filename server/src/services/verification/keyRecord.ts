@@ -28,6 +28,8 @@ export interface KeyRecord {
   previousSecretExpiresAt: Date | null;
   /** Which secret secretHash is (previousSecretHash is the one before). */
   secretVersion: number;
+  /** The key itself is accepted only by the OAuth routes; its access tokens act everywhere. */
+  tokenExchangeOnly: boolean;
   /** Key scopes ∩ owner's role scopes ∩ group scope limit (when the group limits). */
   scopes: ScopeSet;
   /** The same, as the sorted list verification answers with. */
@@ -89,6 +91,7 @@ export async function loadKeyRecord(prisma: PrismaClient, lookup: KeyLookup, log
     previousSecretHash: key.previousSecretHash,
     previousSecretExpiresAt: key.previousSecretExpiresAt,
     secretVersion: key.secretVersion,
+    tokenExchangeOnly: key.tokenExchangeOnly,
     scopes,
     scopeList: scopes.toArray(),
     tenant: { status: key.tenant.status, apiEnabled: key.tenant.apiEnabled, allowQueryParamKey: key.tenant.allowQueryParamKey },

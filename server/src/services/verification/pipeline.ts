@@ -275,6 +275,8 @@ export class Verifier {
     const secretCheck = check instanceof Promise ? await check : check;
     if (secretCheck === 'wrong') return denied('NOT_FOUND');
     if (typeof secretCheck !== 'string') return this.throttled(secretCheck.throttledUntil);
+    // Said only to whoever proved the secret: the key exists to be exchanged for tokens.
+    if (record.tokenExchangeOnly && request.path !== 'oauth') return denied('TOKEN_EXCHANGE_ONLY');
 
     const secretVersion = secretCheck === 'current' ? record.secretVersion : record.secretVersion - 1;
     return this.admit(record, request, now, { credentialType: 'API_KEY', tokenId: null, scopes: record.scopes, scopeList: record.scopeList, secretVersion });
@@ -331,7 +333,7 @@ export class Verifier {
     }
     // Refusals after the secret was proven may say why; before it, every refusal looks the same.
     if (outcome.code === 'RATE_LIMITED') throw new RateLimitedError(outcome.retryAfter ?? 1, outcome.message);
-    if (outcome.code === 'USAGE_EXCEEDED') throw new AuthenticationError(outcome.message, true);
+    if (outcome.code === 'USAGE_EXCEEDED' || outcome.code === 'TOKEN_EXCHANGE_ONLY') throw new AuthenticationError(outcome.message, true);
     if (viaQueryParameter) {
       throw new AuthenticationError('The credential is invalid, expired or revoked (a key in the rest_api_key query parameter is accepted only where its tenant allows it)', true);
     }
