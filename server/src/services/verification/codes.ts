@@ -12,6 +12,7 @@ export const VERIFY_CODES = [
   'RATE_LIMITED',
   'USAGE_EXCEEDED',
   'TENANT_DISABLED',
+  'UNKNOWN_RATE_LIMIT',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 export type DenialCode = Exclude<VerifyCode, 'VALID'>;
@@ -29,6 +30,7 @@ export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   RATE_LIMITED: 'Too many requests for this key',
   USAGE_EXCEEDED: 'The key has no remaining uses',
   TENANT_DISABLED: "The key's tenant is suspended or has its API switched off",
+  UNKNOWN_RATE_LIMIT: 'The key has no rate limit of a name asked to charge',
 };
 
 export type CachedAccessDecision = { allowed: true } | { allowed: false; code: DenialCode; missingScopes?: string[] };
