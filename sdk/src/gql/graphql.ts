@@ -23,6 +23,8 @@ export type AccessTokenStatus =
 export type ApiKeyFilter = {
   /** Keys whose expiresAt is before this time (expired ones included). */
   expiringBefore?: string | null | undefined;
+  /** Keys of this identity (none for an unknown one). */
+  externalId?: string | null | undefined;
   groupId?: string | null | undefined;
   ownerId?: string | null | undefined;
   /** Keys given this scope. */
@@ -90,6 +92,8 @@ export type CallerKind =
   | 'PLATFORM';
 
 export type CreateGroupInput = {
+  /** The credits each new key of the group starts with when given none. */
+  credits?: CreditsInput | null | undefined;
   defaultExpirySeconds?: number | null | undefined;
   defaultScopes?: Array<string> | null | undefined;
   description?: string | null | undefined;
@@ -97,6 +101,10 @@ export type CreateGroupInput = {
   limitsScopes?: boolean | null | undefined;
   /** Unique in the tenant. */
   name: string;
+  /** Replaces the whole list. */
+  namedRateLimits?: Array<NamedRateLimitInput> | null | undefined;
+  /** Each key's unnamed limit, unless the key sets its own. */
+  rateLimit?: RateLimitInput | null | undefined;
   scopeLimit?: Array<string> | null | undefined;
 };
 
@@ -114,6 +122,8 @@ export type CreateIpRuleInput = {
 export type CreateKeyInput = {
   /** Who to contact about the key. */
   contactEmail?: string | null | undefined;
+  /** Usage credits (default: its group's for a new key; none: unlimited). */
+  credits?: CreditsInput | null | undefined;
   description?: string | null | undefined;
   /** Allowed endpoint glob patterns, e.g. `GET /v1/tickets/**`; default `*` (all). */
   endpoints?: Array<string> | null | undefined;
@@ -121,6 +131,8 @@ export type CreateKeyInput = {
   expiresAt?: string | null | undefined;
   /** A preset: 1h, 12h, 1d, 5d, 1y. */
   expiresIn?: string | null | undefined;
+  /** Your customer's or user's id (1-256 characters): the key shares that identity's limits. */
+  externalId?: string | null | undefined;
   groupId?: string | null | undefined;
   /** Key-level IP rules. */
   ipRules?: Array<IpRuleInput> | null | undefined;
@@ -128,10 +140,14 @@ export type CreateKeyInput = {
   metadata?: unknown;
   /** Nickname shown in lists. */
   name: string;
+  /** Limits verify charges by name; replaces the whole list. */
+  namedRateLimits?: Array<NamedRateLimitInput> | null | undefined;
   /** The member the key acts for ("on behalf of"); default: the calling member. Required for API-key callers. */
   ownerId?: string | null | undefined;
   /** Choose the public id: `pk_` and 3-64 letters, digits, `_` or `-`; unique. Default: generated. */
   publicId?: string | null | undefined;
+  /** The key's unnamed limit (default: its group's). */
+  rateLimit?: RateLimitInput | null | undefined;
   /** Default: the group's default scopes (none without a group). */
   scopes?: Array<string> | null | undefined;
   /** Default ACTIVE ("activated"). */
@@ -174,6 +190,19 @@ export type CreateTenantInput = {
   name: string;
   /** Unique, lowercase letters, digits and dashes. */
   slug: string;
+};
+
+/** Usage credits: each VALID verification spends its cost (default 1); none left is USAGE_EXCEEDED. */
+export type CreditsInput = {
+  refill?: CreditsRefillInput | null | undefined;
+  /** 0-1000000000. */
+  remaining: number;
+};
+
+/** Every `intervalSeconds` (60-31622400) the credits are set back to `amount`. */
+export type CreditsRefillInput = {
+  amount: number;
+  intervalSeconds: number;
 };
 
 export type DeleteGroupInput = {
@@ -260,6 +289,19 @@ export type MemberStatus =
   | 'ACTIVE'
   | 'DEACTIVATED';
 
+/** A limit that verify charges when asked by name, e.g. `exports` 10 per hour. Name: a letter then up to 63 letters, digits, `_ . : -`; not `default`. */
+export type NamedRateLimitInput = {
+  limit: number;
+  name: string;
+  windowMs: number;
+};
+
+/** At most `limit` requests (1-10000000) per window of `windowMs` milliseconds (1000-604800000, 7 days). */
+export type RateLimitInput = {
+  limit: number;
+  windowMs: number;
+};
+
 export type RevokeKeyInput = {
   id: string;
   reason: string;
@@ -303,6 +345,8 @@ export type TenantStatus =
 
 export type UpdateGroupInput = {
   clearDefaultExpiry?: boolean | null | undefined;
+  /** The credits each new key of the group starts with when given none. */
+  credits?: CreditsInput | null | undefined;
   defaultExpirySeconds?: number | null | undefined;
   defaultScopes?: Array<string> | null | undefined;
   description?: string | null | undefined;
@@ -311,17 +355,28 @@ export type UpdateGroupInput = {
   ipRules?: Array<IpRuleInput> | null | undefined;
   limitsScopes?: boolean | null | undefined;
   name?: string | null | undefined;
+  /** Replaces the whole list. */
+  namedRateLimits?: Array<NamedRateLimitInput> | null | undefined;
+  /** Each key's unnamed limit, unless the key sets its own. */
+  rateLimit?: RateLimitInput | null | undefined;
+  /** New keys get no credits (existing keys keep theirs). */
+  removeCredits?: boolean | null | undefined;
+  removeRateLimit?: boolean | null | undefined;
   scopeLimit?: Array<string> | null | undefined;
 };
 
 export type UpdateKeyInput = {
   /** An empty string removes it. */
   contactEmail?: string | null | undefined;
+  /** Usage credits (default: its group's for a new key; none: unlimited). */
+  credits?: CreditsInput | null | undefined;
   description?: string | null | undefined;
   endpoints?: Array<string> | null | undefined;
   expiresAt?: string | null | undefined;
   /** A preset from now: 1h, 12h, 1d, 5d, 1y. */
   expiresIn?: string | null | undefined;
+  /** An empty string detaches the key from its identity. */
+  externalId?: string | null | undefined;
   groupId?: string | null | undefined;
   id: string;
   /** Replaces the key's whole list. */
@@ -329,10 +384,18 @@ export type UpdateKeyInput = {
   /** Replaces the metadata. */
   metadata?: unknown;
   name?: string | null | undefined;
+  /** Limits verify charges by name; replaces the whole list. */
+  namedRateLimits?: Array<NamedRateLimitInput> | null | undefined;
   /** Remove the expiry (only when the tenant has no maximum key lifetime). */
   neverExpires?: boolean | null | undefined;
   ownerId?: string | null | undefined;
+  /** The key's unnamed limit (default: its group's). */
+  rateLimit?: RateLimitInput | null | undefined;
+  /** Unlimited uses from now on. */
+  removeCredits?: boolean | null | undefined;
   removeFromGroup?: boolean | null | undefined;
+  /** Remove the key's unnamed limit (its group's then applies). */
+  removeRateLimit?: boolean | null | undefined;
   scopes?: Array<string> | null | undefined;
 };
 
@@ -386,18 +449,35 @@ export type VerifyCode =
   | 'RATE_LIMITED'
   | 'REVOKED'
   | 'TENANT_DISABLED'
+  | 'UNKNOWN_RATE_LIMIT'
   | 'USAGE_EXCEEDED'
   | 'VALID';
 
+export type VerifyCreditsCharge = {
+  /** Usage credits the request costs: 0-10000, default 1 (0 only checks that some are left). */
+  cost?: number | null | undefined;
+};
+
 export type VerifyInput = {
+  /** Default: cost 1, when the key has usage credits. */
+  credits?: VerifyCreditsCharge | null | undefined;
   /** The endpoint called, `METHOD /path` or `/path` (keys limited to endpoints are refused without it). */
   endpoint?: string | null | undefined;
   /** The end client's address, checked against IP rules (keys with IP rules are refused without it). */
   ip?: string | null | undefined;
   /** The key text or access token presented to the resource server. */
   key: string;
+  /** The rate limits to charge (at most 8). Default: the key's `default` limit(s), cost 1. A name the key lacks is UNKNOWN_RATE_LIMIT. */
+  rateLimits?: Array<VerifyRateLimitCharge> | null | undefined;
   /** Scopes the request needs; all must be held. */
   scopes?: Array<string> | null | undefined;
+};
+
+/** A rate limit of the key (or of its identity) to charge, by name; `default` is the key's unnamed limit. */
+export type VerifyRateLimitCharge = {
+  /** What the request costs against the limit: 0-10000, default 1. */
+  cost?: number | null | undefined;
+  name: string;
 };
 
 export type AuditEventFieldsFragment = { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: string, prevHash: string, hash: string };

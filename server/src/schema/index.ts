@@ -11,7 +11,9 @@ import './scopes.ts';
 import './sessions.ts';
 import './groups.ts';
 import './ipRules.ts';
+import './limits.ts';
 import './keys.ts';
+import './identities.ts';
 import './accessTokens.ts';
 import './audit.ts';
 

@@ -13,6 +13,7 @@ import { descriptionInput, nameInput, reasonInput, scopeList } from './inputs.ts
 import { changeKeyStatus } from './keys/status.ts';
 import { assertKnownScopes } from './scopes.ts';
 import { orConflict, parseInput } from './validation.ts';
+import { bothGiven, creditsInput, groupCreditsData, limitFields, limitUpdateFields, rateLimitData } from './limits.ts';
 
 const MAX_DEFAULT_EXPIRY_SECONDS = 10 * 365 * 86_400;
 
@@ -31,13 +32,16 @@ const settings = {
   scopeLimit: scopeList.nullish(),
   defaultExpirySeconds: defaultExpirySeconds.nullish(),
   ipRules: ipRuleList.nullish(),
+  credits: creditsInput.nullish(),
 };
 
-const createInput = z.object({ name: groupName, ...settings });
+const createInput = z.object({ name: groupName, ...settings, ...limitFields });
 
 const updateInput = z
-  .object({ id: z.string(), name: groupName.nullish(), ...settings, clearDefaultExpiry: z.boolean().nullish() })
+  .object({ id: z.string(), name: groupName.nullish(), ...settings, clearDefaultExpiry: z.boolean().nullish(), ...limitUpdateFields, removeCredits: z.boolean().nullish() })
   .superRefine((input, issue) => {
+    bothGiven(input, 'rateLimit', 'removeRateLimit', issue);
+    bothGiven(input, 'credits', 'removeCredits', issue);
     if (input.clearDefaultExpiry && input.defaultExpirySeconds != null) {
       issue.addIssue({ code: 'custom', path: ['clearDefaultExpiry'], message: 'Give defaultExpirySeconds or clearDefaultExpiry, not both' });
     }
@@ -103,6 +107,8 @@ export async function createGroup(ctx: Context, raw: unknown): Promise<Group> {
     limitsScopes: input.limitsScopes ?? false,
     scopeLimit: input.scopeLimit ?? [],
     defaultExpirySeconds: input.defaultExpirySeconds ?? null,
+    ...rateLimitData(input),
+    ...groupCreditsData(input.credits, false),
   };
   return orConflict(ctx.db.$transaction(async (tx) => {
     await assertSettingsValid(tx, tenantId, values);
@@ -130,6 +136,8 @@ export async function updateGroup(ctx: Context, raw: unknown): Promise<Group> {
       ...(input.scopeLimit != null && { scopeLimit: input.scopeLimit }),
       ...(input.defaultExpirySeconds != null && { defaultExpirySeconds: input.defaultExpirySeconds }),
       ...(input.clearDefaultExpiry && { defaultExpirySeconds: null }),
+      ...rateLimitData(input),
+      ...groupCreditsData(input.credits, input.removeCredits ?? false),
     };
     await assertSettingsValid(tx, tenantId, { ...before, ...data });
     const group = await tx.group.update({ where: { id: before.id }, data });
