@@ -5,6 +5,7 @@ import { auditResource } from './resources/audit.ts';
 import { groupsResource } from './resources/groups.ts';
 import { ipRulesResource } from './resources/ipRules.ts';
 import { keysResource } from './resources/keys.ts';
+import { identitiesResource } from './resources/identities.ts';
 import { membersResource } from './resources/members.ts';
 import { rolesResource } from './resources/roles.ts';
 import { scopesResource } from './resources/scopes.ts';
@@ -30,6 +31,7 @@ export class KeywardenClient {
   readonly scopes: ReturnType<typeof scopesResource>;
   readonly groups: ReturnType<typeof groupsResource>;
   readonly keys: ReturnType<typeof keysResource>;
+  readonly identities: ReturnType<typeof identitiesResource>;
   readonly ipRules: ReturnType<typeof ipRulesResource>;
   readonly audit: ReturnType<typeof auditResource>;
 
@@ -46,6 +48,7 @@ export class KeywardenClient {
     this.scopes = scopesResource(transport);
     this.groups = groupsResource(transport);
     this.keys = keysResource(transport);
+    this.identities = identitiesResource(transport);
     this.ipRules = ipRulesResource(transport);
     this.audit = auditResource(transport);
   }

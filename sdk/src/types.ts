@@ -11,6 +11,8 @@ export type Scope = G.ScopeFieldsFragment;
 export type ManagementScope = G.ManagementScopesQuery['managementScopes'][number];
 export type Group = G.GroupFieldsFragment;
 export type ApiKey = G.ApiKeyFieldsFragment;
+/** Your customer or user (externalId) and the rate limits all its keys share. */
+export type Identity = G.IdentityFieldsFragment;
 /** An access token issued to a key by POST /oauth/token (its text is never readable here). */
 export type AccessToken = G.AccessTokenFieldsFragment;
 export type IpRule = G.IpRuleFieldsFragment;
@@ -54,6 +56,11 @@ export type {
   CreateGroupInput,
   CreateIpRuleInput,
   CreateKeyInput,
+  CreditsInput,
+  NamedRateLimitInput,
+  RateLimitInput,
+  SetIdentityLimitsInput,
+  VerifyRateLimitCharge,
   CreateMemberInput,
   CreateRoleInput,
   CreateScopeInput,

@@ -13,6 +13,22 @@ export const GroupFields = graphql(`
     ipRules {
       ...IpRuleFields
     }
+    rateLimit {
+      limit
+      windowMs
+    }
+    namedRateLimits {
+      name
+      limit
+      windowMs
+    }
+    credits {
+      remaining
+      refill {
+        amount
+        intervalSeconds
+      }
+    }
     createdAt
     updatedAt
   }

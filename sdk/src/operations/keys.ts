@@ -27,6 +27,33 @@ export const ApiKeyFields = graphql(`
     revokedReason
     createdAt
     updatedAt
+    externalId
+    rateLimit {
+      limit
+      windowMs
+    }
+    namedRateLimits {
+      name
+      limit
+      windowMs
+    }
+    rateLimitStatus {
+      name
+      counting
+      source
+      limit
+      windowMs
+      remaining
+      resetAt
+    }
+    credits {
+      remaining
+      refill {
+        amount
+        intervalSeconds
+      }
+      nextRefillAt
+    }
   }
 `);
 
