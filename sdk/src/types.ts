@@ -13,6 +13,10 @@ export type Group = G.GroupFieldsFragment;
 export type ApiKey = G.ApiKeyFieldsFragment;
 /** Your customer or user (externalId) and the rate limits all its keys share. */
 export type Identity = G.IdentityFieldsFragment;
+/** A key's limits in full, with what is left of each window now (`keys.limits(id)`). */
+export type KeyLimits = NonNullable<G.KeyLimitsQuery['apiKey']>;
+/** A limit in force for a key or identity and what is left of its window. */
+export type RateLimitStatus = KeyLimits['rateLimitStatus'][number];
 /** An access token issued to a key by POST /oauth/token (its text is never readable here). */
 export type AccessToken = G.AccessTokenFieldsFragment;
 export type IpRule = G.IpRuleFieldsFragment;

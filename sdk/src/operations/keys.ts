@@ -32,26 +32,8 @@ export const ApiKeyFields = graphql(`
       limit
       windowMs
     }
-    namedRateLimits {
-      name
-      limit
-      windowMs
-    }
-    rateLimitStatus {
-      name
-      counting
-      source
-      limit
-      windowMs
-      remaining
-      resetAt
-    }
     credits {
       remaining
-      refill {
-        amount
-        intervalSeconds
-      }
       nextRefillAt
     }
   }
@@ -257,6 +239,42 @@ export const RevokeAccessTokenMutation = graphql(`
     revokeAccessToken(id: $id) {
       ...AccessTokenPayloadFields
       ...ErrorFields
+    }
+  }
+`);
+
+// Not in ApiKeyFields (a page of keys stays within the query cost limit): the named limits, the
+// credits' refill, and the live counters of each limit (Redis), one key at a time.
+export const KeyLimitsQuery = graphql(`
+  query KeyLimits($id: ID!) {
+    apiKey(id: $id) {
+      id
+      rateLimit {
+        limit
+        windowMs
+      }
+      namedRateLimits {
+        name
+        limit
+        windowMs
+      }
+      credits {
+        remaining
+        refill {
+          amount
+          intervalSeconds
+        }
+        nextRefillAt
+      }
+      rateLimitStatus {
+        name
+        counting
+        source
+        limit
+        windowMs
+        remaining
+        resetAt
+      }
     }
   }
 `);
