@@ -51,7 +51,7 @@ describe('limits through the SDK', () => {
 
   test('groups and identities', async () => {
     const group = await owner.groups.create({ name: 'metered', rateLimit: { limit: 2, windowMs: 60_000 }, credits: { remaining: 4 } });
-    expect(group).toMatchObject({ rateLimit: { limit: 2, windowMs: 60_000 }, credits: { remaining: 4, refill: null }, namedRateLimits: [] });
+    expect(group).toMatchObject({ rateLimit: { limit: 2, windowMs: 60_000 }, credits: { remaining: 4 }, namedRateLimits: [] });
     const inGroup = await owner.keys.create({ name: 'g', groupId: group.id, externalId: 'cust-shared' });
     expect(inGroup.apiKey.credits?.remaining).toBe(4);
 

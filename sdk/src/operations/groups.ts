@@ -24,10 +24,6 @@ export const GroupFields = graphql(`
     }
     credits {
       remaining
-      refill {
-        amount
-        intervalSeconds
-      }
     }
     createdAt
     updatedAt
