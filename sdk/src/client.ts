@@ -5,6 +5,7 @@ import { auditResource } from './resources/audit.ts';
 import { groupsResource } from './resources/groups.ts';
 import { ipRulesResource } from './resources/ipRules.ts';
 import { keysResource } from './resources/keys.ts';
+import { identitiesResource } from './resources/identities.ts';
 import { membersResource } from './resources/members.ts';
 import { rolesResource } from './resources/roles.ts';
 import { routeMapsResource } from './resources/routeMaps.ts';
@@ -31,6 +32,7 @@ export class KeywardenClient {
   readonly scopes: ReturnType<typeof scopesResource>;
   readonly groups: ReturnType<typeof groupsResource>;
   readonly keys: ReturnType<typeof keysResource>;
+  readonly identities: ReturnType<typeof identitiesResource>;
   readonly ipRules: ReturnType<typeof ipRulesResource>;
   /** Forward-auth's route map (which scopes each route of your API needs). */
   readonly routeMap: ReturnType<typeof routeMapsResource>;
@@ -49,6 +51,7 @@ export class KeywardenClient {
     this.scopes = scopesResource(transport);
     this.groups = groupsResource(transport);
     this.keys = keysResource(transport);
+    this.identities = identitiesResource(transport);
     this.ipRules = ipRulesResource(transport);
     this.routeMap = routeMapsResource(transport);
     this.audit = auditResource(transport);

@@ -11,6 +11,12 @@ export type Scope = G.ScopeFieldsFragment;
 export type ManagementScope = G.ManagementScopesQuery['managementScopes'][number];
 export type Group = G.GroupFieldsFragment;
 export type ApiKey = G.ApiKeyFieldsFragment;
+/** Your customer or user (externalId) and the rate limits all its keys share. */
+export type Identity = G.IdentityFieldsFragment;
+/** A key's limits in full, with what is left of each window now (`keys.limits(id)`). */
+export type KeyLimits = NonNullable<G.KeyLimitsQuery['apiKey']>;
+/** A limit in force for a key or identity and what is left of its window. */
+export type RateLimitStatus = KeyLimits['rateLimitStatus'][number];
 /** An access token issued to a key by POST /oauth/token (its text is never readable here). */
 export type AccessToken = G.AccessTokenFieldsFragment;
 export type IpRule = G.IpRuleFieldsFragment;
@@ -55,6 +61,11 @@ export type {
   CreateGroupInput,
   CreateIpRuleInput,
   CreateKeyInput,
+  CreditsInput,
+  NamedRateLimitInput,
+  RateLimitInput,
+  SetIdentityLimitsInput,
+  VerifyRateLimitCharge,
   CreateMemberInput,
   CreateRoleInput,
   CreateScopeInput,

@@ -14,6 +14,18 @@ export const GroupFields = graphql(`
     ipRules {
       ...IpRuleFields
     }
+    rateLimit {
+      limit
+      windowMs
+    }
+    namedRateLimits {
+      name
+      limit
+      windowMs
+    }
+    credits {
+      remaining
+    }
     createdAt
     updatedAt
   }

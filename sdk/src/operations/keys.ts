@@ -34,6 +34,15 @@ export const ApiKeyFields = graphql(`
     revokedReason
     createdAt
     updatedAt
+    externalId
+    rateLimit {
+      limit
+      windowMs
+    }
+    credits {
+      remaining
+      nextRefillAt
+    }
   }
 `);
 
@@ -237,6 +246,42 @@ export const RevokeAccessTokenMutation = graphql(`
     revokeAccessToken(id: $id) {
       ...AccessTokenPayloadFields
       ...ErrorFields
+    }
+  }
+`);
+
+// Not in ApiKeyFields (a page of keys stays within the query cost limit): the named limits, the
+// credits' refill, and the live counters of each limit (Redis), one key at a time.
+export const KeyLimitsQuery = graphql(`
+  query KeyLimits($id: ID!) {
+    apiKey(id: $id) {
+      id
+      rateLimit {
+        limit
+        windowMs
+      }
+      namedRateLimits {
+        name
+        limit
+        windowMs
+      }
+      credits {
+        remaining
+        refill {
+          amount
+          intervalSeconds
+        }
+        nextRefillAt
+      }
+      rateLimitStatus {
+        name
+        counting
+        source
+        limit
+        windowMs
+        remaining
+        resetAt
+      }
     }
   }
 `);

@@ -21,9 +21,17 @@ export const VerifyQuery = graphql(`
         remaining
         resetAt
       }
+      rateLimits {
+        name
+        level
+        limit
+        remaining
+        resetAt
+      }
       remainingUses
       missingScopes
       retryAfter
+      limitName
     }
   }
 `);

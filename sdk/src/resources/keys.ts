@@ -1,10 +1,12 @@
 import {
+  KeyLimitsQuery,
   BulkUpdateKeysMutation, CreateKeyMutation, DeleteKeyMutation, DisableKeyMutation, EnableKeyMutation, ExplainAccessQuery,
   GetKeyQuery, ListAccessTokensQuery, ListKeysQuery, RevokeAccessTokenMutation, RevokeKeyMutation, RotateKeyMutation, UpdateKeyMutation,
 } from '../operations/keys.ts';
 import { pageOf, PageIterator, type ListOptions } from '../pagination.ts';
 import type { CallOptions, Transport } from '../transport.ts';
 import type {
+  KeyLimits,
   AccessExplanation, AccessToken, ApiKey, ApiKeyFilter, BulkUpdateKeysInput, CreateKeyInput, IssuedKey, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
 } from '../types.ts';
 import { found, listed } from './shared.ts';
@@ -35,6 +37,14 @@ export function keysResource(t: Transport) {
 
     async get(id: string, call?: CallOptions): Promise<ApiKey> {
       return found(t, GetKeyQuery, { id }, 'ApiKey', id, call);
+    },
+
+    /**
+     * The key's limits in full: its own unnamed and named limits, its credits with their refill, and
+     * every limit in force (its own, its group's, its identity's) with what is left of each window now.
+     */
+    async limits(id: string, call?: CallOptions): Promise<KeyLimits> {
+      return found(t, KeyLimitsQuery, { id }, 'ApiKey', id, call);
     },
 
     /**

@@ -11,6 +11,10 @@ export interface VerifyRequest {
   ip?: string | null;
   /** The endpoint called, `METHOD /path` or `/path` (keys limited to endpoints are refused without it). */
   endpoint?: string | null;
+  /** Rate limits to charge by name, each with a cost (default 1); default: the key's `default` limit. */
+  rateLimits?: { name: string; cost?: number }[];
+  /** Usage credits this request costs (default 1; 0 only checks that some are left). */
+  credits?: { cost: number };
 }
 
 export interface VerifyOptions extends CallOptions {
@@ -35,9 +39,11 @@ function fromRest(body: Record<string, any>): VerifyResult {
     metadata: body.metadata ?? null,
     expiresAt: body.expiresAt ?? null,
     rateLimit: body.rateLimit ?? null,
+    rateLimits: body.rateLimits ?? null,
     remainingUses: body.remainingUses ?? null,
     missingScopes: body.missingScopes ?? null,
     retryAfter: body.retryAfter ?? null,
+    limitName: body.limitName ?? null,
   };
 }
 
@@ -52,7 +58,12 @@ export async function verify(t: Transport, input: VerifyRequest, options: Verify
   if (via === 'graphql') {
     const { verify: result } = await t.request(
       VerifyQuery,
-      { input: { key: input.key, scopes: input.scopes ?? null, ip: input.ip ?? null, endpoint: input.endpoint ?? null } },
+      {
+        input: {
+          key: input.key, scopes: input.scopes ?? null, ip: input.ip ?? null, endpoint: input.endpoint ?? null,
+          rateLimits: input.rateLimits ?? null, credits: input.credits ?? null,
+        },
+      },
       call,
     );
     return result;
@@ -61,5 +72,7 @@ export async function verify(t: Transport, input: VerifyRequest, options: Verify
   if (input.scopes) body.scopes = input.scopes;
   if (input.ip) body.ip = input.ip;
   if (input.endpoint) body.endpoint = input.endpoint;
+  if (input.rateLimits) body.rateLimits = input.rateLimits;
+  if (input.credits) body.credits = input.credits;
   return fromRest(await t.postJson<Record<string, any>>('/v1/verify', body, 'mutation', call));
 }

@@ -1,4 +1,6 @@
 import { builder } from '../builder.ts';
+import { defaultLimitOf, readNamedLimits } from '../domain/limits.ts';
+import { CreditsInputRef, GroupCreditsRef, NamedRateLimitInputRef, NamedRateLimitRef, RateLimitInputRef, RateLimitRef } from './limits.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Group } from '../generated/prisma/client.ts';
 import { foundOr } from '../domain/errors.ts';
@@ -34,6 +36,28 @@ export const GroupRef = builder.prismaNode('Group', {
     }),
     ipRules: t.relation('ipRules', { description: "The group's IP rules, oldest first.", query: { orderBy: { id: 'asc' } } }),
     keyCount: t.relationCount('apiKeys', { description: 'Keys in the group, revoked ones included.' }),
+    rateLimit: t.field({
+      type: RateLimitRef,
+      nullable: true,
+      description: 'The unnamed limit of each key of the group that has none of its own (counted per key).',
+      select: { rateLimitMax: true, rateLimitWindowMs: true },
+      resolve: (group) => defaultLimitOf(group),
+    }),
+    namedRateLimits: t.field({
+      type: [NamedRateLimitRef],
+      description: 'Named limits of each key of the group that has none of the same name (counted per key).',
+      select: { rateLimits: true },
+      resolve: (group) => readNamedLimits(group.rateLimits),
+    }),
+    credits: t.field({
+      type: GroupCreditsRef,
+      nullable: true,
+      select: { defaultRemainingUses: true, defaultRefillAmount: true, defaultRefillIntervalSeconds: true },
+      resolve: (g) => g.defaultRemainingUses === null ? null : {
+        remaining: g.defaultRemainingUses,
+        refill: g.defaultRefillAmount != null && g.defaultRefillIntervalSeconds != null ? { amount: g.defaultRefillAmount, intervalSeconds: g.defaultRefillIntervalSeconds } : null,
+      },
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -75,6 +99,9 @@ const CreateGroupInput = builder.inputType('CreateGroupInput', {
     defaultExpirySeconds: t.int({ required: false }),
     tokenTtlSeconds: t.int({ required: false }),
     ipRules: t.field({ type: [IpRuleInputRef], required: false }),
+    rateLimit: t.field({ type: RateLimitInputRef, required: false, description: "Each key's unnamed limit, unless the key sets its own." }),
+    namedRateLimits: t.field({ type: [NamedRateLimitInputRef], required: false, description: 'Replaces the whole list.' }),
+    credits: t.field({ type: CreditsInputRef, required: false, description: 'The credits each new key of the group starts with when given none.' }),
   }),
 });
 
@@ -91,6 +118,11 @@ const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
     tokenTtlSeconds: t.int({ required: false }),
     clearTokenTtl: t.boolean({ required: false, description: "Tokens of the group's keys get the tenant's default lifetime again." }),
     ipRules: t.field({ type: [IpRuleInputRef], required: false, description: "Replaces the group's whole list." }),
+    rateLimit: t.field({ type: RateLimitInputRef, required: false, description: "Each key's unnamed limit, unless the key sets its own." }),
+    namedRateLimits: t.field({ type: [NamedRateLimitInputRef], required: false, description: 'Replaces the whole list.' }),
+    credits: t.field({ type: CreditsInputRef, required: false, description: 'The credits each new key of the group starts with when given none.' }),
+    removeRateLimit: t.boolean({ required: false }),
+    removeCredits: t.boolean({ required: false, description: 'New keys get no credits (existing keys keep theirs).' }),
   }),
 });
 

@@ -14,6 +14,9 @@ import { MUTATION_ERRORS } from './errors.ts';
 import { inputMutation } from './payloads.ts';
 import './groups.ts';
 import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRules.ts';
+import { CreditsInputRef, CreditsRef, NamedRateLimitInputRef, NamedRateLimitRef, RateLimitInputRef, RateLimitRef, RateLimitStatusRef } from './limits.ts';
+import { defaultLimitOf, readNamedLimits } from '../domain/limits.ts';
+import { keyCredits, keyRateLimitStatus } from '../services/limits.ts';
 import { assertCursorVisible } from './pagination.ts';
 
 const READ = { scope: 'keys:read' } as const;
@@ -105,6 +108,42 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
     revokedReason: t.exposeString('revokedReason', { nullable: true }),
+    externalId: t.string({
+      nullable: true,
+      description: "The integrator's customer or user id the key belongs to; its identity's limits are shared by all its keys.",
+      select: { identity: { select: { externalId: true } } },
+      resolve: (key) => key.identity?.externalId ?? null,
+    }),
+    rateLimit: t.field({
+      type: RateLimitRef,
+      nullable: true,
+      description: "The key's own unnamed limit (without one, its group's applies: see rateLimitStatus).",
+      select: { rateLimitMax: true, rateLimitWindowMs: true },
+      resolve: (key) => defaultLimitOf(key),
+    }),
+    namedRateLimits: t.field({
+      type: [NamedRateLimitRef],
+      description: "The key's own named limits.",
+      select: { rateLimits: true },
+      resolve: (key) => readNamedLimits(key.rateLimits),
+    }),
+    rateLimitStatus: t.field({
+      type: [RateLimitStatusRef],
+      description: "Every limit in force for the key (its own, its group's, its identity's) and what is left of each window now.",
+      select: {
+        id: true, rateLimitMax: true, rateLimitWindowMs: true, rateLimits: true,
+        group: { select: { rateLimitMax: true, rateLimitWindowMs: true, rateLimits: true } },
+        identity: { select: { id: true, rateLimitMax: true, rateLimitWindowMs: true, rateLimits: true } },
+      },
+      resolve: (key, _args, ctx) => keyRateLimitStatus(ctx, key),
+    }),
+    credits: t.field({
+      type: CreditsRef,
+      nullable: true,
+      description: 'Usage credits; null when the key has none (unlimited uses).',
+      select: { remainingUses: true, refillAmount: true, refillIntervalSeconds: true, lastRefillAt: true, createdAt: true },
+      resolve: (key, _args, ctx) => keyCredits(key, ctx.app.clock()),
+    }),
   }),
 });
 
@@ -116,10 +155,14 @@ export const ApiKeyFilterRef = builder.inputType('ApiKeyFilter', {
     scope: t.string({ required: false, description: 'Keys given this scope.' }),
     expiringBefore: t.field({ type: 'DateTime', required: false, description: 'Keys whose expiresAt is before this time (expired ones included).' }),
     search: t.string({ required: false, description: 'Matches name, description or public id, case-insensitively.' }),
+    externalId: t.string({ required: false, description: 'Keys of this identity (none for an unknown one).' }),
   }),
 });
 
-type FilterArg = { status?: string | null; groupId?: string | number | null; ownerId?: string | number | null; scope?: string | null; expiringBefore?: Date | null; search?: string | null };
+type FilterArg = {
+  status?: string | null; groupId?: string | number | null; ownerId?: string | number | null; scope?: string | null; expiringBefore?: Date | null;
+  search?: string | null; externalId?: string | null;
+};
 
 function keyFilter(filter: FilterArg | null | undefined) {
   if (!filter) return filter;
@@ -232,6 +275,10 @@ const CreateKeyInput = builder.inputType('CreateKeyInput', {
     publicId: t.string({ required: false, description: 'Choose the public id: `pk_` and 3-64 letters, digits, `_` or `-`; unique. Default: generated.' }),
     tokenTtlSeconds: t.int({ required: false, description: "Lifetime of its access tokens: 60 s up to the tenant's maximum. Default: the group's, else the tenant's default." }),
     tokenExchangeOnly: t.boolean({ required: false, description: 'Only exchanged for access tokens at /oauth/token; default false.' }),
+    rateLimit: t.field({ type: RateLimitInputRef, required: false, description: "The key's unnamed limit (default: its group's)." }),
+    namedRateLimits: t.field({ type: [NamedRateLimitInputRef], required: false, description: 'Limits verify charges by name; replaces the whole list.' }),
+    credits: t.field({ type: CreditsInputRef, required: false, description: "Usage credits (default: its group's for a new key; none: unlimited)." }),
+    externalId: t.string({ required: false, description: "Your customer's or user's id (1-256 characters): the key shares that identity's limits." }),
   }),
 });
 
@@ -254,6 +301,12 @@ const UpdateKeyInput = builder.inputType('UpdateKeyInput', {
     tokenTtlSeconds: t.int({ required: false }),
     clearTokenTtl: t.boolean({ required: false, description: "Its access tokens get the group's, else the tenant's default lifetime again." }),
     tokenExchangeOnly: t.boolean({ required: false }),
+    rateLimit: t.field({ type: RateLimitInputRef, required: false, description: "The key's unnamed limit (default: its group's)." }),
+    namedRateLimits: t.field({ type: [NamedRateLimitInputRef], required: false, description: 'Limits verify charges by name; replaces the whole list.' }),
+    credits: t.field({ type: CreditsInputRef, required: false, description: "Usage credits (default: its group's for a new key; none: unlimited)." }),
+    removeRateLimit: t.boolean({ required: false, description: "Remove the key's unnamed limit (its group's then applies)." }),
+    removeCredits: t.boolean({ required: false, description: 'Unlimited uses from now on.' }),
+    externalId: t.string({ required: false, description: 'An empty string detaches the key from its identity.' }),
   }),
 });
 

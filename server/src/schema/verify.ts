@@ -1,6 +1,7 @@
 import { builder } from '../builder.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable.ts';
 import { VERIFY_CODES, type VerifyOutcome } from '../services/verification/index.ts';
+import type { ChargedLimit } from '../services/verification/pipeline.ts';
 import { verifyForTenant } from '../services/verification/tenantVerify.ts';
 
 // The GraphQL face of POST /v1/verify: the same input, the same verdicts, the same pipeline.
@@ -12,12 +13,47 @@ const VerifyCodeEnum = builder.enumType('VerifyCode', {
 
 const CredentialTypeEnum = builder.enumType('VerifiedCredentialType', { values: ['API_KEY', 'ACCESS_TOKEN'] as const });
 
+const VerifyRateLimitCharge = builder.inputType('VerifyRateLimitCharge', {
+  description: "A rate limit of the key (or of its identity) to charge, by name; `default` is the key's unnamed limit.",
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    cost: t.int({ required: false, description: 'What the request costs against the limit: 0-10000, default 1.' }),
+  }),
+});
+
+const VerifyCreditsCharge = builder.inputType('VerifyCreditsCharge', {
+  fields: (t) => ({
+    cost: t.int({ required: false, description: 'Usage credits the request costs: 0-10000, default 1 (0 only checks that some are left).' }),
+  }),
+});
+
 const VerifyInput = builder.inputType('VerifyInput', {
   fields: (t) => ({
     key: t.string({ required: true, description: 'The key text or access token presented to the resource server.' }),
     scopes: t.stringList({ required: false, description: 'Scopes the request needs; all must be held.' }),
     ip: t.string({ required: false, description: "The end client's address, checked against IP rules (keys with IP rules are refused without it)." }),
     endpoint: t.string({ required: false, description: 'The endpoint called, `METHOD /path` or `/path` (keys limited to endpoints are refused without it).' }),
+    rateLimits: t.field({
+      type: [VerifyRateLimitCharge],
+      required: false,
+      description: "The rate limits to charge (at most 8). Default: the key's `default` limit(s), cost 1. A name the key lacks is UNKNOWN_RATE_LIMIT.",
+    }),
+    credits: t.field({ type: VerifyCreditsCharge, required: false, description: 'Default: cost 1, when the key has usage credits.' }),
+  }),
+});
+
+const LimitLevelEnum = builder.enumType('RateLimitLevel', {
+  values: ['KEY', 'IDENTITY'] as const,
+  description: "KEY: counted for the key alone. IDENTITY: counted for all the keys of the key's identity.",
+});
+
+const VerifyChargedRateLimit = builder.objectRef<ChargedLimit>('VerifyChargedRateLimit').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    level: t.expose('level', { type: LimitLevelEnum }),
+    limit: t.exposeInt('limit'),
+    remaining: t.exposeInt('remaining'),
+    resetAt: t.expose('resetAt', { type: 'DateTime' }),
   }),
 });
 
@@ -45,23 +81,25 @@ interface VerifyResultShape {
   metadata: unknown;
   expiresAt: Date | null;
   rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
+  rateLimits: ChargedLimit[] | null;
   remainingUses: number | null;
   missingScopes: string[] | null;
   retryAfter: number | null;
+  limitName: string | null;
 }
 
 function toShape(o: VerifyOutcome): VerifyResultShape {
   if (!o.valid) {
     return {
       valid: false, code: o.code, message: o.message, credentialType: null, keyId: null, publicId: null, tokenId: null, tenantId: null,
-      ownerId: null, name: null, scopes: null, metadata: null, expiresAt: null, rateLimit: null, remainingUses: null,
-      missingScopes: o.missingScopes ?? null, retryAfter: o.retryAfter ?? null,
+      ownerId: null, name: null, scopes: null, metadata: null, expiresAt: null, rateLimit: null, rateLimits: null, remainingUses: null,
+      missingScopes: o.missingScopes ?? null, retryAfter: o.retryAfter ?? null, limitName: o.limitName ?? null,
     };
   }
   return {
     valid: true, code: o.code, message: o.message, credentialType: o.credentialType, keyId: o.keyId, publicId: o.publicId, tokenId: o.tokenId,
     tenantId: o.tenantId, ownerId: o.ownerId, name: o.name, scopes: o.scopeList, metadata: o.metadata ?? null, expiresAt: o.expiresAt,
-    rateLimit: o.rateLimit, remainingUses: o.remainingUses, missingScopes: null, retryAfter: null,
+    rateLimit: o.rateLimit, rateLimits: o.rateLimits, remainingUses: o.remainingUses, missingScopes: null, retryAfter: null, limitName: null,
   };
 }
 
@@ -81,10 +119,12 @@ const VerifyResult = builder.objectRef<VerifyResultShape>('VerifyResult').implem
     scopes: t.exposeStringList('scopes', { nullable: true, description: 'Effective scopes: key ∩ owner role ∩ group limit (∩ token scopes).' }),
     metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
-    rateLimit: t.expose('rateLimit', { type: VerifyRateLimit, nullable: true }),
+    rateLimit: t.expose('rateLimit', { type: VerifyRateLimit, nullable: true, description: 'Of the rate limits charged, the one with the least left.' }),
+    rateLimits: t.expose('rateLimits', { type: [VerifyChargedRateLimit], nullable: true, description: 'Every rate limit charged, in the order asked.' }),
     remainingUses: t.exposeInt('remainingUses', { nullable: true, description: 'Usage credits left after this use; null when unlimited.' }),
     missingScopes: t.exposeStringList('missingScopes', { nullable: true }),
     retryAfter: t.exposeInt('retryAfter', { nullable: true, description: 'Seconds to wait (RATE_LIMITED).' }),
+    limitName: t.exposeString('limitName', { nullable: true, description: 'The limit that refused (RATE_LIMITED) or that the key lacks (UNKNOWN_RATE_LIMIT).' }),
   }),
 });
 
@@ -96,7 +136,8 @@ builder.queryField('verify', (t) =>
     args: { input: t.arg({ type: VerifyInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       if (!('tenantId' in ctx.caller)) throw new Error('unreachable: keys:verify implies a tenant caller');
-      const input = { key: args.input.key, scopes: args.input.scopes, ip: args.input.ip, endpoint: args.input.endpoint };
+      const { key, scopes, ip, endpoint, rateLimits, credits } = args.input;
+      const input = { key, scopes, ip, endpoint, rateLimits, credits };
       try {
         // Exhausted argon2 capacity is answered by the error policy (RATE_LIMITED, as ever).
         return toShape(await verifyForTenant(ctx.app.verification, ctx.caller.tenantId, input, ctx.request.ip, 'graphql'));

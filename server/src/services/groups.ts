@@ -14,6 +14,7 @@ import { changeKeyStatus } from './keys/status.ts';
 import { assertKnownScopes } from './scopes.ts';
 import { assertTokenTtlAllowed, tokenTtlInput } from './accessTokens.ts';
 import { orConflict, parseInput } from './validation.ts';
+import { bothGiven, creditsInput, groupCreditsData, limitFields, limitUpdateFields, rateLimitData } from './limits.ts';
 
 const MAX_DEFAULT_EXPIRY_SECONDS = 10 * 365 * 86_400;
 
@@ -33,16 +34,19 @@ const settings = {
   defaultExpirySeconds: defaultExpirySeconds.nullish(),
   tokenTtlSeconds: tokenTtlInput.nullish(),
   ipRules: ipRuleList.nullish(),
+  credits: creditsInput.nullish(),
 };
 
-const createInput = z.object({ name: groupName, ...settings });
+const createInput = z.object({ name: groupName, ...settings, ...limitFields });
 
 const updateInput = z
-  .object({ id: z.string(), name: groupName.nullish(), ...settings, clearDefaultExpiry: z.boolean().nullish(), clearTokenTtl: z.boolean().nullish() })
+  .object({ id: z.string(), name: groupName.nullish(), ...settings, clearDefaultExpiry: z.boolean().nullish(), clearTokenTtl: z.boolean().nullish(), ...limitUpdateFields, removeCredits: z.boolean().nullish() })
   .superRefine((input, issue) => {
     if (input.clearTokenTtl && input.tokenTtlSeconds != null) {
       issue.addIssue({ code: 'custom', path: ['clearTokenTtl'], message: 'Give tokenTtlSeconds or clearTokenTtl, not both' });
     }
+    bothGiven(input, 'rateLimit', 'removeRateLimit', issue);
+    bothGiven(input, 'credits', 'removeCredits', issue);
     if (input.clearDefaultExpiry && input.defaultExpirySeconds != null) {
       issue.addIssue({ code: 'custom', path: ['clearDefaultExpiry'], message: 'Give defaultExpirySeconds or clearDefaultExpiry, not both' });
     }
@@ -109,6 +113,8 @@ export async function createGroup(ctx: Context, raw: unknown): Promise<Group> {
     scopeLimit: input.scopeLimit ?? [],
     defaultExpirySeconds: input.defaultExpirySeconds ?? null,
     tokenTtlSeconds: input.tokenTtlSeconds ?? null,
+    ...rateLimitData(input),
+    ...groupCreditsData(input.credits, false),
   };
   return orConflict(ctx.db.$transaction(async (tx) => {
     await assertSettingsValid(tx, tenantId, values);
@@ -139,6 +145,8 @@ export async function updateGroup(ctx: Context, raw: unknown): Promise<Group> {
       ...(input.clearDefaultExpiry && { defaultExpirySeconds: null }),
       ...(input.tokenTtlSeconds != null && { tokenTtlSeconds: input.tokenTtlSeconds }),
       ...(input.clearTokenTtl && { tokenTtlSeconds: null }),
+      ...rateLimitData(input),
+      ...groupCreditsData(input.credits, input.removeCredits ?? false),
     };
     await assertSettingsValid(tx, tenantId, { ...before, ...data });
     if (input.tokenTtlSeconds != null) await assertTokenTtlAllowed(tx, tenantId, input.tokenTtlSeconds, ['input', 'tokenTtlSeconds']);

@@ -39,8 +39,8 @@ export class WindowCounters {
     return window;
   }
 
-  /** Adds one hit and returns the count including it. */
-  hit(id: string, windowMs: number): { count: number; resetAt: number } {
+  /** Adds `by` hits (default one) and returns the count including them. */
+  hit(id: string, windowMs: number, by = 1): { count: number; resetAt: number } {
     const now = this.now();
     this.sweep(now);
     let window = this.windows.get(id);
@@ -48,7 +48,7 @@ export class WindowCounters {
       window = { count: 0, resetAt: now + windowMs };
       this.windows.set(id, window);
     }
-    window.count++;
+    window.count = Math.max(0, window.count + by);
     return window;
   }
 

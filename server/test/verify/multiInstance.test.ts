@@ -28,7 +28,7 @@ async function verify(server: ServerProcess, key: TestKey, body: Record<string, 
     body: JSON.stringify({ key: key.text, ...body }),
   });
   expect(response.status).toBe(200);
-  return (await response.json()) as { valid: boolean; code: string };
+  return (await response.json()) as { valid: boolean; code: string; rateLimit?: unknown };
 }
 
 async function revokeThrough(server: ServerProcess, key: TestKey): Promise<void> {
@@ -40,6 +40,18 @@ async function revokeThrough(server: ServerProcess, key: TestKey): Promise<void>
   const body = await response.json();
   expect(body.errors).toBeUndefined();
   expect(body.data.revokeKey.__typename).toBe('ApiKeyPayload');
+}
+
+/** A GraphQL mutation through one instance, as the tenant's owner; the field's result. */
+async function mutate(server: ServerProcess, query: string, variables: Record<string, unknown>) {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.owner.token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  expect(body.errors).toBeUndefined();
+  return Object.values(body.data as object)[0] as Record<string, any>;
 }
 
 /** Polls the instance until it refuses the key; the time from the revocation's answer. */
@@ -135,14 +147,67 @@ describe.skipIf(!DATABASE)('several server processes (PostgreSQL; skipped on PGl
       expect(await msUntilRefused(d, k)).toBeLessThan(1_000);
     });
 
-    it('a rate limit of N per window admits N (± 5%) across both instances', async () => {
+    it('a rate limit of N per window, set through the API, admits N (± 5%) across both instances', async () => {
       const N = 40;
-      const k = await key({ rateLimitMax: N, rateLimitWindowMs: 60_000 });
+      const k = await key();
+      // Verified once without a limit, so both instances hold the key's record in their caches.
+      expect((await verify(c, k)).valid).toBe(true);
+      expect((await verify(d, k)).valid).toBe(true);
+      const updated = await mutate(c, 'mutation ($input: UpdateKeyInput!) { updateKey(input: $input) { __typename ... on ApiKeyPayload { apiKey { rateLimit { limit windowMs } } } } }', {
+        input: { id: k.id, rateLimit: { limit: N, windowMs: 60_000 } },
+      });
+      expect(updated).toEqual({ __typename: 'ApiKeyPayload', apiKey: { rateLimit: { limit: N, windowMs: 60_000 } } });
+      // D learns of the change over Redis: its next verdicts count.
+      // The one verdict that shows the limit was counted in the window.
+      let seen = 0;
+      const start = performance.now();
+      while (performance.now() - start < 2_000) {
+        if ((await verify(d, k)).rateLimit != null) {
+          seen = 1;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(seen).toBe(1);
       const answers = await Promise.all(Array.from({ length: 2 * N }, (_, i) => verify(i % 2 ? c : d, k)));
-      const admitted = answers.filter((a) => a.valid).length;
+      const admitted = answers.filter((a) => a.valid).length + seen;
       expect(admitted).toBeGreaterThanOrEqual(Math.floor(N * 0.95));
       expect(admitted).toBeLessThanOrEqual(Math.ceil(N * 1.05));
       expect(answers.filter((a) => !a.valid).every((a) => a.code === 'RATE_LIMITED')).toBe(true);
+    });
+
+    it('usage credits and an identity\'s named limit, set through the API, hold across both instances', async () => {
+      const CREDITS = 30;
+      const k1 = await key();
+      const k2 = await key();
+      for (const k of [k1, k2]) {
+        expect((await verify(c, k)).valid).toBe(true);
+        expect((await verify(d, k)).valid).toBe(true);
+      }
+      const UPDATE = 'mutation ($input: UpdateKeyInput!) { updateKey(input: $input) { __typename } }';
+      expect(await mutate(d, UPDATE, { input: { id: k1.id, credits: { remaining: CREDITS }, externalId: 'cust-multi' } })).toEqual({ __typename: 'ApiKeyPayload' });
+      expect(await mutate(c, UPDATE, { input: { id: k2.id, externalId: 'cust-multi' } })).toEqual({ __typename: 'ApiKeyPayload' });
+      const set = await mutate(c, 'mutation ($input: SetIdentityLimitsInput!) { setIdentityLimits(input: $input) { __typename } }', {
+        input: { externalId: 'cust-multi', namedRateLimits: [{ name: 'exports', limit: 10, windowMs: 60_000 }] },
+      });
+      expect(set).toEqual({ __typename: 'IdentityPayload' });
+      // Both instances dropped their records: the identity's limit is known to each within a second.
+      for (const server of [c, d]) {
+        const start = performance.now();
+        while ((await verify(server, k2, { rateLimits: [{ name: 'exports', cost: 0 }] })).code === 'UNKNOWN_RATE_LIMIT' && performance.now() - start < 2_000) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+      // Ten exports for the identity, charged by two keys on two instances.
+      const exports = await Promise.all(Array.from({ length: 20 }, (_, i) => verify(i % 2 ? c : d, i % 4 < 2 ? k1 : k2, { rateLimits: [{ name: 'exports' }] })));
+      expect(exports.filter((e) => e.valid).length).toBe(10);
+      expect(exports.filter((e) => !e.valid).every((e) => e.code === 'RATE_LIMITED')).toBe(true);
+      // k1's credits: the exports above spent some (those admitted through k1); the rest go across both instances, never below zero.
+      const spent = exports.filter((e, i) => e.valid && i % 4 < 2).length;
+      const answers = await Promise.all(Array.from({ length: 2 * CREDITS }, (_, i) => verify(i % 2 ? c : d, k1)));
+      expect(answers.filter((e) => e.valid).length).toBe(CREDITS - spent);
+      expect(answers.filter((e) => !e.valid).every((e) => e.code === 'USAGE_EXCEEDED')).toBe(true);
+      expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: k1.id } })).remainingUses).toBe(0);
     });
   });
 });

@@ -12,6 +12,8 @@ export interface KeyFilter {
   scope?: string | null;
   expiringBefore?: Date | null;
   search?: string | null;
+  /** Keys of this identity (an unknown one: none). */
+  externalId?: string | null;
 }
 
 /**
@@ -25,6 +27,7 @@ export function keyWhere(filter: KeyFilter | null | undefined, now: Date): Prism
   if (filter?.ownerId) conditions.push({ ownerId: filter.ownerId });
   if (filter?.scope) conditions.push({ scopes: { has: filter.scope } });
   if (filter?.expiringBefore) conditions.push({ expiresAt: { lt: filter.expiringBefore } });
+  if (filter?.externalId) conditions.push({ identity: { is: { externalId: filter.externalId } } });
   if (filter?.search) conditions.push(textSearch(['name', 'description', 'publicId'], filter.search));
   return { AND: conditions };
 }

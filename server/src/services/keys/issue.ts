@@ -18,6 +18,8 @@ import { assertKnownScopes } from '../scopes.ts';
 import { assertTokenTtlAllowed, tokenTtlInput } from '../accessTokens.ts';
 import { orConflict, parseInput } from '../validation.ts';
 import { auditView, invalidateKeys, keyIdInput as id, loadChangeableKey } from './records.ts';
+import { bothGiven, creditsInput, externalIdInput, keyCreditsData, limitFields, limitUpdateFields, rateLimitData } from '../limits.ts';
+import { identityFor } from '../identities.ts';
 
 const MAX_METADATA_BYTES = 4096;
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
@@ -54,6 +56,9 @@ const createInput = z.object({
   publicId: z.string().regex(PUBLIC_ID_PATTERN, 'must be "pk_" followed by 3-64 letters, digits, "_" or "-"').nullish(),
   tokenTtlSeconds: tokenTtlInput.nullish(),
   tokenExchangeOnly: z.boolean().nullish(),
+  ...limitFields,
+  credits: creditsInput.nullish(),
+  externalId: externalIdInput.nullish(),
 });
 
 const updateInput = z
@@ -74,11 +79,17 @@ const updateInput = z
     tokenTtlSeconds: tokenTtlInput.nullish(),
     clearTokenTtl: z.boolean().nullish(),
     tokenExchangeOnly: z.boolean().nullish(),
+    ...limitUpdateFields,
+    credits: creditsInput.nullish(),
+    removeCredits: z.boolean().nullish(),
+    externalId: externalIdInput.nullish(),
   })
   .superRefine((input, issue) => {
     if (input.clearTokenTtl && input.tokenTtlSeconds != null) {
       issue.addIssue({ code: 'custom', path: ['clearTokenTtl'], message: 'Give tokenTtlSeconds or clearTokenTtl, not both' });
     }
+    bothGiven(input, 'rateLimit', 'removeRateLimit', issue);
+    bothGiven(input, 'credits', 'removeCredits', issue);
     if (input.removeFromGroup && input.groupId != null) {
       issue.addIssue({ code: 'custom', path: ['removeFromGroup'], message: 'Give groupId or removeFromGroup, not both' });
     }
@@ -206,6 +217,16 @@ export async function createKey(ctx: Context, raw: unknown): Promise<IssuedKey> 
     await assertTokenTtlAllowed(tx, tenant.id, input.tokenTtlSeconds ?? null, ['input', 'tokenTtlSeconds']);
 
     const keyText = formatKey(tenant.keyPrefix, publicId, secret);
+    // Credits the key is given, else those its group gives each new key.
+    const credits = input.credits ?? (group?.defaultRemainingUses != null
+      ? {
+        remaining: group.defaultRemainingUses,
+        refill: group.defaultRefillAmount != null && group.defaultRefillIntervalSeconds != null
+          ? { amount: group.defaultRefillAmount, intervalSeconds: group.defaultRefillIntervalSeconds }
+          : null,
+      }
+      : null);
+    const identity = input.externalId ? await identityFor(tx, ctx, tenant.id, input.externalId) : null;
     const apiKey = await tx.apiKey.create({
       data: {
         id: newId('key'),
@@ -227,13 +248,16 @@ export async function createKey(ctx: Context, raw: unknown): Promise<IssuedKey> 
         createdById: 'memberId' in caller ? caller.memberId : 'keyId' in caller ? caller.keyId : null,
         tokenTtlSeconds: input.tokenTtlSeconds ?? null,
         tokenExchangeOnly: input.tokenExchangeOnly ?? false,
+        ...rateLimitData(input),
+        ...keyCreditsData(credits, false, now),
+        identityId: identity?.id ?? null,
       },
     });
     const ipRules = input.ipRules ?? [];
     await createIpRules(tx, tenant.id, { apiKeyId: apiKey.id }, ipRules);
     await recordAudit(tx, ctx, {
       tenantId: tenant.id, action: 'key.created', targetType: 'ApiKey', targetId: apiKey.id,
-      changes: { ...auditView(apiKey), ipRules: describeRules(ipRules) },
+      changes: { ...auditView(apiKey), externalId: identity?.externalId ?? null, ipRules: describeRules(ipRules) },
     });
     return { apiKey, secret: keyText };
   }), () => new ConflictError(`The public id "${publicId}" is already taken`, 'publicId'));
@@ -272,9 +296,13 @@ export async function updateKey(ctx: Context, raw: unknown): Promise<ApiKey> {
     }
     if (input.tokenTtlSeconds != null) await assertTokenTtlAllowed(tx, tenant.id, input.tokenTtlSeconds, ['input', 'tokenTtlSeconds']);
 
+    const identityId = input.externalId == null ? undefined : input.externalId === '' ? null : (await identityFor(tx, ctx, tenant.id, input.externalId)).id;
     const updated = await tx.apiKey.update({
       where: { id: before.id },
       data: {
+        ...rateLimitData(input),
+        ...keyCreditsData(input.credits, input.removeCredits ?? false, now),
+        ...(identityId !== undefined && { identityId }),
         ...(input.name != null && { name: input.name }),
         ...(input.description != null && { description: input.description }),
         ...(input.contactEmail != null && { contactEmail: input.contactEmail || null }),
@@ -290,6 +318,7 @@ export async function updateKey(ctx: Context, raw: unknown): Promise<ApiKey> {
       },
     });
     const changes: Record<string, unknown> = diff(auditView(before), auditView(updated));
+    if (identityId !== undefined && identityId !== before.identityId) changes.externalId = { after: input.externalId || null };
     if (input.ipRules != null) {
       const previous = await replaceIpRules(tx, tenant.id, { apiKeyId: before.id }, input.ipRules);
       changes.ipRules = { before: describeRules(previous), after: describeRules(input.ipRules) };

@@ -6,6 +6,7 @@ import { afterCommit } from '../../db/transaction.ts';
 import type { ApiKey } from '../../generated/prisma/client.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { Tx } from '../audit.ts';
+import { limitsAuditView } from '../limits.ts';
 
 /** A key id argument. */
 export const keyIdInput = z.string().min(1, 'must not be empty');
@@ -25,6 +26,9 @@ export function auditView(key: ApiKey) {
     ownerId: key.ownerId, groupId: key.groupId, scopes: key.scopes, endpoints: key.endpoints,
     status: key.status, expiresAt: key.expiresAt, metadata: key.metadata,
     tokenTtlSeconds: key.tokenTtlSeconds, tokenExchangeOnly: key.tokenExchangeOnly,
+    ...limitsAuditView(key),
+    credits: key.remainingUses === null ? null : { remaining: key.remainingUses, refillAmount: key.refillAmount, refillIntervalSeconds: key.refillIntervalSeconds },
+    identityId: key.identityId,
   };
 }
 

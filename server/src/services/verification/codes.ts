@@ -13,6 +13,7 @@ export const VERIFY_CODES = [
   'USAGE_EXCEEDED',
   'TENANT_DISABLED',
   'TOKEN_EXCHANGE_ONLY',
+  'UNKNOWN_RATE_LIMIT',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 export type DenialCode = Exclude<VerifyCode, 'VALID'>;
@@ -31,6 +32,7 @@ export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   USAGE_EXCEEDED: 'The key has no remaining uses',
   TENANT_DISABLED: "The key's tenant is suspended or has its API switched off",
   TOKEN_EXCHANGE_ONLY: 'The key may only be exchanged for access tokens at POST /oauth/token; present one of its tokens instead',
+  UNKNOWN_RATE_LIMIT: 'The key has no rate limit of a name asked to charge',
 };
 
 export type CachedAccessDecision = { allowed: true } | { allowed: false; code: DenialCode; missingScopes?: string[] };

@@ -28,6 +28,8 @@ export interface VerificationService {
   readonly invalidation: InvalidationBus;
   readonly usage: UsageRecorder;
   readonly verifier: Verifier;
+  /** The rate-limit counters (read by the management API to show what is left of a window). */
+  readonly rateLimiter: RateLimiter;
   /** The Redis subscriber's client name (null without Redis). */
   readonly redisListenerName: string | null;
   verify(request: VerifyRequest): Promise<VerifyOutcome>;
@@ -83,6 +85,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     logger,
   );
   const usage = new UsageRecorder(db.prisma, logger, options.usageFlushIntervalMs);
+  const rateLimiter = new RateLimiter(redis, options.redisPrefix, logger);
   const verifier = new Verifier({
     prisma: db.prisma,
     logger,
@@ -93,7 +96,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     caches,
     bus: invalidation,
     throttle: new FailedAttemptThrottle({ perKey: options.failedAttemptsPerKey, perAddress: options.failedAttemptsPerAddress, windowMs: options.failedAttemptsWindowMs }),
-    rateLimiter: new RateLimiter(redis, options.redisPrefix, logger),
+    rateLimiter,
     usage,
     stats,
     metrics: deps.metrics,
@@ -107,6 +110,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     invalidation,
     usage,
     verifier,
+    rateLimiter,
     redisListenerName: options.redisUrl ? redisListenerName : null,
     verify: (request) => verifier.verify(request),
     authenticate: (credential, info) => verifier.authenticate(credential, info),

@@ -3,6 +3,7 @@ import { BadRequestError } from '../../domain/errors.ts';
 import { parseAddress } from '../../domain/ipRules.ts';
 import { SCOPE_NAME_MAX_LENGTH } from '../../domain/scopes.ts';
 import type { VerifyOutcome } from './pipeline.ts';
+import { DEFAULT_CHARGE, LIMIT_BOUNDS, LIMIT_NAME_PATTERN, type ChargeRequest } from '../../domain/limits.ts';
 
 /** What a resource server sends to POST /v1/verify (and the GraphQL `verify` query's input). */
 export interface VerifyInput {
@@ -12,6 +13,8 @@ export interface VerifyInput {
   /** The end client's address, canonical form. */
   ip: string | null;
   endpoint: string | null;
+  /** Which rate limits to charge, at what cost, and the credit cost (see domain/limits.ts). */
+  charge: ChargeRequest;
 }
 
 export const MAX_VERIFY_BODY_BYTES = 16 * 1024;
@@ -28,7 +31,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 export function parseVerifyInput(raw: unknown): VerifyInput {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BadRequestError('The request body must be a JSON object');
   const body = raw as Record<string, unknown>;
-  const unknown = Object.keys(body).filter((k) => !['key', 'scopes', 'ip', 'endpoint'].includes(k));
+  const unknown = Object.keys(body).filter((k) => !['key', 'scopes', 'ip', 'endpoint', 'rateLimits', 'credits'].includes(k));
   if (unknown.length > 0) throw new BadRequestError(`Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).map((k) => k.slice(0, 40)).join(', ')}`);
 
   const key = body.key;
@@ -66,7 +69,47 @@ export function parseVerifyInput(raw: unknown): VerifyInput {
     if (CONTROL_CHARACTERS.test(body.endpoint)) throw new BadRequestError('endpoint must not contain control characters');
     endpoint = body.endpoint;
   }
-  return { key, scopes, ip, endpoint };
+  return { key, scopes, ip, endpoint, charge: parseCharge(body.rateLimits, body.credits) };
+}
+
+function isCost(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= LIMIT_BOUNDS.maxCost;
+}
+
+/**
+ * `rateLimits: [{ name, cost? }]` (each name once; cost 0-10000, default 1) and `credits: { cost }`
+ * (0-10000, default 1; 0 only checks that some are left). Without rateLimits the key's `default`
+ * limits are charged one each; with them, exactly the named ones (`default` may be among them).
+ */
+export function parseCharge(rateLimits: unknown, credits: unknown): ChargeRequest {
+  let named: ChargeRequest['rateLimits'] = null;
+  if (rateLimits !== undefined && rateLimits !== null) {
+    if (!Array.isArray(rateLimits)) throw new BadRequestError('rateLimits must be a list of { name, cost } objects');
+    if (rateLimits.length > LIMIT_BOUNDS.maxChargedLimits) throw new BadRequestError(`rateLimits must list at most ${LIMIT_BOUNDS.maxChargedLimits} limits`);
+    named = [];
+    for (const item of rateLimits) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new BadRequestError('rateLimits must be a list of { name, cost } objects');
+      const { name, cost, ...rest } = item as Record<string, unknown>;
+      if (Object.keys(rest).length > 0) throw new BadRequestError('each of rateLimits has only name and cost');
+      if (typeof name !== 'string' || !LIMIT_NAME_PATTERN.test(name)) {
+        throw new BadRequestError('each rate limit name must be a letter then up to 63 letters, digits, "_", ".", ":" or "-"');
+      }
+      if (named.some((n) => n.name === name)) throw new BadRequestError(`rateLimits names "${name}" twice`);
+      if (cost !== undefined && cost !== null && !isCost(cost)) throw new BadRequestError(`a rate limit cost must be a whole number from 0 to ${LIMIT_BOUNDS.maxCost}`);
+      named.push({ name, cost: (cost as number | null | undefined) ?? 1 });
+    }
+  }
+  let creditCost = DEFAULT_CHARGE.creditCost;
+  if (credits !== undefined && credits !== null) {
+    if (typeof credits !== 'object' || Array.isArray(credits)) throw new BadRequestError('credits must be an object { cost }');
+    const { cost, ...rest } = credits as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) throw new BadRequestError('credits has only cost');
+    if (cost !== undefined && cost !== null) {
+      if (!isCost(cost)) throw new BadRequestError(`credits.cost must be a whole number from 0 to ${LIMIT_BOUNDS.maxCost}`);
+      creditCost = cost;
+    }
+  }
+  return { rateLimits: named, creditCost };
 }
 
 /**
@@ -90,6 +133,7 @@ export function verifyResponseBody(outcome: VerifyOutcome): Record<string, unkno
       message: outcome.message,
       ...(outcome.missingScopes ? { missingScopes: outcome.missingScopes } : {}),
       ...(outcome.retryAfter !== undefined ? { retryAfter: outcome.retryAfter } : {}),
+      ...(outcome.limitName !== undefined ? { limitName: outcome.limitName } : {}),
     };
   }
   return {
@@ -107,6 +151,7 @@ export function verifyResponseBody(outcome: VerifyOutcome): Record<string, unkno
     metadata: outcome.metadata ?? null,
     expiresAt: outcome.expiresAt?.toISOString() ?? null,
     rateLimit: outcome.rateLimit && { limit: outcome.rateLimit.limit, remaining: outcome.rateLimit.remaining, resetAt: outcome.rateLimit.resetAt.toISOString() },
+    rateLimits: outcome.rateLimits.map((l) => ({ name: l.name, level: l.level, limit: l.limit, remaining: l.remaining, resetAt: l.resetAt.toISOString() })),
     remainingUses: outcome.remainingUses,
   };
 }

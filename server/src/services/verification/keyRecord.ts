@@ -4,6 +4,7 @@ import type { AccessInput } from '../../domain/access.ts';
 import type { CachedAccessDecision } from './codes.ts';
 import { compileEndpointMatcher, ALL_ENDPOINTS } from '../../domain/endpoints.ts';
 import { compileIpRules, type CompiledIpRules, type IpRuleInput } from '../../domain/ipRules.ts';
+import { compileLimits, defaultLimitOf, readNamedLimits, type ChargeableLimit } from '../../domain/limits.ts';
 import { effectiveScopes, roleScopes, type ScopeSet } from '../../domain/scopes.ts';
 
 /**
@@ -37,8 +38,11 @@ export interface KeyRecord {
   tenant: { status: 'ACTIVE' | 'SUSPENDED'; apiEnabled: boolean; allowQueryParamKey: boolean };
   /** What domain/access.ts decideAccess needs about the key, compiled once (IP rules, endpoints). */
   access: Pick<AccessInput, 'key' | 'group' | 'tenant' | 'ownerRole' | 'ownerActive' | 'ipRules' | 'endpointAllowed'>;
-  /** Requests per window, from the key or else its group; null: unlimited. */
-  rateLimit: { max: number; windowMs: number } | null;
+  /**
+   * Every rate limit the key is subject to, by name (`default`: the unnamed one, from the key or
+   * else its group); the identity's limits are listed beside the key's own. Empty: unlimited.
+   */
+  limits: Map<string, ChargeableLimit[]>;
   /** The key has usage credits (remainingUses is set): each valid use decrements them in the database. */
   usageLimited: boolean;
   /** Verdicts already reached for this record (see decide.ts); dropped with the record. */
@@ -50,6 +54,7 @@ const include = {
   group: { include: { ipRules: { where: { apiKeyId: null } } } },
   owner: { include: { role: true } },
   ipRules: true,
+  identity: true,
 } as const;
 
 export type KeyLookup = { publicId: string } | { id: string };
@@ -64,12 +69,12 @@ export async function loadKeyRecord(prisma: PrismaClient, lookup: KeyLookup, log
     ...key.ipRules.map((r) => ({ id: r.id, action: r.action, cidr: r.cidr, level: 'KEY' as const })),
   ];
   const group = key.group;
-  const rateLimit =
-    key.rateLimitMax != null && key.rateLimitWindowMs != null
-      ? { max: key.rateLimitMax, windowMs: key.rateLimitWindowMs }
-      : group?.rateLimitMax != null && group.rateLimitWindowMs != null
-        ? { max: group.rateLimitMax, windowMs: group.rateLimitWindowMs }
-        : null;
+  const limits = compileLimits({
+    keyId: key.id,
+    key: { default: defaultLimitOf(key), named: readNamedLimits(key.rateLimits) },
+    group: group ? { default: defaultLimitOf(group), named: readNamedLimits(group.rateLimits) } : null,
+    identity: key.identity ? { id: key.identity.id, default: defaultLimitOf(key.identity), named: readNamedLimits(key.identity.rateLimits) } : null,
+  });
   const endpoints = key.endpoints ?? [ALL_ENDPOINTS];
   const scopes = effectiveScopes({
     keyScopes: key.scopes ?? [],
@@ -104,7 +109,7 @@ export async function loadKeyRecord(prisma: PrismaClient, lookup: KeyLookup, log
       ipRules: compileOrRefuse(() => compileIpRules(rules), REFUSE_ALL_IPS, key.id, logger),
       endpointAllowed: compileOrRefuse(() => compileEndpointMatcher(endpoints), () => false, key.id, logger),
     },
-    rateLimit,
+    limits,
     usageLimited: key.remainingUses !== null,
     decisions: new Map(),
   };

@@ -20,8 +20,9 @@ import type { InvalidationBus } from './invalidationBus.ts';
 import { loadKeyRecord, type KeyLookup, type KeyRecord } from './keyRecord.ts';
 import { ConcurrencyLimiter, OverloadedError, SingleFlight } from './limiter.ts';
 import type { VerificationOptions } from './options.ts';
-import type { FailedAttemptThrottle, RateLimiter, RateLimitResult } from './rateLimit.ts';
+import type { FailedAttemptThrottle, RateLimiter } from './rateLimit.ts';
 import { consumeUsageCredit, type UsageRecorder } from './usage.ts';
+import { DEFAULT_CHARGE, limitsToCharge, type ChargeRequest } from '../../domain/limits.ts';
 
 /** What was presented: key text or access token, or the two halves of Basic credentials. */
 export type PresentedSecret = { kind: 'text'; text: string } | { kind: 'basic'; publicId: string; secret: string };
@@ -44,6 +45,17 @@ export interface VerifyRequest {
   requiredScopes: readonly string[];
   /** The credential came in the `rest_api_key` query parameter (allowed only where the tenant says so). */
   viaQueryParameter?: boolean;
+  /** Which rate limits to charge and at what cost, and the credit cost; default: the `default` limits and one credit. */
+  charge?: ChargeRequest;
+}
+
+/** One rate limit charged by a verification, as the verdict reports it. */
+export interface ChargedLimit {
+  name: string;
+  level: 'KEY' | 'IDENTITY';
+  limit: number;
+  remaining: number;
+  resetAt: Date;
 }
 
 export interface VerifyValid {
@@ -62,7 +74,10 @@ export interface VerifyValid {
   scopeList: string[];
   metadata: unknown;
   expiresAt: Date | null;
+  /** The charged limit with the least left (compatibility: the one limit of before named limits). */
   rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
+  /** Every rate limit charged, in the order asked. */
+  rateLimits: ChargedLimit[];
   remainingUses: number | null;
   /**
    * Which of the key's secrets was proven (its secretVersion: the current one, or one less for the
@@ -84,6 +99,8 @@ export interface VerifyDenied {
   missingScopes?: string[];
   /** Seconds (RATE_LIMITED). */
   retryAfter?: number;
+  /** The limit that refused (RATE_LIMITED) or that the key does not have (UNKNOWN_RATE_LIMIT). */
+  limitName?: string;
 }
 
 export type VerifyOutcome = VerifyValid | VerifyDenied;
@@ -494,30 +511,47 @@ export class Verifier {
   }
 
   /**
-   * After the credential is proven: the key's rate limit and usage credits, when it has them
-   * (awaited: Redis, the database), then the verdict. A key with neither is answered at once.
+   * After the credential is proven: the rate limits asked for (by default the key's `default`
+   * ones) and the usage credits, when the key has them (awaited: Redis, the database), then the
+   * verdict. A key with neither is answered at once.
    */
   private admit(record: KeyRecord, request: VerifyRequest, now: Date, credential: ProvenCredential): VerifyOutcome | Promise<VerifyOutcome> {
-    if (record.rateLimit === null && !record.usageLimited) return this.valid(record, request, now, credential, null, null);
-    return this.admitCounted(record, request, now, credential);
+    const charge = request.charge ?? DEFAULT_CHARGE;
+    if (record.limits.size === 0 && !record.usageLimited && charge.rateLimits === null) return this.valid(record, request, now, credential, [], null);
+    return this.admitCounted(record, request, now, credential, charge);
   }
 
-  private async admitCounted(record: KeyRecord, request: VerifyRequest, now: Date, credential: ProvenCredential): Promise<VerifyOutcome> {
-    let rateLimit: RateLimitResult | null = null;
-    if (record.rateLimit !== null) {
-      rateLimit = await this.deps.rateLimiter.hit(record.id, record.rateLimit);
-      if (!rateLimit.allowed) {
+  private async admitCounted(record: KeyRecord, request: VerifyRequest, now: Date, credential: ProvenCredential, charge: ChargeRequest): Promise<VerifyOutcome> {
+    const toCharge = limitsToCharge(record.limits, charge.rateLimits);
+    if (!toCharge.ok) {
+      return denied('UNKNOWN_RATE_LIMIT', { message: `The key has no rate limit named "${toCharge.unknown}"`, limitName: toCharge.unknown });
+    }
+    const charged: { counter: string; cost: number; result: ChargedLimit }[] = [];
+    const refund = () => Promise.all(charged.map((c) => this.deps.rateLimiter.refund(c.counter, c.cost)));
+    for (const { limit, cost } of toCharge.charges) {
+      const result = await this.deps.rateLimiter.hit(limit.counter, { max: limit.limit, windowMs: limit.windowMs }, cost);
+      if (!result.allowed) {
+        // The limits charged before this one give their share back: a refused request uses nothing.
+        await refund();
         this.deps.stats.rateLimited++;
-        return denied('RATE_LIMITED', { retryAfter: retryAfterSeconds(rateLimit.resetAt) });
+        return denied('RATE_LIMITED', { retryAfter: retryAfterSeconds(result.resetAt), limitName: limit.name });
       }
+      charged.push({
+        counter: limit.counter,
+        cost,
+        result: { name: limit.name, level: limit.level, limit: result.limit, remaining: result.remaining, resetAt: new Date(result.resetAt) },
+      });
     }
     let remainingUses: number | null = null;
     if (record.usageLimited) {
       this.deps.stats.creditUpdates++;
-      remainingUses = await consumeUsageCredit(this.deps.prisma, record.id, now);
-      if (remainingUses === null) return denied('USAGE_EXCEEDED');
+      remainingUses = await consumeUsageCredit(this.deps.prisma, record.id, now, charge.creditCost);
+      if (remainingUses === null) {
+        await refund();
+        return denied('USAGE_EXCEEDED');
+      }
     }
-    return this.valid(record, request, now, credential, rateLimit, remainingUses);
+    return this.valid(record, request, now, credential, charged.map((c) => c.result), remainingUses);
   }
 
   /** The VALID verdict, with the use recorded for the batched write. */
@@ -526,12 +560,12 @@ export class Verifier {
     request: VerifyRequest,
     now: Date,
     credential: ProvenCredential,
-    rateLimit: RateLimitResult | null,
+    rateLimits: ChargedLimit[],
     remainingUses: number | null,
   ): VerifyValid {
     this.deps.usage.record(record.id, now, request.ip ?? request.throttleAddress);
     const expiresAt = credential.expiresAt !== undefined && (record.expiresAt === null || credential.expiresAt < record.expiresAt) ? credential.expiresAt : record.expiresAt;
-    const counted = record.rateLimit !== null || record.usageLimited;
+    const counted = record.limits.size > 0 || record.usageLimited;
     const reusableUntil = counted
       ? null
       : Math.min(
@@ -555,7 +589,8 @@ export class Verifier {
       scopeList: credential.scopeList,
       metadata: record.metadata,
       expiresAt,
-      rateLimit: rateLimit === null ? null : { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: new Date(rateLimit.resetAt) },
+      rateLimit: tightest(rateLimits),
+      rateLimits,
       remainingUses,
       secretVersion: credential.secretVersion,
       reusableUntil,
@@ -566,4 +601,10 @@ export class Verifier {
   async drain(): Promise<void> {
     await Promise.allSettled([...this.rehashing.values()]);
   }
+}
+
+function tightest(limits: ChargedLimit[]): { limit: number; remaining: number; resetAt: Date } | null {
+  let least: ChargedLimit | null = null;
+  for (const l of limits) if (least === null || l.remaining < least.remaining) least = l;
+  return least && { limit: least.limit, remaining: least.remaining, resetAt: least.resetAt };
 }

@@ -11,8 +11,11 @@ export interface RateLimitResult {
 }
 
 /**
- * Requests per window for one key. A window starts with the key's first request and lasts
- * `windowMs` (so a burst is never split across two windows and admits exactly `max`).
+ * Requests per window for one counter (a key's limit, or an identity's shared by its keys). A
+ * window starts with the counter's first request and lasts `windowMs` (so a burst is never split
+ * across two windows and admits exactly `limit`). A request costs `cost` (default 1); one that
+ * would go beyond the limit is refused and charges nothing, so a costly request refused does not
+ * starve cheap ones.
  *
  * With Redis the count lives there (one atomic script call per request), shared by every
  * instance. Without Redis, or when Redis does not answer within a few milliseconds, each
@@ -29,13 +32,31 @@ export class RateLimiter {
     redis?.defineCommand('keywardenRateLimit', {
       numberOfKeys: 1,
       lua: `
-        local n = redis.call('INCR', KEYS[1])
+        local cost = tonumber(ARGV[2])
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
         local ttl = redis.call('PTTL', KEYS[1])
+        if current + cost > tonumber(ARGV[3]) then
+          return {current, ttl, 0}
+        end
+        local n = redis.call('INCRBY', KEYS[1], cost)
         if ttl < 0 then
           redis.call('PEXPIRE', KEYS[1], ARGV[1])
           ttl = tonumber(ARGV[1])
         end
-        return {n, ttl}`,
+        return {n, ttl, 1}`,
+    });
+    redis?.defineCommand('keywardenRateLimitPeek', {
+      numberOfKeys: 1,
+      lua: `return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}`,
+    });
+    redis?.defineCommand('keywardenRateLimitRefund', {
+      numberOfKeys: 1,
+      lua: `
+        if redis.call('EXISTS', KEYS[1]) == 1 then
+          local n = redis.call('DECRBY', KEYS[1], ARGV[1])
+          if n < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL') end
+        end
+        return 0`,
     });
   }
 
@@ -43,26 +64,73 @@ export class RateLimiter {
     return this.redis !== null;
   }
 
-  async hit(keyId: string, limit: { max: number; windowMs: number }): Promise<RateLimitResult> {
-    if (this.redis && this.redis.status === 'ready') {
+  /** Charges `cost` to the counter named `counter` (see domain/limits.ts) if the limit allows it. */
+  async hit(counter: string, limit: { max: number; windowMs: number }, cost = 1): Promise<RateLimitResult> {
+    const redis = this.ready();
+    if (redis) {
       try {
-        // The limit is part of the counter's name: changing it starts a fresh window.
-        const name = `${this.prefix}:rl:${keyId}:${limit.max}:${limit.windowMs}`;
-        const [count, ttl] = (await (this.redis as Redis & { keywardenRateLimit(key: string, windowMs: number): Promise<[number, number]> })
-          .keywardenRateLimit(name, limit.windowMs));
-        return result(count, limit.max, Date.now() + ttl);
+        const [count, ttl, allowed] = await redis.keywardenRateLimit(this.name(counter), limit.windowMs, cost, limit.max);
+        return { allowed: allowed === 1, limit: limit.max, remaining: Math.max(0, limit.max - count), resetAt: Date.now() + Math.max(0, ttl) };
       } catch (error) {
         this.logger.warn({ err: (error as Error).message }, 'Redis rate limit unavailable; counting in this process');
       }
     }
-    const window = this.local.hit(`${keyId}:${limit.max}:${limit.windowMs}`, limit.windowMs);
-    return result(window.count, limit.max, window.resetAt);
+    const window = this.local.count(counter);
+    if (window.count + cost > limit.max) {
+      return { allowed: false, limit: limit.max, remaining: Math.max(0, limit.max - window.count), resetAt: window.resetAt };
+    }
+    const after = this.local.hit(counter, limit.windowMs, cost);
+    return { allowed: true, limit: limit.max, remaining: Math.max(0, limit.max - after.count), resetAt: after.resetAt };
+  }
+
+  /** Gives back a charge that did not lead to a use (another limit of the same request refused it). */
+  async refund(counter: string, cost: number): Promise<void> {
+    const redis = this.ready();
+    if (redis) {
+      try {
+        await redis.keywardenRateLimitRefund(this.name(counter), cost);
+        return;
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message }, 'Redis rate limit refund failed');
+      }
+    }
+    this.local.hit(counter, 0, -cost);
+  }
+
+  /** What is left of the current window, without charging anything (for reading a key's state). */
+  async peek(counter: string, limit: { max: number; windowMs: number }): Promise<{ remaining: number; resetAt: Date | null }> {
+    const redis = this.ready();
+    let count = 0;
+    let resetAt: number | null = null;
+    if (redis) {
+      try {
+        const [n, ttl] = await redis.keywardenRateLimitPeek(this.name(counter));
+        count = n;
+        resetAt = ttl > 0 ? Date.now() + ttl : null;
+        return { remaining: Math.max(0, limit.max - count), resetAt: resetAt === null ? null : new Date(resetAt) };
+      } catch {
+        // Fall through to this process's count.
+      }
+    }
+    const window = this.local.count(counter);
+    const running = window.count > 0;
+    return { remaining: Math.max(0, limit.max - window.count), resetAt: running ? new Date(window.resetAt) : null };
+  }
+
+  private name(counter: string): string {
+    return `${this.prefix}:rl:${counter}`;
+  }
+
+  private ready(): RedisWithLimits | null {
+    return this.redis && this.redis.status === 'ready' ? (this.redis as RedisWithLimits) : null;
   }
 }
 
-function result(count: number, max: number, resetAt: number): RateLimitResult {
-  return { allowed: count <= max, limit: max, remaining: Math.max(0, max - count), resetAt };
-}
+type RedisWithLimits = Redis & {
+  keywardenRateLimit(key: string, windowMs: number, cost: number, max: number): Promise<[number, number, number]>;
+  keywardenRateLimitPeek(key: string): Promise<[number, number]>;
+  keywardenRateLimitRefund(key: string, cost: number): Promise<number>;
+};
 
 /**
  * Failed attempts (a wrong secret, an unknown or foreign key) per public id and per source

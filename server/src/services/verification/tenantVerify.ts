@@ -23,5 +23,6 @@ export async function verifyForTenant(
     throttleAddress: input.ip ?? callerIp,
     endpoint: input.endpoint,
     requiredScopes: input.scopes,
+    charge: input.charge,
   });
 }

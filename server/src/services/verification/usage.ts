@@ -5,20 +5,22 @@ import type { Logger } from '../../logger.ts';
  * Usage credits: one conditional UPDATE per use, atomic in the database, so concurrent
  * verifications on any number of instances never spend more than there is. A due refill
  * (lastRefillAt, or creation, plus the interval) resets the credits to refillAmount in the same
- * statement. Returns the credits left after this use, or null when there were none.
+ * statement. A use costs `cost` credits (0: only checks that some are left). Returns the credits
+ * left after this use, or null when there were not enough.
  */
-export async function consumeUsageCredit(prisma: PrismaClient, keyId: string, now: Date): Promise<number | null> {
+export async function consumeUsageCredit(prisma: PrismaClient, keyId: string, now: Date, cost = 1): Promise<number | null> {
   const due = `"refillIntervalSeconds" IS NOT NULL AND "refillAmount" IS NOT NULL AND "refillAmount" > 0
     AND COALESCE("lastRefillAt", "createdAt") + make_interval(secs => "refillIntervalSeconds") <= ($2::timestamptz AT TIME ZONE 'UTC')`;
   const rows = await prisma.$queryRawUnsafe<{ remainingUses: number }[]>(
     `UPDATE "ApiKey" SET
-       "remainingUses" = CASE WHEN ${due} THEN "refillAmount" - 1 ELSE "remainingUses" - 1 END,
+       "remainingUses" = CASE WHEN ${due} THEN "refillAmount" - $3::int ELSE "remainingUses" - $3::int END,
        "lastRefillAt" = CASE WHEN ${due} THEN ($2::timestamptz AT TIME ZONE 'UTC') ELSE "lastRefillAt" END
      WHERE "id" = $1 AND "remainingUses" IS NOT NULL
-       AND ("remainingUses" > 0 OR (${due}))
+       AND (CASE WHEN ${due} THEN "refillAmount" ELSE "remainingUses" END) >= GREATEST($3::int, 1)
      RETURNING "remainingUses"`,
     keyId,
     now.toISOString(),
+    cost,
   );
   const row = rows[0];
   return row === undefined ? null : Number(row.remainingUses);
