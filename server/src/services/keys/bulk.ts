@@ -2,8 +2,10 @@
 // same code as createKey and rotateKey. Atomic (the default): every item or none, the first failure
 // answered for the whole call with the item named. Not atomic: each item in its own savepoint, its
 // failure answered in its place while the others are kept.
+import { Kind, getOperationAST, type ExecutionArgs, type ValueNode } from 'graphql';
 import { z } from 'zod';
 import type { Context } from '../../appTypes.ts';
+import type { RequestInfo } from '../../domain/caller.ts';
 import { ConflictError, ForbiddenError, KeywardenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { tenantCaller } from '../authorization.ts';
 import type { Tx } from '../audit.ts';
@@ -76,7 +78,9 @@ async function bulkIssue<Input>(ctx: Context, raw: unknown, spec: BulkSpec<Input
   }
   const valid = parsed.filter((p): p is { index: number; input: Input } => 'input' in p);
   spec.check?.(valid.map((p) => p.input));
-  const secrets = await newSecrets(ctx, valid.length);
+  const prepared = preparedSecrets.get(ctx.request);
+  preparedSecrets.delete(ctx.request);
+  const secrets = prepared && prepared.length >= valid.length ? prepared : await newSecrets(ctx, valid.length);
 
   const writeOne = (tx: Tx, item: { index: number; input: Input }, i: number) =>
     spec.write(ctx, tx, item.input, secrets[i]!, now).catch((error: unknown) => {
@@ -108,6 +112,41 @@ async function bulkIssue<Input>(ctx: Context, raw: unknown, spec: BulkSpec<Input
   const changed = results.flatMap((r) => (r.issued ? [r.issued.apiKey.id] : []));
   await invalidateKeys(ctx, caller.tenantId, changed);
   return { results };
+}
+
+const preparedSecrets = new WeakMap<RequestInfo, NewSecret[]>();
+const BULK_FIELDS = new Set(['createKeys', 'rotateKeys']);
+
+/** How many items a bulk field's `input` argument holds, as sent; undefined when it cannot be told. */
+function itemCount(input: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
+  const fromVariable = (name: string) => variables[name];
+  let items: unknown;
+  if (input?.kind === Kind.VARIABLE) items = (fromVariable(input.name.value) as { items?: unknown } | null | undefined)?.items;
+  else if (input?.kind === Kind.OBJECT) {
+    const value = input.fields.find((f) => f.name.value === 'items')?.value;
+    if (value?.kind === Kind.LIST) return value.values.length;
+    if (value?.kind === Kind.VARIABLE) items = fromVariable(value.name.value);
+  }
+  return Array.isArray(items) ? items.length : undefined;
+}
+
+/**
+ * Before a mutation request's transaction opens: the secrets its createKeys or rotateKeys field
+ * will need, hashed while no connection or lock waits on argon2 (a thousand hashes take longer than
+ * a transaction may stay open). Only for a tenant caller holding keys:write, so that no one else
+ * can spend argon2 time before being refused; the field takes them, or hashes its own.
+ */
+export async function prepareBulkSecrets(ctx: Context, args: ExecutionArgs): Promise<void> {
+  const caller = ctx.caller;
+  if (!('scopes' in caller) || !caller.scopes.has('keys:write')) return;
+  const operation = getOperationAST(args.document, args.operationName);
+  for (const selection of operation?.selectionSet.selections ?? []) {
+    if (selection.kind !== Kind.FIELD || !BULK_FIELDS.has(selection.name.value)) continue;
+    const input = selection.arguments?.find((a) => a.name.value === 'input')?.value;
+    const n = itemCount(input, (args.variableValues ?? {}) as Record<string, unknown>);
+    if (n !== undefined && n >= 1 && n <= MAX_BULK_KEYS) preparedSecrets.set(ctx.request, await newSecrets(ctx, n));
+    return; // one argon2-costing field per operation
+  }
 }
 
 /** createKey for each item: see the file's head. */
