@@ -43,9 +43,10 @@ const fieldOutcomes = new WeakMap<Context['request'], { fields: number; failed: 
 /** The Idempotency-Key scope of a mutation request, or null without the header. */
 function idempotencyScope(ctx: Context, args: ExecutionArgs): IdempotencyScope | null {
   const key = idempotencyKeyOf(requestHeadersOf(ctx));
-  if (key === null) return null;
+  const principal = principalOf(ctx.caller);
+  if (key === null || principal === null) return null;
   return {
-    principal: principalOf(ctx.caller),
+    principal,
     route: 'graphql',
     key,
     requestHash: requestHash({ document: print(args.document), operationName: args.operationName ?? null, variables: args.variableValues ?? {} }),

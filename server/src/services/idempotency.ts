@@ -30,15 +30,16 @@ export function idempotencyKeyOf(headers: Headers): string | null {
 
 /**
  * Whose keys these are. A member's, whatever session they use; a key's, whether it calls with its
- * text or an access token issued from it. An anonymous caller has none (BAD_REQUEST).
+ * text or an access token issued from it. An anonymous caller (login) has none: its header is
+ * ignored, since nothing would tie a kept answer (a session token) to whoever replays it.
  */
-export function principalOf(caller: Caller): string {
+export function principalOf(caller: Caller): string | null {
   switch (caller.kind) {
     case 'member': return `member:${caller.memberId}`;
     case 'apiKey':
     case 'accessToken': return `key:${caller.keyId}`;
     case 'platform': return `platform:${caller.credentialId}`;
-    case 'anonymous': throw new BadRequestError('An Idempotency-Key needs an authenticated caller');
+    case 'anonymous': return null;
   }
 }
 
