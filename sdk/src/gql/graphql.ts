@@ -625,7 +625,6 @@ export type CreateKeysMutation = { createKeys:
           | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
           | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
           | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-          | { __typename: 'RateLimitedError', retryAfter: number, message: string, code: ErrorCode }
           | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
          | null }> }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
@@ -646,7 +645,6 @@ export type RotateKeysMutation = { rotateKeys:
           | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
           | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
           | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-          | { __typename: 'RateLimitedError', retryAfter: number, message: string, code: ErrorCode }
           | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
          | null }> }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
