@@ -1,9 +1,10 @@
 // When and how long to wait before trying a request again.
 //
 // Retried: HTTP 429 and 503 (and RATE_LIMITED answers), which the server gives before doing any
-// work, so they are safe for mutations too; and network failures: for queries always, for mutations
-// only when the request surely never reached the server (connection refused, DNS failure) — a
-// mutation whose connection broke mid-way may have been carried out, and is not repeated.
+// work, so they are safe for mutations too; and network failures and timeouts: for queries always,
+// for GraphQL mutations too, since each carries one Idempotency-Key for all its attempts (the server
+// answers a repeat with the first answer); for REST posts only when the request surely never
+// reached the server (connection refused, DNS failure).
 
 export interface RetryOptions {
   /** Attempts in all, the first included. 1 turns retries off. Default 3. */

@@ -1,6 +1,7 @@
 // The SDK's public data types: exactly what its operations select (src/operations/), so a type
 // never promises a field the SDK did not fetch. Inputs, filters and enums come from schema.graphql.
 import type * as G from './gql/graphql.ts';
+import type { KeywardenError } from './errors.ts';
 
 export type Tenant = G.TenantFieldsFragment;
 export type Member = G.MemberFieldsFragment;
@@ -41,6 +42,18 @@ export interface IssuedKey {
   secret: string;
 }
 
+/** One item of keys.createMany or keys.rotateMany: its key, or why it was not done (only with atomic: false). */
+export type BulkKeyResult =
+  | { index: number; ok: true; issued: IssuedKey }
+  | { index: number; ok: false; error: KeywardenError };
+
+export interface BulkKeysResult {
+  /** One per item, in the input's order. */
+  results: BulkKeyResult[];
+  succeeded: number;
+  failed: number;
+}
+
 export interface LoginResult {
   /** The session token: `createClient({ url, sessionToken: token })` or `client.withCredentials(...)`. */
   token: string;
@@ -66,6 +79,7 @@ export type {
   RateLimitInput,
   SetIdentityLimitsInput,
   VerifyRateLimitCharge,
+  CreateKeysInput,
   CreateMemberInput,
   CreateRoleInput,
   CreateScopeInput,
@@ -84,6 +98,7 @@ export type {
   MemberFilter,
   MemberStatus,
   RevokeKeyInput,
+  RotateKeysInput,
   RoleFilter,
   RouteInput,
   RouteMapDefault,

@@ -109,22 +109,32 @@ describe('retries', () => {
     expect(server.requests).toBe(1);
   });
 
-  test('a connection dropped after the request arrived: a query is retried, a mutation is not', async () => {
-    const server = await scripted((req) => req.socket.destroy());
+  test('a connection dropped after the request arrived: a mutation is retried with the same Idempotency-Key', async () => {
+    const keys: (string | undefined)[] = [];
+    const server = await scripted((req) => {
+      keys.push(req.headers['idempotency-key'] as string | undefined);
+      req.socket.destroy();
+    });
     const retry = { baseDelayMs: 5 };
     await expect(createClient({ url: server.url, retry }).viewer()).rejects.toBeInstanceOf(NetworkError);
     expect(server.requests).toBe(3);
+    expect(keys).toEqual([undefined, undefined, undefined]); // queries carry none
     await expect(createClient({ url: server.url, retry }).tenants.create({ name: 'A', slug: 'a' })).rejects.toBeInstanceOf(NetworkError);
-    expect(server.requests).toBe(4); // one more: the mutation may have been carried out
+    expect(server.requests).toBe(6);
+    const sent = keys.slice(3);
+    expect(sent[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(sent).size).toBe(1); // the server replays the first answer instead of running it again
+    await expect(createClient({ url: server.url, retry }).tenants.create({ name: 'A', slug: 'a' })).rejects.toBeInstanceOf(NetworkError);
+    expect(keys[6]).not.toBe(sent[0]); // a new call, a new key
   });
 
-  test('a timed-out mutation is not repeated; a timed-out query is', async () => {
-    const server = await scripted(() => {});
+  test('a timed-out mutation is repeated under its Idempotency-Key; a caller may give its own', async () => {
+    const keys: (string | undefined)[] = [];
+    const server = await scripted((req) => keys.push(req.headers['idempotency-key'] as string | undefined));
     const options = { url: server.url, timeoutMs: 100, retry: { baseDelayMs: 5 } };
-    await expect(createClient(options).tenants.create({ name: 'A', slug: 'a' })).rejects.toBeInstanceOf(TimeoutError);
-    expect(server.requests).toBe(1);
-    await expect(createClient(options).viewer()).rejects.toBeInstanceOf(TimeoutError);
-    expect(server.requests).toBe(4);
+    await expect(createClient(options).tenants.create({ name: 'A', slug: 'a' }, { idempotencyKey: 'my-own-key' })).rejects.toBeInstanceOf(TimeoutError);
+    expect(server.requests).toBe(3);
+    expect(keys).toEqual(['my-own-key', 'my-own-key', 'my-own-key']);
   });
 
   test('connection refused: the request surely never arrived, so even a mutation is retried', async () => {

@@ -69,7 +69,15 @@ export async function resolveRequest(app: App, request: Request, server: ServerC
   return { info, caller, db: clientFor(caller, app.db.prisma) };
 }
 
+const requestHeaders = new WeakMap<RequestInfo, Headers>();
+
+/** The headers of the request a GraphQL context serves (an Idempotency-Key, say). */
+export function requestHeadersOf(ctx: Pick<Context, 'request'>): Headers {
+  return requestHeaders.get(ctx.request) ?? new Headers();
+}
+
 export async function createContext(app: App, initial: YogaInitialContext & ServerContext): Promise<Context> {
   const { info, caller, db } = await resolveRequest(app, initial.request, initial);
+  requestHeaders.set(info, initial.request.headers);
   return { app, caller, db, unscoped: app.db.prisma, afterCommit: null, request: info };
 }

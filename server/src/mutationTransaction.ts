@@ -1,7 +1,12 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
-import { getOperationAST, type ExecutionResult, type GraphQLFieldResolver } from 'graphql';
+import { GraphQLError, getOperationAST, print, type ExecutionArgs, type ExecutionResult, type GraphQLFieldResolver } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Context } from './context.ts';
+import { requestHeadersOf, type Context } from './context.ts';
+import { KeywardenError } from './domain/errors.ts';
+import { prepareBulkSecrets } from './services/keys/bulk.ts';
+import {
+  claim, idempotencyKeyOf, keepAnswer, principalOf, releaseClaim, requestHash, type IdempotencyScope,
+} from './services/idempotency.ts';
 import { clientFor } from './db/clientFor.ts';
 import { TRANSACTION_OPTIONS, inSavepoint, uniqueSavepointName, withSavepoints } from './db/transaction.ts';
 
@@ -12,6 +17,10 @@ import { TRANSACTION_OPTIONS, inSavepoint, uniqueSavepointName, withSavepoints }
 // not exist would be a lie). A mutation field that answers one of its typed errors (a member of
 // its result union) undoes its own writes through a savepoint (MutationSavepointsPlugin),
 // while the request's other fields keep theirs.
+//
+// With an Idempotency-Key header, the key is claimed in the same transaction (services/idempotency.ts):
+// the answer is kept with the writes, or, when the request fails or every field answered a typed
+// error (nothing changed), the claim goes with them and the same key may be sent again.
 
 class RolledBack extends Error {
   constructor(readonly result: ExecutionResult) {
@@ -23,30 +32,68 @@ export function useMutationTransaction(): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
-      setExecuteFn((executeArgs) => executeInTransaction(executeArgs.contextValue as Context, () => executeFn(executeArgs)));
+      setExecuteFn((executeArgs) => executeInTransaction(executeArgs.contextValue as Context, () => executeFn(executeArgs), executeArgs));
     },
   };
 }
 
-async function executeInTransaction(ctx: Context, execute: () => unknown): Promise<ExecutionResult> {
+/** The request's mutation fields, and how many of them answered a typed error. */
+const fieldOutcomes = new WeakMap<Context['request'], { fields: number; failed: number }>();
+
+/** The Idempotency-Key scope of a mutation request, or null without the header. */
+function idempotencyScope(ctx: Context, args: ExecutionArgs): IdempotencyScope | null {
+  const key = idempotencyKeyOf(requestHeadersOf(ctx));
+  const principal = principalOf(ctx.caller);
+  if (key === null || principal === null) return null;
+  return {
+    principal,
+    route: 'graphql',
+    key,
+    requestHash: requestHash({ document: print(args.document), operationName: args.operationName ?? null, variables: args.variableValues ?? {} }),
+  };
+}
+
+const refused = (error: KeywardenError): ExecutionResult => ({
+  errors: [new GraphQLError(error.message, { originalError: error })],
+  extensions: { committed: false },
+});
+
+async function executeInTransaction(ctx: Context, execute: () => unknown, args: ExecutionArgs): Promise<ExecutionResult> {
   const outside = { db: ctx.db, unscoped: ctx.unscoped };
   const effects: (() => unknown)[] = [];
+  const outcome = { fields: 0, failed: 0 };
+  fieldOutcomes.set(ctx.request, outcome);
   let result: ExecutionResult;
+  let replayed = false;
   try {
+    const scope = idempotencyScope(ctx, args);
+    await prepareBulkSecrets(ctx, args);
     result = await ctx.app.db.prisma.$transaction(async (tx) => {
       ctx.unscoped = withSavepoints(tx as typeof ctx.unscoped);
       ctx.db = clientFor(ctx.caller, ctx.unscoped);
       ctx.afterCommit = effects;
+      const claimed = scope ? await claim<ExecutionResult>(ctx.unscoped, scope, ctx.app.clock()) : null;
+      if (claimed?.kind === 'replay') {
+        replayed = true;
+        return { ...claimed.answer, extensions: { ...claimed.answer.extensions, idempotentReplay: true } };
+      }
       const answer = (await execute()) as ExecutionResult;
       if (answer.errors?.length) throw new RolledBack(answer);
+      if (scope && claimed?.kind === 'new') {
+        const nothingChanged = outcome.fields > 0 && outcome.failed === outcome.fields;
+        if (nothingChanged) await releaseClaim(ctx.unscoped, claimed.id);
+        else await keepAnswer(ctx.unscoped, scope, claimed.id, { data: answer.data, ...(answer.extensions && { extensions: answer.extensions }) });
+      }
       return answer;
     }, TRANSACTION_OPTIONS);
   } catch (error) {
+    if (error instanceof KeywardenError) return refused(error);
     if (!(error instanceof RolledBack)) throw error;
     return { errors: error.result.errors, extensions: { ...error.result.extensions, committed: false } };
   } finally {
     Object.assign(ctx, outside, { afterCommit: null });
   }
+  if (replayed) return result;
   for (const effect of effects) {
     // The change is committed and answered as done; a failing effect is the operator's to see.
     try {
@@ -72,7 +119,12 @@ export class MutationSavepointsPlugin<Types extends SchemaTypes> extends BasePlu
     return (parent, args, context, info) => {
       const ctx = context as Context;
       if (!ctx.afterCommit) return resolver(parent, args, context, info);
-      return inSavepoint(ctx.unscoped, uniqueSavepointName(), async () => resolver(parent, args, context, info));
+      const outcome = fieldOutcomes.get(ctx.request);
+      if (outcome) outcome.fields++;
+      return inSavepoint(ctx.unscoped, uniqueSavepointName(), async () => resolver(parent, args, context, info)).catch((error: unknown) => {
+        if (outcome) outcome.failed++;
+        throw error;
+      });
     };
   }
 }

@@ -123,6 +123,62 @@ export const CreateKeyMutation = graphql(`
   }
 `);
 
+export const CreateKeysMutation = graphql(`
+  mutation CreateKeys($input: CreateKeysInput!) {
+    createKeys(input: $input) {
+      __typename
+      ... on CreateKeysPayload {
+        succeeded
+        failed
+        results {
+          index
+          created {
+            key
+            clientId
+            clientSecret
+            secret
+            apiKey {
+              ...ApiKeyFields
+            }
+          }
+          error {
+            ...ErrorFields
+          }
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const RotateKeysMutation = graphql(`
+  mutation RotateKeys($input: RotateKeysInput!) {
+    rotateKeys(input: $input) {
+      __typename
+      ... on RotateKeysPayload {
+        succeeded
+        failed
+        results {
+          index
+          rotated {
+            key
+            clientId
+            clientSecret
+            secret
+            apiKey {
+              ...ApiKeyFields
+            }
+          }
+          error {
+            ...ErrorFields
+          }
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
 export const UpdateKeyMutation = graphql(`
   mutation UpdateKey($input: UpdateKeyInput!) {
     updateKey(input: $input) {

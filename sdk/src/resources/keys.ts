@@ -1,15 +1,31 @@
 import {
   KeyLimitsQuery,
-  BulkUpdateKeysMutation, CreateKeyMutation, DeleteKeyMutation, DisableKeyMutation, EnableKeyMutation, ExplainAccessQuery,
+  BulkUpdateKeysMutation, CreateKeyMutation, CreateKeysMutation, RotateKeysMutation, DeleteKeyMutation, DisableKeyMutation, EnableKeyMutation, ExplainAccessQuery,
   GetKeyQuery, ListAccessTokensQuery, ListKeysQuery, RevokeAccessTokenMutation, RevokeKeyMutation, RotateKeyMutation, UpdateKeyMutation,
 } from '../operations/keys.ts';
 import { pageOf, PageIterator, type ListOptions } from '../pagination.ts';
 import type { CallOptions, Transport } from '../transport.ts';
 import type {
   KeyLimits,
-  AccessExplanation, AccessToken, ApiKey, ApiKeyFilter, BulkUpdateKeysInput, CreateKeyInput, IssuedKey, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
+  AccessExplanation, AccessToken, ApiKey, ApiKeyFilter, BulkKeysResult, BulkUpdateKeysInput, CreateKeyInput, CreateKeysInput, IssuedKey,
+  RotateKeysInput, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
 } from '../types.ts';
 import { found, listed } from './shared.ts';
+import { errorFromUnionMember, type UnionErrorMember } from '../errors.ts';
+
+type BulkItem = { index: number; error?: UnionErrorMember | null } & Partial<Record<'created' | 'rotated', IssuedKey | null>>;
+
+/** A bulk payload as the SDK hands it out: each item's key, or its error as the SDK's error class. */
+function bulkResult(payload: { succeeded: number; failed: number; results: readonly BulkItem[] }, operation: string): BulkKeysResult {
+  return {
+    succeeded: payload.succeeded,
+    failed: payload.failed,
+    results: payload.results.map((item) => {
+      const issued = item.created ?? item.rotated;
+      return issued ? { index: item.index, ok: true, issued } : { index: item.index, ok: false, error: errorFromUnionMember(item.error!, operation) };
+    }),
+  };
+}
 
 export interface ExplainAccessInput {
   keyId: string;
@@ -53,6 +69,20 @@ export function keysResource(t: Transport) {
      */
     async create(input: CreateKeyInput, call?: CallOptions): Promise<IssuedKey> {
       return t.mutate(CreateKeyMutation, { input }, 'CreateKeyPayload', call);
+    },
+
+    /**
+     * Issue up to 1,000 keys in one call. `atomic` (default true): all or none, the first failing
+     * item thrown (its message names `items.<i>`); false: each on its own, a failing item's error in
+     * its place. Every `issued.key` is shown this once.
+     */
+    async createMany(input: CreateKeysInput, call?: CallOptions): Promise<BulkKeysResult> {
+      return bulkResult(await t.mutate(CreateKeysMutation, { input }, 'CreateKeysPayload', call), 'CreateKeys');
+    },
+
+    /** Rotate up to 1,000 keys in one call (each at most once), `atomic` as in createMany. */
+    async rotateMany(input: RotateKeysInput, call?: CallOptions): Promise<BulkKeysResult> {
+      return bulkResult(await t.mutate(RotateKeysMutation, { input }, 'RotateKeysPayload', call), 'RotateKeys');
     },
 
     /** Change a key (not a revoked one). Given lists replace the stored ones. */

@@ -48,7 +48,14 @@ export interface CallOptions {
   /** Overrides the client's timeout for this call (per attempt). */
   timeoutMs?: number;
   headers?: Record<string, string>;
+  /**
+   * Mutations: the Idempotency-Key sent with every attempt (default: a new random UUID per call).
+   * Give your own to make a retry of your own, within 24 hours, safe too.
+   */
+  idempotencyKey?: string;
 }
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 export type Kind = 'query' | 'mutation';
 
@@ -178,13 +185,15 @@ export class Connection {
 
   /** Classifies a failure without an HTTP answer. */
   transportFailure(cause: unknown, kind: Kind, operation: string, attempt: Attempt): Outcome<never> {
+    // A mutation with an Idempotency-Key is as safe to repeat as a query: the server replays it.
+    const repeatable = kind === 'query' || attempt.headers[IDEMPOTENCY_HEADER] !== undefined;
     if (attempt.aborted()) return { ok: false, error: new AbortedError({ message: `${operation} was aborted`, operation, cause }), retryable: false };
     if (attempt.timedOut()) {
       // It may have reached the server: repeat only what is safe to repeat.
-      return { ok: false, error: new TimeoutError({ message: `${operation}: no answer in time`, operation, cause }), retryable: kind === 'query' };
+      return { ok: false, error: new TimeoutError({ message: `${operation}: no answer in time`, operation, cause }), retryable: repeatable };
     }
     const message = `${operation}: ${(cause as Error)?.message ?? 'network failure'}${(cause as any)?.cause?.code ? ` (${(cause as any).cause.code})` : ''}`;
-    return { ok: false, error: new NetworkError({ message, operation, cause }), retryable: kind === 'query' || surelyNotSent(cause) };
+    return { ok: false, error: new NetworkError({ message, operation, cause }), retryable: repeatable || surelyNotSent(cause) };
   }
 
   /** Classifies an HTTP answer that carried no usable GraphQL/JSON body. */

@@ -15,6 +15,7 @@ import {
   type UnionErrorMember,
 } from '../errors.ts';
 import { parseRetryAfter } from '../retry.ts';
+import { IDEMPOTENCY_HEADER } from './connection.ts';
 import { plainErrors, type Attempt, type CallOptions, type Connection, type FetchLike, type Kind, type Outcome, type SubscribeOptions } from './connection.ts';
 import { readServerSentEvents, readStream } from './streams.ts';
 
@@ -58,6 +59,12 @@ export class GraphQLChannel {
   ): Promise<TData> {
     const { kind, name } = operationOf(document);
     if (kind === 'subscription') throw new TypeError('Use subscribe() for subscriptions');
+    // One Idempotency-Key for every attempt of a mutation: a repeat after a broken connection or a
+    // timeout gets the first answer back from the server instead of running twice.
+    if (kind === 'mutation') {
+      const idempotencyKey = call.idempotencyKey ?? globalThis.crypto.randomUUID();
+      call = { ...call, headers: { ...call.headers, [IDEMPOTENCY_HEADER]: idempotencyKey } };
+    }
     return this.connection.run(name, kind, call, (attempt) => this.graphqlAttempt<TData>(document, variables, kind, name, attempt));
   }
 

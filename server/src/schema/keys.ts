@@ -1,3 +1,4 @@
+import { wrapErrorIfMatches } from '@pothos/plugin-errors';
 import { builder } from '../builder.ts';
 import { idOf } from '../inputSafety.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
@@ -8,8 +9,9 @@ import { maskedForm } from '@keywarden/sdk/key-format';
 import { explainAccess, type AccessExplanation } from '../services/access.ts';
 import { keyCreator, type KeyCreator } from '../services/keys/creator.ts';
 import { assertFilterTargetsExist, keyWhere } from '../services/keys/filter.ts';
-import { MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type IssuedKey } from '../services/keys/issue.ts';
+import { MAX_BULK_KEYS, MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type IssuedKey } from '../services/keys/issue.ts';
 import { bulkUpdateKeys, deleteKey, revokeKey, setKeyEnabled } from '../services/keys/status.ts';
+import { createKeys, rotateKeys, type BulkItemResult } from '../services/keys/bulk.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 import { inputMutation } from './payloads.ts';
 import './groups.ts';
@@ -363,7 +365,7 @@ function issuedKeyPayload(name: 'CreateKeyPayload' | 'RotateKeyPayload') {
 }
 
 const CreateKeyPayload = issuedKeyPayload('CreateKeyPayload');
-const RotateKeyPayload = issuedKeyPayload('RotateKeyPayload');
+const RotateKeyPayload: typeof CreateKeyPayload = issuedKeyPayload('RotateKeyPayload');
 
 const ApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('ApiKeyPayload').implement({
   fields: (t) => ({ apiKey: t.expose('apiKey', { type: ApiKeyRef }) }),
@@ -379,6 +381,60 @@ const BulkUpdateKeysPayload = builder.objectRef<{ count: number; keyIds: string[
     keyIds: t.exposeIDList('keyIds'),
   }),
 });
+
+const ATOMIC = 'true (the default): every item or none; the first failing item is the answer, named by its place (`input.items.<i>`). false: each item on its own; a failing item answers its error in its place and the others are kept.';
+
+const CreateKeysInput = builder.inputType('CreateKeysInput', {
+  fields: (t) => ({
+    items: t.field({ type: [CreateKeyInput], required: true, description: `1-${MAX_BULK_KEYS} keys, each as createKey takes it.` }),
+    atomic: t.boolean({ required: false, description: ATOMIC }),
+  }),
+});
+
+const RotateKeysInput = builder.inputType('RotateKeysInput', {
+  fields: (t) => ({
+    items: t.field({ type: [RotateKeyInput], required: true, description: `1-${MAX_BULK_KEYS} keys, each as rotateKey takes it; a key at most once.` }),
+    atomic: t.boolean({ required: false, description: ATOMIC }),
+  }),
+});
+
+/** Why one item of a bulk call was not done: one of the errors a mutation answers. */
+const BulkItemErrorRef = builder.unionType('BulkItemError', {
+  types: MUTATION_ERRORS.types,
+  // The error arrives wrapped (see the field below); its name is its GraphQL type's.
+  resolveType: (error) => (error as Error).name,
+});
+
+/** A bulk call's payload: one result per item, in the input's order. */
+function bulkPayload(name: 'CreateKeys' | 'RotateKeys', issued: typeof CreateKeyPayload) {
+  const field = name === 'CreateKeys' ? 'created' : 'rotated';
+  const Item = builder.objectRef<BulkItemResult>(`${name}Item`).implement({
+    description: `One item's outcome: \`${field}\` or \`error\`.`,
+    fields: (t) => ({
+      index: t.exposeInt('index', { description: "The item's place in input.items, from 0." }),
+      [field]: t.field({ type: issued, nullable: true, description: `The key and its full text, shown once. ${SHOWN_ONCE}`, resolve: (r) => r.issued }),
+      error: t.field({
+        type: BulkItemErrorRef,
+        nullable: true,
+        description: 'Why this item was not done (only when atomic is false).',
+        // Wrapped as the errors plugin wraps a field's error: GraphQL would take a returned Error for a thrown one.
+        resolve: (r) => (r.error ? (wrapErrorIfMatches(r.error, MUTATION_ERRORS.types) as typeof r.error) : null),
+      }),
+    }),
+  });
+  return builder.objectRef<{ results: BulkItemResult[] }>(`${name}Payload`).implement({
+    fields: (t) => ({
+      results: t.field({ type: [Item], resolve: (p) => p.results }),
+      succeeded: t.int({ description: 'Items done.', resolve: (p) => p.results.filter((r) => r.issued).length }),
+      failed: t.int({ description: 'Items that answered an error.', resolve: (p) => p.results.filter((r) => r.error).length }),
+    }),
+  });
+}
+
+const CreateKeysPayload = bulkPayload('CreateKeys', CreateKeyPayload);
+const RotateKeysPayload = bulkPayload('RotateKeys', RotateKeyPayload);
+
+type CreateKeyArgs = { ownerId?: string | number | null; groupId?: string | number | null };
 
 const idOrNull = (id: string | number | null | undefined) => (id == null ? null : String(id));
 
@@ -440,6 +496,27 @@ builder.mutationFields((t) => ({
     errors: MUTATION_ERRORS,
     args: { input: t.arg({ type: RotateKeyInput, required: true }) },
     resolve: (_root, { input }, ctx) => rotateKey(ctx, { ...input, id: String(input.id) }),
+  }),
+  createKeys: t.field({
+    type: CreateKeysPayload,
+    description: `Issue up to ${MAX_BULK_KEYS} keys in one call, each audited as createKey. One argon2-costing field per operation.`,
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: CreateKeysInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      createKeys(ctx, {
+        atomic: input.atomic,
+        items: input.items.map((item: CreateKeyArgs) => ({ ...item, ownerId: idOrNull(item.ownerId), groupId: idOrNull(item.groupId) })),
+      }),
+  }),
+  rotateKeys: t.field({
+    type: RotateKeysPayload,
+    description: `Rotate up to ${MAX_BULK_KEYS} keys in one call, each audited as rotateKey. One argon2-costing field per operation.`,
+    authScopes: WRITE,
+    errors: MUTATION_ERRORS,
+    args: { input: t.arg({ type: RotateKeysInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      rotateKeys(ctx, { atomic: input.atomic, items: input.items.map((item) => ({ ...item, id: String(item.id) })) }),
   }),
   bulkUpdateKeys: t.field({
     type: BulkUpdateKeysPayload,

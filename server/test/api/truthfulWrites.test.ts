@@ -59,7 +59,9 @@ function mutationDocument(field: string): string {
   const definition = schema.getMutationType()!.getFields()[field]!;
   const params = definition.args.map((arg) => `$${arg.name}: ${arg.type.toString()}`).join(', ');
   const args = definition.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
-  return `mutation${params ? `(${params})` : ''} { ${field}${args ? `(${args})` : ''} { ${selectionOf(getNamedType(definition.type), 3)} } }`;
+  // The bulk payloads nest a key payload and an error union per item: two levels less stay within maxAliases.
+  const depth = field === 'createKeys' || field === 'rotateKeys' ? 1 : 3;
+  return `mutation${params ? `(${params})` : ''} { ${field}${args ? `(${args})` : ''} { ${selectionOf(getNamedType(definition.type), depth)} } }`;
 }
 
 // --- the whole database, row by row ---------------------------------------------------------------
@@ -132,6 +134,7 @@ const CASES: Record<string, { scope: string; variables: () => Promise<Record<str
   createGroup: { scope: 'groups:write', variables: async () => ({ input: { name: `g-${unique()}` } }) },
   createIpRule: { scope: 'keys:write', variables: async () => ({ input: { apiKeyId: await fixtures.key(), action: 'DENY', cidr: '198.51.100.7/32' } }) },
   createKey: { scope: 'keys:write', variables: async () => ({ input: { name: `k-${unique()}`, ownerId: tenant.owner.id } }) },
+  createKeys: { scope: 'keys:write', variables: async () => ({ input: { items: [{ name: `k-${unique()}`, ownerId: tenant.owner.id }] } }) },
   createMember: { scope: 'members:write', variables: async () => ({ input: { email: `m-${unique()}@example.test`, name: 'M', roleId: tenant.roles.VIEWER } }) },
   createRole: { scope: 'roles:write', variables: async () => ({ input: { name: `r-${unique()}`, scopes: ['keys:read'] } }) },
   createScope: { scope: 'scopes:write', variables: async () => ({ input: { name: `res${unique()}:read` } }) },
@@ -157,6 +160,7 @@ const CASES: Record<string, { scope: string; variables: () => Promise<Record<str
   revokeSession: { scope: 'members:write', variables: async () => ({ id: await fixtures.session() }) },
   rotateKey: { scope: 'keys:write', variables: async () => ({ input: { id: await fixtures.key() } }) },
   setRouteMap: { scope: 'tenant:admin', variables: async () => ({ input: { defaultAction: 'ALLOW', routes: [{ pattern: `/r${unique()}/**`, scopes: [] }] } }) },
+  rotateKeys: { scope: 'keys:write', variables: async () => ({ input: { items: [{ id: await fixtures.key() }] } }) },
   setMemberPassword: { scope: 'members:write', variables: async () => ({ input: { memberId: (await fixtures.member()).id, password: 'a new long password' } }) },
   suspendTenant: { scope: 'tenant:admin', variables: async () => ({ id: await fixtures.tenant() }) },
   updateGroup: { scope: 'groups:write', variables: async () => ({ input: { id: await fixtures.group(), name: `g-${unique()}` } }) },

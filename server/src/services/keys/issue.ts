@@ -23,6 +23,10 @@ import { identityFor } from '../identities.ts';
 
 const MAX_METADATA_BYTES = 4096;
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
+/** Items of one createKeys or rotateKeys call. */
+export const MAX_BULK_KEYS = 1000;
+/** argon2 hashes a bulk call runs at once (each on one of libuv's threads). */
+export const ARGON2_BULK_CONCURRENCY = 2;
 
 const keyName = nameInput(100);
 const description = descriptionInput(1000);
@@ -41,7 +45,7 @@ const expiry = {
   expiresAt: z.date().nullish(),
 };
 
-const createInput = z.object({
+export const createInput = z.object({
   name: keyName,
   description: description.nullish(),
   contactEmail: contactEmail.nullish(),
@@ -98,7 +102,7 @@ const updateInput = z
     }
   });
 
-const rotateInput = z.object({
+export const rotateInput = z.object({
   id,
   gracePeriodSeconds: z
     .number()
@@ -193,76 +197,114 @@ export interface IssuedKey {
   secret: string;
 }
 
+/** A new secret and its argon2id hash, made before any transaction so that no connection or lock waits on it. */
+export interface NewSecret {
+  secret: string;
+  secretHash: string;
+}
+
+async function newSecret(ctx: Context): Promise<NewSecret> {
+  const secret = generateSecret();
+  return { secret, secretHash: await hashSecret(secret, ctx.app.config.argon2) };
+}
+
+/**
+ * Secrets for a bulk call, ARGON2_BULK_CONCURRENCY hashes at a time: argon2 runs on libuv's
+ * thread pool (4 threads), which a thousand queued hashes would hold away from everything else.
+ */
+export async function newSecrets(ctx: Context, n: number): Promise<NewSecret[]> {
+  const secrets: NewSecret[] = new Array(n);
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      secrets[i] = await newSecret(ctx);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ARGON2_BULK_CONCURRENCY, n) }, worker));
+  return secrets;
+}
+
 export async function createKey(ctx: Context, raw: unknown): Promise<IssuedKey> {
   const caller = tenantCaller(ctx);
   const input = parseInput(createInput, raw);
   const now = ctx.app.clock();
-  const publicId = input.publicId ?? generatePublicId();
-  const secret = generateSecret();
-  // argon2 runs before the transaction so that no connection or lock waits on it.
-  const secretHash = await hashSecret(secret, ctx.app.config.argon2);
-
-  const issued = await orConflict(ctx.db.$transaction(async (tx) => {
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
-    const ownerId = input.ownerId ?? (caller.kind === 'member' ? caller.memberId : null);
-    if (ownerId === null) throw ValidationError.field(['input', 'ownerId'], 'is required when the caller is not a member');
-    const owner = await loadOwner(tx, ownerId);
-    const group = input.groupId ? await loadGroup(tx, input.groupId) : null;
-    assertMayActFor(ctx, owner);
-
-    const scopes = input.scopes ?? group?.defaultScopes ?? [];
-    await assertKeyScopesFit(tx, { tenantId: tenant.id, scopes, owner, group, fromGroupDefaults: input.scopes == null });
-    assertMayGrant(ctx, scopes, 'A key cannot hold scopes the caller lacks');
-    const expiresAt = keyExpiry(input, now, tenant.maxKeyLifetimeSeconds, group?.defaultExpirySeconds ?? null);
-    await assertTokenTtlAllowed(tx, tenant.id, input.tokenTtlSeconds ?? null, ['input', 'tokenTtlSeconds']);
-
-    const keyText = formatKey(tenant.keyPrefix, publicId, secret);
-    // Credits the key is given, else those its group gives each new key.
-    const credits = input.credits ?? (group?.defaultRemainingUses != null
-      ? {
-        remaining: group.defaultRemainingUses,
-        refill: group.defaultRefillAmount != null && group.defaultRefillIntervalSeconds != null
-          ? { amount: group.defaultRefillAmount, intervalSeconds: group.defaultRefillIntervalSeconds }
-          : null,
-      }
-      : null);
-    const identity = input.externalId ? await identityFor(tx, ctx, tenant.id, input.externalId) : null;
-    const apiKey = await tx.apiKey.create({
-      data: {
-        id: newId('key'),
-        tenantId: tenant.id,
-        publicId,
-        keyPrefix: tenant.keyPrefix,
-        name: input.name,
-        description: input.description ?? '',
-        contactEmail: input.contactEmail || null,
-        ownerId: owner.id,
-        groupId: group?.id ?? null,
-        scopes,
-        endpoints: input.endpoints ?? ['*'],
-        status: input.status ?? 'ACTIVE',
-        expiresAt,
-        ...(input.metadata != null && { metadata: input.metadata as Prisma.InputJsonObject }),
-        secretHash,
-        keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
-        createdById: 'memberId' in caller ? caller.memberId : 'keyId' in caller ? caller.keyId : null,
-        tokenTtlSeconds: input.tokenTtlSeconds ?? null,
-        tokenExchangeOnly: input.tokenExchangeOnly ?? false,
-        ...rateLimitData(input),
-        ...keyCreditsData(credits, false, now),
-        identityId: identity?.id ?? null,
-      },
-    });
-    const ipRules = input.ipRules ?? [];
-    await createIpRules(tx, tenant.id, { apiKeyId: apiKey.id }, ipRules);
-    await recordAudit(tx, ctx, {
-      tenantId: tenant.id, action: 'key.created', targetType: 'ApiKey', targetId: apiKey.id,
-      changes: { ...auditView(apiKey), externalId: identity?.externalId ?? null, ipRules: describeRules(ipRules) },
-    });
-    return { apiKey, secret: keyText };
-  }), () => new ConflictError(`The public id "${publicId}" is already taken`, 'publicId'));
+  const secret = await newSecret(ctx);
+  const issued = await orConflict(
+    ctx.db.$transaction((tx) => insertKey(ctx, tx, input, secret, now)),
+    () => publicIdTaken(input.publicId),
+  );
   await invalidateKeys(ctx, caller.tenantId, [issued.apiKey.id]);
   return issued;
+}
+
+export function publicIdTaken(publicId: string | null | undefined): ConflictError {
+  return new ConflictError(`The public id "${publicId}" is already taken`, 'publicId');
+}
+
+export type CreateInput = z.output<typeof createInput>;
+
+/** createKey's writes, in the caller's transaction: the checks, the key, its IP rules and its audit event. */
+export async function insertKey(ctx: Context, tx: Tx, input: CreateInput, { secret, secretHash }: NewSecret, now: Date): Promise<IssuedKey> {
+  const caller = tenantCaller(ctx);
+  const publicId = input.publicId ?? generatePublicId();
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
+  const ownerId = input.ownerId ?? (caller.kind === 'member' ? caller.memberId : null);
+  if (ownerId === null) throw ValidationError.field(['input', 'ownerId'], 'is required when the caller is not a member');
+  const owner = await loadOwner(tx, ownerId);
+  const group = input.groupId ? await loadGroup(tx, input.groupId) : null;
+  assertMayActFor(ctx, owner);
+
+  const scopes = input.scopes ?? group?.defaultScopes ?? [];
+  await assertKeyScopesFit(tx, { tenantId: tenant.id, scopes, owner, group, fromGroupDefaults: input.scopes == null });
+  assertMayGrant(ctx, scopes, 'A key cannot hold scopes the caller lacks');
+  const expiresAt = keyExpiry(input, now, tenant.maxKeyLifetimeSeconds, group?.defaultExpirySeconds ?? null);
+  await assertTokenTtlAllowed(tx, tenant.id, input.tokenTtlSeconds ?? null, ['input', 'tokenTtlSeconds']);
+
+  const keyText = formatKey(tenant.keyPrefix, publicId, secret);
+  // Credits the key is given, else those its group gives each new key.
+  const credits = input.credits ?? (group?.defaultRemainingUses != null
+    ? {
+      remaining: group.defaultRemainingUses,
+      refill: group.defaultRefillAmount != null && group.defaultRefillIntervalSeconds != null
+        ? { amount: group.defaultRefillAmount, intervalSeconds: group.defaultRefillIntervalSeconds }
+        : null,
+    }
+    : null);
+  const identity = input.externalId ? await identityFor(tx, ctx, tenant.id, input.externalId) : null;
+  const apiKey = await tx.apiKey.create({
+    data: {
+      id: newId('key'),
+      tenantId: tenant.id,
+      publicId,
+      keyPrefix: tenant.keyPrefix,
+      name: input.name,
+      description: input.description ?? '',
+      contactEmail: input.contactEmail || null,
+      ownerId: owner.id,
+      groupId: group?.id ?? null,
+      scopes,
+      endpoints: input.endpoints ?? ['*'],
+      status: input.status ?? 'ACTIVE',
+      expiresAt,
+      ...(input.metadata != null && { metadata: input.metadata as Prisma.InputJsonObject }),
+      secretHash,
+      keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
+      createdById: 'memberId' in caller ? caller.memberId : 'keyId' in caller ? caller.keyId : null,
+      tokenTtlSeconds: input.tokenTtlSeconds ?? null,
+      tokenExchangeOnly: input.tokenExchangeOnly ?? false,
+      ...rateLimitData(input),
+      ...keyCreditsData(credits, false, now),
+      identityId: identity?.id ?? null,
+    },
+  });
+  const ipRules = input.ipRules ?? [];
+  await createIpRules(tx, tenant.id, { apiKeyId: apiKey.id }, ipRules);
+  await recordAudit(tx, ctx, {
+    tenantId: tenant.id, action: 'key.created', targetType: 'ApiKey', targetId: apiKey.id,
+    changes: { ...auditView(apiKey), externalId: identity?.externalId ?? null, ipRules: describeRules(ipRules) },
+  });
+  return { apiKey, secret: keyText };
 }
 
 export async function updateKey(ctx: Context, raw: unknown): Promise<ApiKey> {
@@ -339,39 +381,44 @@ export async function updateKey(ctx: Context, raw: unknown): Promise<ApiKey> {
 export async function rotateKey(ctx: Context, raw: unknown): Promise<IssuedKey> {
   const caller = tenantCaller(ctx);
   const input = parseInput(rotateInput, raw);
-  const grace = input.gracePeriodSeconds ?? 0;
-  const secret = generateSecret();
-  const secretHash = await hashSecret(secret, ctx.app.config.argon2);
+  const secret = await newSecret(ctx);
   const now = ctx.app.clock();
-  const issued = await ctx.db.$transaction(async (tx) => {
-    const before = await loadChangeableKey(tx, input.id);
-    // The caller receives a working credential for this key, so must hold everything it can hold.
-    assertMayGrant(ctx, before.scopes, "Rotating hands out the key's credential, which holds scopes the caller lacks");
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
-    const keyText = formatKey(tenant.keyPrefix, before.publicId, secret);
-    const graceEndsAt = grace > 0 ? new Date(now.getTime() + grace * 1000) : null;
-    const apiKey = await tx.apiKey.update({
-      where: { id: before.id },
-      data: {
-        secretHash,
-        // The new text takes the tenant's current prefix; the old one keeps working in the grace period.
-        keyPrefix: tenant.keyPrefix,
-        keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
-        previousSecretHash: graceEndsAt ? before.secretHash : null,
-        previousSecretExpiresAt: graceEndsAt,
-        secretVersion: { increment: 1 },
-      },
-    });
-    const oauthAccess = await endRotatedOutTokens(tx, before.id, apiKey.secretVersion - 1, now, graceEndsAt);
-    await recordAudit(tx, ctx, {
-      tenantId: tenant.id, action: 'key.rotated', targetType: 'ApiKey', targetId: before.id,
-      // Named so: the audit drops any field whose name says "token".
-      changes: { gracePeriodSeconds: grace, graceEndsAt, oauthAccess },
-    });
-    return { apiKey, secret: keyText };
-  });
+  const issued = await ctx.db.$transaction((tx) => replaceSecret(ctx, tx, input, secret, now));
   await invalidateKeys(ctx, caller.tenantId, [issued.apiKey.id]);
   return issued;
+}
+
+export type RotateInput = z.output<typeof rotateInput>;
+
+/** rotateKey's writes, in the caller's transaction. */
+export async function replaceSecret(ctx: Context, tx: Tx, input: RotateInput, { secret, secretHash }: NewSecret, now: Date): Promise<IssuedKey> {
+  const caller = tenantCaller(ctx);
+  const grace = input.gracePeriodSeconds ?? 0;
+  const before = await loadChangeableKey(tx, input.id);
+  // The caller receives a working credential for this key, so must hold everything it can hold.
+  assertMayGrant(ctx, before.scopes, "Rotating hands out the key's credential, which holds scopes the caller lacks");
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
+  const keyText = formatKey(tenant.keyPrefix, before.publicId, secret);
+  const graceEndsAt = grace > 0 ? new Date(now.getTime() + grace * 1000) : null;
+  const apiKey = await tx.apiKey.update({
+    where: { id: before.id },
+    data: {
+      secretHash,
+      // The new text takes the tenant's current prefix; the old one keeps working in the grace period.
+      keyPrefix: tenant.keyPrefix,
+      keyTail: keyText.slice(-DISPLAY_TAIL_LENGTH),
+      previousSecretHash: graceEndsAt ? before.secretHash : null,
+      previousSecretExpiresAt: graceEndsAt,
+      secretVersion: { increment: 1 },
+    },
+  });
+  const oauthAccess = await endRotatedOutTokens(tx, before.id, apiKey.secretVersion - 1, now, graceEndsAt);
+  await recordAudit(tx, ctx, {
+    tenantId: tenant.id, action: 'key.rotated', targetType: 'ApiKey', targetId: before.id,
+    // Named so: the audit drops any field whose name says "token".
+    changes: { gracePeriodSeconds: grace, graceEndsAt, oauthAccess },
+  });
+  return { apiKey, secret: keyText };
 }
 
 /**
