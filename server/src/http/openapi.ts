@@ -132,6 +132,18 @@ const SCHEMAS = {
       scopes: { type: ['array', 'null'], maxItems: 64, items: { type: 'string', minLength: 1 }, description: 'Scopes the request needs; all must be held.' },
       ip: { type: ['string', 'null'], description: "The end client's IPv4 or IPv6 address, for IP rules." },
       endpoint: { type: ['string', 'null'], minLength: 1, maxLength: 2048, description: 'The endpoint being called, e.g. "GET /v1/tickets/42".' },
+      rateLimits: {
+        type: ['array', 'null'],
+        maxItems: 8,
+        description: "The named limits to charge (default: the key's `default` limits at cost 1).",
+        items: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1 }, cost: { type: 'integer', minimum: 0, maximum: 10000 } } },
+      },
+      credits: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        description: 'What the request costs in usage credits (default 1; 0 only checks that some are left).',
+        properties: { cost: { type: 'integer', minimum: 0, maximum: 10000 } },
+      },
     },
   },
   VerifyResult: {
@@ -140,7 +152,7 @@ const SCHEMAS = {
       {
         type: 'object',
         additionalProperties: false,
-        required: ['valid', 'code', 'message', 'credentialType', 'keyId', 'publicId', 'tokenId', 'tenantId', 'ownerId', 'name', 'scopes', 'metadata', 'expiresAt', 'rateLimit', 'remainingUses'],
+        required: ['valid', 'code', 'message', 'credentialType', 'keyId', 'publicId', 'tokenId', 'tenantId', 'ownerId', 'name', 'scopes', 'metadata', 'expiresAt', 'rateLimit', 'rateLimits', 'remainingUses'],
         properties: {
           valid: { const: true },
           code: { const: 'VALID' },
@@ -161,6 +173,16 @@ const SCHEMAS = {
               { type: 'object', additionalProperties: false, required: ['limit', 'remaining', 'resetAt'], properties: { limit: { type: 'integer' }, remaining: { type: 'integer' }, resetAt: { type: 'string', format: 'date-time' } } },
             ],
           },
+          rateLimits: {
+            type: 'array',
+            description: 'Every limit this request was charged to, and what is left of it.',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'level', 'limit', 'remaining', 'resetAt'],
+              properties: { name: { type: 'string' }, level: { enum: ['KEY', 'IDENTITY'] }, limit: { type: 'integer' }, remaining: { type: 'integer' }, resetAt: { type: 'string', format: 'date-time' } },
+            },
+          },
           remainingUses: { type: ['integer', 'null'] },
         },
       },
@@ -174,6 +196,7 @@ const SCHEMAS = {
           message: { type: 'string' },
           missingScopes: { type: 'array', items: { type: 'string' } },
           retryAfter: { type: 'integer', minimum: 0 },
+          limitName: { type: 'string', description: 'The limit that refused (RATE_LIMITED) or that the key lacks (UNKNOWN_RATE_LIMIT).' },
         },
       },
     ],

@@ -159,6 +159,7 @@ const CASES: Record<string, { scope: string; variables: () => Promise<Record<str
   revokeKey: { scope: 'keys:write', variables: async () => ({ input: { id: await fixtures.key(), reason: 'test' } }) },
   revokeSession: { scope: 'members:write', variables: async () => ({ id: await fixtures.session() }) },
   rotateKey: { scope: 'keys:write', variables: async () => ({ input: { id: await fixtures.key() } }) },
+  setIdentityLimits: { scope: 'keys:write', variables: async () => ({ input: { externalId: `ext-${unique()}`, rateLimit: { limit: 10, windowMs: 60_000 } } }) },
   setRouteMap: { scope: 'tenant:admin', variables: async () => ({ input: { defaultAction: 'ALLOW', routes: [{ pattern: `/r${unique()}/**`, scopes: [] }] } }) },
   rotateKeys: { scope: 'keys:write', variables: async () => ({ input: { items: [{ id: await fixtures.key() }] } }) },
   setMemberPassword: { scope: 'members:write', variables: async () => ({ input: { memberId: (await fixtures.member()).id, password: 'a new long password' } }) },

@@ -402,6 +402,43 @@ const ROWS: Row[] = [
     },
   },
   {
+    mutation: 'createKeys', as: 'owner',
+    prepare: async () => ({
+      document: withInput('createKeys', 'CreateKeysInput', '... on CreateKeysPayload { results { created { apiKey { id name } secret } } }'),
+      variables: { input: { items: [{ name: 'Bulk one', scopes: ['keys:read'] }, { name: 'Bulk two', scopes: [] }] } },
+      // One event per key, as createKey writes it.
+      expect: (data) => data.createKeys.results.flatMap((r: { created: { apiKey: { id: string; name: string }; secret: string } }) => {
+        plaintexts.push(r.created.secret);
+        return one('key.created', 'ApiKey', r.created.apiKey.id, { name: r.created.apiKey.name });
+      }),
+    }),
+  },
+  {
+    mutation: 'rotateKeys', as: 'owner',
+    prepare: async (s) => {
+      const [a, b] = [await key(s), await key(s)];
+      return {
+        document: withInput('rotateKeys', 'RotateKeysInput', '... on RotateKeysPayload { results { rotated { secret } } }'),
+        variables: { input: { items: [{ id: a.id }, { id: b.id, gracePeriodSeconds: 60 }] } },
+        expect: (data) => {
+          for (const r of data.rotateKeys.results) plaintexts.push(r.rotated.secret);
+          return [...one('key.rotated', 'ApiKey', a.id), ...one('key.rotated', 'ApiKey', b.id, { gracePeriodSeconds: 60 })];
+        },
+      };
+    },
+  },
+  {
+    mutation: 'setIdentityLimits', as: 'owner',
+    prepare: async (s) => {
+      const identity = await prisma().identity.create({ data: { id: newId('idt'), tenantId: s.tenant.id, externalId: 'cust-audited' } });
+      return {
+        document: withInput('setIdentityLimits', 'SetIdentityLimitsInput'),
+        variables: { input: { externalId: 'cust-audited', rateLimit: { limit: 100, windowMs: 60_000 } } },
+        expect: () => one('identity.limits_set', 'Identity', identity.id, { externalId: 'cust-audited' }),
+      };
+    },
+  },
+  {
     mutation: 'deleteKey', as: 'owner',
     prepare: async (s) => {
       const k = await key(s);
