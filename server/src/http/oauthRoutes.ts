@@ -4,6 +4,7 @@ import type { RequestInfo, TenantCaller } from '../domain/caller.ts';
 import { AuthenticationError, KeywardenError, MethodNotAllowedError, RateLimitedError, type ErrorCode } from '../domain/errors.ts';
 import { authenticate } from '../services/authentication.ts';
 import { introspectAccessToken, issueAccessToken, OAuthError, revokeAccessToken, type ClientCredentials, type OAuthErrorCode } from '../services/accessTokens.ts';
+import { idempotencyKeyOf } from '../services/idempotency.ts';
 import { scopeListProblem } from '../services/verification/input.ts';
 import { presentedCredential } from './credentials.ts';
 import { bearerChallenge, HTTP_STATUS, httpHeaders, restFailure, type ErrorFormat } from './errors.ts';
@@ -38,7 +39,7 @@ export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply
       const grant = params.get('grant_type');
       if (grant === undefined) throw new OAuthError(400, 'invalid_request', 'grant_type is required');
       if (grant !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported');
-      const issued = await issueAccessToken(app, client, scopeParameter(params.get('scope')), info);
+      const issued = await issueAccessToken(app, client, scopeParameter(params.get('scope')), info, idempotencyKeyOf(request.headers));
       return {
         status: 200,
         headers: HEADERS,
@@ -47,7 +48,7 @@ export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply
     }
     const token = params.get('token');
     if (!token) throw new OAuthError(400, 'invalid_request', 'token is required');
-    await revokeAccessToken(app, client, token, info);
+    await revokeAccessToken(app, client, token, info, idempotencyKeyOf(request.headers));
     return { status: 200, headers: HEADERS, body: '{}' };
   } catch (caught) {
     return restFailure(app.logger, caught, { requestId: info.id, route: path }, OAUTH_ERRORS);
@@ -57,6 +58,8 @@ export async function oauthRoute(app: App, http: RestRequest): Promise<TextReply
 /** The Keywarden codes an OAuth route answers in RFC 6749 terms; any other is unexpected there. */
 const OAUTH_CODES: Partial<Record<ErrorCode, OAuthErrorCode>> = {
   BAD_REQUEST: 'invalid_request',
+  // An Idempotency-Key used with another request, or still running (409).
+  CONFLICT: 'invalid_request',
   METHOD_NOT_ALLOWED: 'invalid_request',
   SERVICE_UNAVAILABLE: 'temporarily_unavailable',
   OVERLOADED: 'temporarily_unavailable',

@@ -85,6 +85,7 @@ const OAUTH_ERRORS = {
   401: oauthError('invalid_client: the client is unknown or its secret is wrong.', {
     'WWW-Authenticate': { description: 'The client authentication scheme (HTTP Basic).', required: true, schema: { type: 'string', pattern: '^Basic ' } },
   }),
+  409: oauthError('invalid_request: the Idempotency-Key was used with another request, or its first request is still running.'),
   429: oauthError('slow_down: the client is throttled.', RETRY_AFTER),
   500: oauthError('server_error.'),
   503: oauthError('temporarily_unavailable: the database is out of reach or verification capacity is exhausted.', RETRY_AFTER),

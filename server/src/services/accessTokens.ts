@@ -14,6 +14,7 @@ import { recordAudit, type AuditActor, type Tx } from './audit.ts';
 import { TOKEN_PREFIX } from '../domain/caller.ts';
 import { ACCESS_TOKEN_PATTERN, callerOf, type VerifyValid } from './verification/index.ts';
 import { loadKeyRecord } from './verification/keyRecord.ts';
+import { requestHash, runOnce } from './idempotency.ts';
 import { scopeToTenant } from '../db/tenantScope.ts';
 import { keyStatusAt } from '../domain/access.ts';
 import { scopeSet } from '../domain/scopes.ts';
@@ -128,10 +129,20 @@ function keyActor(key: VerifyValid, request: RequestInfo): AuditActor {
  * tokenLifetimeSeconds (key, group, tenant default, within the tenant maximum), cut short by the key's own expiry, and by the end of the
  * rotation grace when the client proved the key's previous secret.
  */
-export async function issueAccessToken(app: App, client: ClientCredentials, requestedScopes: string[] | null, info: RequestInfo): Promise<IssuedAccessToken> {
+/**
+ * With an Idempotency-Key, the same client asking again with the same key and scopes within 24 h
+ * gets the same token back (kept encrypted under the key) instead of a second one; the client is
+ * proven before anything is replayed.
+ */
+export async function issueAccessToken(app: App, client: ClientCredentials, requestedScopes: string[] | null, info: RequestInfo, idempotencyKey: string | null = null): Promise<IssuedAccessToken> {
   const key = await authenticateClient(app, client, info);
+  // Only the key itself is a client (not one of its tokens), also to replay an answer.
   if (key.credentialType !== 'API_KEY' || key.secretVersion === null) throw new OAuthError(401, 'invalid_client', CLIENT_FAILED);
-  const secretVersion = key.secretVersion;
+  const scope = idempotencyKey === null ? null : { principal: `key:${key.keyId}`, route: '/oauth/token', key: idempotencyKey, requestHash: requestHash({ scope: requestedScopes }) };
+  return runOnce(app.db.prisma, scope, app.clock(), () => issueFor(app, key, key.secretVersion!, requestedScopes, info));
+}
+
+async function issueFor(app: App, key: VerifyValid, secretVersion: number, requestedScopes: string[] | null, info: RequestInfo): Promise<IssuedAccessToken> {
   const scopes = requestedScopes === null ? key.scopeList : [...new Set(requestedScopes)].sort();
   const missing = key.scopes.missing(scopes);
   if (missing.length > 0) throw new OAuthError(400, 'invalid_scope', `The key does not hold: ${missing.join(' ')}`);
@@ -180,8 +191,16 @@ export async function issueAccessToken(app: App, client: ClientCredentials, requ
  * Revokes an access token the client's key was issued. As RFC 7009 asks, a token that is unknown,
  * malformed, already revoked or another key's is not an error: nothing happens.
  */
-export async function revokeAccessToken(app: App, client: ClientCredentials, tokenText: string, info: RequestInfo): Promise<void> {
+export async function revokeAccessToken(app: App, client: ClientCredentials, tokenText: string, info: RequestInfo, idempotencyKey: string | null = null): Promise<void> {
   const key = await authenticateClient(app, client, info);
+  const scope = idempotencyKey === null ? null : { principal: `key:${key.keyId}`, route: '/oauth/revoke', key: idempotencyKey, requestHash: requestHash({ token: sha256Hex(tokenText) }) };
+  await runOnce(app.db.prisma, scope, app.clock(), async () => {
+    await revokeFor(app, key, tokenText, info);
+    return {};
+  });
+}
+
+async function revokeFor(app: App, key: VerifyValid, tokenText: string, info: RequestInfo): Promise<void> {
   if (!ACCESS_TOKEN_PATTERN.test(tokenText)) return;
   const db = clientFor(callerOf(key), app.db.prisma);
   const row = await db.accessToken.findUnique({ where: { tokenHash: sha256Hex(tokenText) }, select: { id: true, apiKeyId: true } });

@@ -150,3 +150,23 @@ async function purgeNowAndThen(db: PrismaClient, now: Date): Promise<void> {
 export async function purgeExpiredIdempotency(db: PrismaClient, now: Date): Promise<number> {
   return (await db.idempotencyRecord.deleteMany({ where: { expiresAt: { lte: now } } })).count;
 }
+
+/**
+ * A write outside any transaction (the REST routes) run at most once per key: a replay answers the
+ * kept answer without running `work`; a failure lets the key go. An answer that could not be kept
+ * is still answered (its write happened); the key then reads as running until it is abandoned.
+ */
+export async function runOnce<T>(db: PrismaClient, scope: IdempotencyScope | null, now: Date, work: () => Promise<T>): Promise<T> {
+  if (scope === null) return work();
+  const claimed = await claim<T>(db, scope, now);
+  if (claimed.kind === 'replay') return claimed.answer;
+  let answer: T;
+  try {
+    answer = await work();
+  } catch (error) {
+    await releaseClaim(db, claimed.id).catch(() => undefined);
+    throw error;
+  }
+  await keepAnswer(db, scope, claimed.id, answer).catch(() => undefined);
+  return answer;
+}

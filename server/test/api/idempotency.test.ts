@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant } from '../harness/fixtures.ts';
+import { createTestKey, type TestKey } from '../harness/keys.ts';
 import { typedDocument } from '../harness/operation.ts';
 import { sha256Hex } from '../../src/domain/secrets.ts';
 import { purgeExpiredIdempotency } from '../../src/services/idempotency.ts';
@@ -119,5 +120,83 @@ describe('Idempotency-Key on GraphQL mutations', () => {
     expect(await keyCount(a.id)).toBe(2);
     expect(await purgeExpiredIdempotency(t.app.db.prisma, new Date(Date.now() + 3 * 24 * 3600_000))).toBeGreaterThanOrEqual(1);
     expect(await t.app.db.prisma.idempotencyRecord.count({ where: { principal: `member:${a.owner.id}` } })).toBe(0);
+  });
+});
+
+describe('Idempotency-Key on the OAuth writes', () => {
+  const basic = (key: { publicId: string; secret: string }) => `Basic ${Buffer.from(`${key.publicId}:${key.secret}`).toString('base64')}`;
+  const post = async (path: '/oauth/token' | '/oauth/revoke', authorization: string, params: Record<string, string>, idempotencyKey: string | null) => {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', authorization };
+    if (idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey;
+    const response = await t.fetch(path, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, text };
+  };
+  const token = (client: TestKey, key: string | null, scope?: string) =>
+    post('/oauth/token', basic(client), { grant_type: 'client_credentials', ...(scope && { scope }) }, key);
+  const tokenRows = (client: TestKey) => t.app.db.prisma.accessToken.count({ where: { apiKeyId: client.id } });
+
+  it('/oauth/token: the same client, key and scopes get the same token once; other scopes are a conflict', async () => {
+    const a = await createTenant(t.app);
+    const client = await createTestKey(t.app, a.id, { ownerId: a.owner.id, scopes: ['keys:read'] });
+    const key = crypto.randomUUID();
+    const first = await token(client, key);
+    expect(first.status).toBe(200);
+    const again = await token(client, key);
+    expect(again.status).toBe(200);
+    expect(again.body.access_token).toBe(first.body.access_token);
+    expect(await tokenRows(client)).toBe(1);
+    expect((await auditEvents(a.id)).filter((e) => e.action === 'accessToken.issued')).toHaveLength(1);
+
+    const conflict = await token(client, key, 'keys:read');
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error).toBe('invalid_request');
+    expect(conflict.text).not.toContain(first.body.access_token);
+    expect(await tokenRows(client)).toBe(1);
+
+    // The token text is kept only encrypted, the key only hashed.
+    const rows = await t.app.db.prisma.idempotencyRecord.findMany({ where: { principal: `key:${client.id}` } });
+    expect(rows).toHaveLength(1);
+    const stored = Buffer.from(rows[0]!.response!).toString('latin1') + JSON.stringify({ ...rows[0], response: null });
+    expect(stored).not.toContain(first.body.access_token);
+    expect(stored).not.toContain(key);
+  });
+
+  it('/oauth/token: a replay needs the client proven, and another client or tenant with the same key is apart', async () => {
+    const a = await createTenant(t.app);
+    const b = await createTenant(t.app);
+    const client = await createTestKey(t.app, a.id, { ownerId: a.owner.id, scopes: ['keys:read'] });
+    const sibling = await createTestKey(t.app, a.id, { ownerId: a.owner.id, scopes: ['keys:read'] });
+    const foreign = await createTestKey(t.app, b.id, { ownerId: b.owner.id, scopes: ['keys:read'] });
+    const key = crypto.randomUUID();
+    const first = await token(client, key);
+    // The wrong secret with the right key: refused, nothing replayed.
+    const wrong = await post('/oauth/token', basic({ publicId: client.publicId, secret: `${client.secret.slice(0, -1)}x` }), { grant_type: 'client_credentials' }, key);
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).not.toContain(first.body.access_token);
+    // The same Idempotency-Key from another client, of this tenant or another: its own token.
+    for (const other of [sibling, foreign]) {
+      const answer = await token(other, key);
+      expect(answer.status).toBe(200);
+      expect(answer.body.access_token).not.toBe(first.body.access_token);
+      expect(await tokenRows(other)).toBe(1);
+    }
+  });
+
+  it('/oauth/revoke: replayed once; a malformed key is invalid_request and changes nothing', async () => {
+    const a = await createTenant(t.app);
+    const client = await createTestKey(t.app, a.id, { ownerId: a.owner.id, scopes: ['keys:read'] });
+    const issued = (await token(client, null)).body.access_token as string;
+    const key = crypto.randomUUID();
+    expect((await post('/oauth/revoke', basic(client), { token: issued }, key)).status).toBe(200);
+    expect((await post('/oauth/revoke', basic(client), { token: issued }, key)).status).toBe(200);
+    expect((await auditEvents(a.id)).filter((e) => e.action === 'accessToken.revoked')).toHaveLength(1);
+    expect((await post('/oauth/revoke', basic(client), { token: 'kwt_other' }, key)).status).toBe(409);
+
+    const before = await tokenRows(client);
+    const bad = await token(client, 'k'.repeat(256));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('invalid_request');
+    expect(await tokenRows(client)).toBe(before);
   });
 });
