@@ -30,8 +30,8 @@ import type { RestRequest } from './rest.ts';
  * (endpoint globs on the original method and path, IP rules, scopes, rate limits), from the same
  * caches. Answers have no body:
  *   200 + identity headers (prefix KEYWARDEN_FORWARD_AUTH_HEADER_PREFIX, default `X-Keywarden-`):
- *       Key-Id, Tenant-Id, Owner, Scopes (space-separated), External-Id (the key's
- *       `metadata.externalId`, when a string);
+ *       Key-Id, Tenant-Id, Owner, Scopes (space-separated), External-Id (the key's identity,
+ *       else a string `metadata.externalId`);
  *   401 + WWW-Authenticate: no credential, or one that is unknown, malformed or wrong;
  *   403 + `<prefix>Refusal: <code>`: a known key that may not pass (REVOKED, INSUFFICIENT_SCOPES,
  *       IP_NOT_ALLOWED, ENDPOINT_NOT_ALLOWED, …), or ROUTE_NOT_ALLOWED (no route, default DENY);
@@ -184,8 +184,9 @@ function identityHeaders(prefix: string, outcome: Extract<VerifyOutcome, { valid
     [`${prefix}owner`]: outcome.ownerId,
     [`${prefix}scopes`]: outcome.scopeList.join(' '),
   };
+  // The key's identity; for keys made before identities, a string `externalId` in its metadata.
   const metadata = outcome.metadata;
-  const externalId = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? (metadata as Record<string, unknown>).externalId : undefined;
+  const externalId = outcome.externalId ?? (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? (metadata as Record<string, unknown>).externalId : undefined);
   if (typeof externalId === 'string' && EXTERNAL_ID.test(externalId)) headers[`${prefix}external-id`] = externalId;
   // Envoy drops the headers named here from the request it forwards: the upstream never sees the key.
   if (remove !== null) headers['x-envoy-auth-headers-to-remove'] = remove;

@@ -143,6 +143,8 @@ function setAt(target: Record<string, unknown>, path: (string | number)[], value
     const key = path[i]!;
     node[key] ??= {};
     node = node[key];
+    // A required list of input objects (createKeys' items) holds one valid item: the bad value goes in it.
+    if (Array.isArray(node)) node = node[0] ??= {};
   }
   node[path[path.length - 1]!] = value;
   void field;

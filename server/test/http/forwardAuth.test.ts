@@ -66,6 +66,18 @@ describe('each proxy convention', () => {
     expect(response.headers.get('x-keywarden-external-id')).toBe('cust-42');
   });
 
+  it("External-Id is the key's identity once it has one (set through the API), and follows a change at once", async () => {
+    const member = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['tickets:read'], metadata: { externalId: 'from-metadata' } });
+    const setExternalId = (externalId: string) =>
+      t.graphql(`mutation($input: UpdateKeyInput!) { updateKey(input: $input) { __typename } }`, { input: { id: member.id, externalId } }, { token: tenant.owner.token });
+    expect((await setExternalId('cust-7')).data?.updateKey.__typename).toBe('ApiKeyPayload');
+    const first = await ask(nginx('GET', '/v1/tickets/1', { authorization: `Bearer ${member.text}` }));
+    expect(first.headers.get('x-keywarden-external-id')).toBe('cust-7');
+    await setExternalId('cust-8');
+    const second = await ask(nginx('GET', '/v1/tickets/1', { authorization: `Bearer ${member.text}` }));
+    expect(second.headers.get('x-keywarden-external-id')).toBe('cust-8');
+  });
+
   it('Traefik and Caddy headers (X-Forwarded-Method/-Uri/-Host), the key in X-API-Key', async () => {
     const ok = await ask(traefik('GET', '/v1/tickets', { 'x-api-key': reader.text }));
     expect(ok.status).toBe(200);

@@ -24,6 +24,8 @@ export interface KeyRecord {
   ownerActive: boolean;
   expiresAt: Date | null;
   metadata: unknown;
+  /** The integrator's id of the key's identity (its customer or user), when it has one. */
+  externalId: string | null;
   secretHash: string;
   previousSecretHash: string | null;
   previousSecretExpiresAt: Date | null;
@@ -92,6 +94,7 @@ export async function loadKeyRecord(prisma: PrismaClient, lookup: KeyLookup, log
     ownerActive: key.owner.status === 'ACTIVE',
     expiresAt: key.expiresAt,
     metadata: key.metadata,
+    externalId: key.identity?.externalId ?? null,
     secretHash: key.secretHash,
     previousSecretHash: key.previousSecretHash,
     previousSecretExpiresAt: key.previousSecretExpiresAt,

@@ -73,6 +73,8 @@ export interface VerifyValid {
   /** `scopes` as a sorted list. */
   scopeList: string[];
   metadata: unknown;
+  /** The key's identity (`externalId`), when it has one. */
+  externalId: string | null;
   expiresAt: Date | null;
   /** The charged limit with the least left (compatibility: the one limit of before named limits). */
   rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
@@ -588,6 +590,7 @@ export class Verifier {
       scopes: credential.scopes,
       scopeList: credential.scopeList,
       metadata: record.metadata,
+      externalId: record.externalId,
       expiresAt,
       rateLimit: tightest(rateLimits),
       rateLimits,
