@@ -30,7 +30,7 @@ afterAll(async () => {
   await live?.close();
 });
 
-test('for await walks every page (default page size 50 → 3 requests for 105 items)', async () => {
+test('for await walks every page (default page size 40 → 3 requests for 105 items)', async () => {
   requests = 0;
   const names: string[] = [];
   for await (const scope of client.scopes.list()) names.push(scope.name);
@@ -83,7 +83,7 @@ test('pages() and page() with cursors', async () => {
   expect(rest.map((k) => k.id)).toEqual(second.items.map((k) => k.id));
 });
 
-test('page size is 50 unless asked, clamped to 100, and must be positive', async () => {
+test('page size is 40 unless asked, clamped to 100, and must be positive', async () => {
   const page = await client.scopes.page({ first: 500 });
   expect(page.items).toHaveLength(MAX_PAGE_SIZE);
   expect((await client.scopes.page()).items).toHaveLength(DEFAULT_PAGE_SIZE);
