@@ -80,6 +80,10 @@ test('the examples run with a script key against a live server', async () => {
   const [group] = await owner.groups.list({ filter: { search: 'integrations' } }).toArray();
   expect(group).toMatchObject({ name: 'integrations', keyCount: 1 });
   const made = await owner.keys.list({ filter: { ownerId: env.KEYWARDEN_OWNER_ID } }).toArray();
-  expect(made.map((k) => k.name).sort()).toEqual(['billing-sync', 'provisioning script', 'ticket-sync']);
+  expect(made.map((k) => k.name).sort()).toEqual(['billing-sync', 'metered', 'provisioning script', 'ticket-sync']);
+  // The limits example: the metered key's identity, its limits and credits as set.
+  const metered = made.find((k) => k.name === 'metered')!;
+  expect(metered).toMatchObject({ externalId: 'cust-42', rateLimit: { limit: 100, windowMs: 60_000 } });
+  expect(metered.credits?.remaining).toBe(995);
   for (const k of made.filter((k) => k.name !== 'provisioning script')) expect(k.createdBy).toMatchObject({ type: 'API_KEY', displayName: 'provisioning script' });
 }, PROCESS_TEST_TIMEOUT_MS * 2);
