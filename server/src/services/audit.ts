@@ -4,6 +4,7 @@ import type { Caller, RequestInfo } from '../domain/caller.ts';
 import { newId } from '../domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
 import { sha256Hex } from '../domain/secrets.ts';
+import { canonicalJson } from '../domain/canonicalJson.ts';
 
 // The audit trail's write side and its hash chain.
 //
@@ -129,14 +130,6 @@ function stripSecrets(value: unknown): unknown {
 
 function looksLikeCredential(value: string): boolean {
   return SECRET_VALUE.test(value) || parseKey(value).ok;
-}
-
-function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** Field-by-field before/after of what an update changed. */

@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, ra
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Caller } from '../domain/caller.ts';
 import { BadRequestError, ConflictError } from '../domain/errors.ts';
+import { canonicalJson } from '../domain/canonicalJson.ts';
 import { sha256Hex } from '../domain/secrets.ts';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -43,14 +44,7 @@ export function principalOf(caller: Caller): string | null {
   }
 }
 
-/** JSON with object keys sorted, so that the same request hashes the same however it was written. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v);
-}
-
+/** The same request hashes the same however its JSON was written (key order). */
 export function requestHash(request: unknown): string {
   return sha256Hex(canonicalJson(request));
 }
