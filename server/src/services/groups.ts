@@ -42,9 +42,7 @@ const createInput = z.object({ name: groupName, ...settings, ...limitFields });
 const updateInput = z
   .object({ id: z.string(), name: groupName.nullish(), ...settings, clearDefaultExpiry: z.boolean().nullish(), clearTokenTtl: z.boolean().nullish(), ...limitUpdateFields, removeCredits: z.boolean().nullish() })
   .superRefine((input, issue) => {
-    if (input.clearTokenTtl && input.tokenTtlSeconds != null) {
-      issue.addIssue({ code: 'custom', path: ['clearTokenTtl'], message: 'Give tokenTtlSeconds or clearTokenTtl, not both' });
-    }
+    bothGiven(input, 'tokenTtlSeconds', 'clearTokenTtl', issue);
     bothGiven(input, 'rateLimit', 'removeRateLimit', issue);
     bothGiven(input, 'credits', 'removeCredits', issue);
     if (input.clearDefaultExpiry && input.defaultExpirySeconds != null) {

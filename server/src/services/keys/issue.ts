@@ -89,9 +89,7 @@ const updateInput = z
     externalId: externalIdInput.nullish(),
   })
   .superRefine((input, issue) => {
-    if (input.clearTokenTtl && input.tokenTtlSeconds != null) {
-      issue.addIssue({ code: 'custom', path: ['clearTokenTtl'], message: 'Give tokenTtlSeconds or clearTokenTtl, not both' });
-    }
+    bothGiven(input, 'tokenTtlSeconds', 'clearTokenTtl', issue);
     bothGiven(input, 'rateLimit', 'removeRateLimit', issue);
     bothGiven(input, 'credits', 'removeCredits', issue);
     if (input.removeFromGroup && input.groupId != null) {
