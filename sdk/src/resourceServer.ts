@@ -55,6 +55,8 @@ export interface RequireKeyOptions {
 export interface NodeRequestLike {
   method?: string;
   url?: string;
+  /** Express: the full path when a router is mounted under a prefix (`url` is relative to the mount). */
+  originalUrl?: string;
   headers: Record<string, string | string[] | undefined>;
   socket?: { remoteAddress?: string | undefined } | null;
   ip?: string;
@@ -117,7 +119,7 @@ export function normalizeIp(ip: string | null | undefined): string | null {
   return mapped ? mapped[1]! : ip;
 }
 
-type Refusal = Extract<GuardDecision, { ok: false }>;
+export type Refusal = Extract<GuardDecision, { ok: false }>;
 
 function refusal(status: number, code: Refusal['code'], message: string, extra: Partial<Refusal> = {}): Refusal {
   const headers: Record<string, string> = { ...extra.headers };
@@ -169,8 +171,8 @@ function endpointOf(options: RequireKeyOptions, method: string, path: string): s
   return `${method.toUpperCase()} ${path}`;
 }
 
-/** Respond: a refusal as the HTTP answer both the Fetch and the Node guard send. */
-function answer(decision: Refusal): { status: number; headers: Record<string, string>; body: string } {
+/** Respond: a refusal as the HTTP answer every guard sends (Fetch, Node, and the framework guards). */
+export function answer(decision: Refusal): { status: number; headers: Record<string, string>; body: string } {
   const body = JSON.stringify({
     error: {
       code: decision.code,
@@ -210,7 +212,7 @@ export function requireKey(options: RequireKeyOptions): KeyGuard {
     verified: (request) => verdicts.get(request),
 
     node: (req, res, next) => {
-      const path = (req.url ?? '/').split('?')[0] || '/';
+      const path = (req.originalUrl ?? req.url ?? '/').split('?')[0] || '/';
       const header = (name: string) => {
         const value = req.headers[name];
         return Array.isArray(value) ? value[0] : value;
