@@ -2,7 +2,7 @@
 // folder outside the workspace (its dependencies from the registry), then imported by a plain .mjs
 // script that creates a tenant, logs in, provisions a key and uses it against a live server; and
 // type-checked from a TypeScript file through the package's `exports` map.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,9 @@ import { PROCESS_TEST_TIMEOUT_MS, run } from './helpers/process.ts';
 const SDK_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const OLDEST_TYPESCRIPT = '5.0.4';
+const GUARDS = ['express', 'hono', 'fastify', 'fetch', 'node'];
+/** The frameworks the guards' declarations refer to, linked from the workspace (no registry download). */
+const FRAMEWORK_TYPES = ['express', '@types/express', 'hono', 'fastify'];
 let live: LiveServer;
 let outside: string;
 
@@ -32,6 +35,10 @@ beforeAll(async () => {
   const install = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`, `typescript@${OLDEST_TYPESCRIPT}`], { cwd: outside, timeoutMs: 150_000 });
   expect(install.stderr).not.toMatch(/ERR!/);
   expect(install.code).toBe(0);
+  for (const name of FRAMEWORK_TYPES) {
+    await mkdir(path.dirname(path.join(outside, 'node_modules', name)), { recursive: true });
+    await symlink(await realpath(path.join(SDK_DIR, 'node_modules', name)), path.join(outside, 'node_modules', name), 'dir');
+  }
 }, 300_000);
 
 afterAll(async () => {
@@ -43,6 +50,7 @@ test('the packed tarball holds the build, not the sources or tests', async () =>
   const listing = await run('tar', ['tzf', (await readdir(outside)).find((f) => f.endsWith('.tgz'))!], { cwd: outside });
   const files = listing.stdout.trim().split('\n');
   expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/keyFormat.js', 'package/README.md']));
+  expect(files).toEqual(expect.arrayContaining(GUARDS.flatMap((g) => [`package/dist/guards/${g}.js`, `package/dist/guards/${g}.d.ts`])));
   expect(files.some((f) => /\/(src|test|examples)\//.test(f))).toBe(false);
   expect(files).toContain('package/LICENSE');
 });
@@ -53,8 +61,11 @@ test('the published manifest is installable: a license, ranges, graphql as a pee
   expect(manifest.license).toBe('MIT');
   expect(Object.values(manifest.dependencies as Record<string, string>).every((range) => range.startsWith('^'))).toBe(true);
   expect(manifest.dependencies.graphql).toBeUndefined();
-  expect(manifest.peerDependencies).toEqual({ graphql: '^16.8.1' });
-  expect(Object.keys(manifest.exports['.'])).toEqual(['types', 'import', 'require', 'default']);
+  expect(manifest.peerDependencies).toMatchObject({ graphql: '^16.8.1' });
+  // The frameworks are optional peers: installing the SDK never pulls one in.
+  for (const name of FRAMEWORK_TYPES) expect(manifest.peerDependenciesMeta[name]).toEqual({ optional: true });
+  expect(Object.keys(manifest.peerDependencies).filter((name) => !manifest.peerDependenciesMeta?.[name]?.optional)).toEqual(['graphql']);
+  for (const entry of ['.', ...GUARDS.map((g) => `./${g}`)]) expect(Object.keys(manifest.exports[entry])).toEqual(['types', 'import', 'require', 'default']);
   // Declarations import the built .js files, never sources the package does not hold.
   const declarations = await readFile(path.join(outside, 'node_modules/@keywarden/sdk/dist/index.d.ts'), 'utf8');
   expect(declarations).toContain("from './client.js'");
@@ -70,6 +81,8 @@ test('a CommonJS TypeScript project type-checks (strict, NodeNext) and its compi
     `
 import { createClient, NotFoundError, type Tenant } from '@keywarden/sdk';
 import { isWellFormedKey } from '@keywarden/sdk/key-format';
+import { withKey } from '@keywarden/sdk/fetch';
+import { keywarden } from '@keywarden/sdk/hono';
 
 // No @types/node in this project: what the script uses of Node, declared.
 declare const process: { env: Record<string, string | undefined>; exit(code: number): never };
@@ -84,7 +97,8 @@ async function main(): Promise<void> {
   } catch (error) {
     missing = error instanceof NotFoundError ? error.code : String(error);
   }
-  console.log(JSON.stringify({ slug: tenant.slug, missing, wellFormed: isWellFormedKey('not a key') }));
+  const guards = [typeof withKey, typeof keywarden({ client: platform })];
+  console.log(JSON.stringify({ slug: tenant.slug, missing, wellFormed: isWellFormedKey('not a key'), guards }));
 }
 main().catch((error) => { console.error(error); process.exit(1); });
 `,
@@ -98,10 +112,11 @@ main().catch((error) => { console.error(error); process.exit(1); });
   expect(compiled.code).toBe(0);
   // Emitted as CommonJS: require() of the package (Node >= 20.19 loads its ES modules).
   expect(await readFile(path.join(cjs, 'out/index.js'), 'utf8')).toContain('require("@keywarden/sdk")');
+  expect(await readFile(path.join(cjs, 'out/index.js'), 'utf8')).toContain('require("@keywarden/sdk/hono")');
   const result = await run(process.execPath, ['out/index.js'], { cwd: cjs, env: { KEYWARDEN_URL: live.url, KEYWARDEN_PLATFORM_TOKEN: live.platformToken } });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  expect(JSON.parse(result.stdout)).toEqual({ slug: expect.stringMatching(/^cjs-/), missing: 'NOT_FOUND', wellFormed: false });
+  expect(JSON.parse(result.stdout)).toEqual({ slug: expect.stringMatching(/^cjs-/), missing: 'NOT_FOUND', wellFormed: false, guards: ['function', 'function'] });
 }, PROCESS_TEST_TIMEOUT_MS);
 
 test('a plain .mjs script outside the repository provisions a key against a live server', async () => {
@@ -110,6 +125,7 @@ test('a plain .mjs script outside the repository provisions a key against a live
     `
 import { createClient, isWellFormedKey, ConflictError, KeywardenError } from '@keywarden/sdk';
 import { parseKey } from '@keywarden/sdk/key-format';
+import { withKey } from '@keywarden/sdk/fetch';
 
 const url = process.env.KEYWARDEN_URL;
 const platform = createClient({ url, platformToken: process.env.KEYWARDEN_PLATFORM_TOKEN });
@@ -126,7 +142,13 @@ const listed = await createClient({ url, apiKey: secret }).keys.list().toArray()
 
 let conflict = null;
 try { await platform.tenants.create({ name: 'Again', slug }); } catch (error) { conflict = error instanceof ConflictError && error instanceof KeywardenError ? error.code : String(error); }
-console.log(JSON.stringify({ tenant: tenant.slug, keyId: apiKey.id, wellFormed: isWellFormedKey(secret), prefix: parseKey(secret).prefix, listed: listed.map((k) => k.id), conflict }));
+// The Fetch guard from the package, verifying the key against the server.
+const { secret: verifierKey } = await owner.keys.create({ name: 'verifier', scopes: ['keys:verify'] });
+const route = withKey((request, verdict) => Response.json({ valid: verdict.valid }), { client: createClient({ url, apiKey: verifierKey }), scopes: ['keys:read'] });
+const guarded = [await route(new Request('http://api.test/x', { headers: { authorization: 'Bearer ' + secret } })), await route(new Request('http://api.test/x'))].map((r) => r.status);
+const subpaths = [];
+for (const name of ${JSON.stringify(GUARDS)}) subpaths.push(typeof (await import('@keywarden/sdk/' + name)).keywarden);
+console.log(JSON.stringify({ tenant: tenant.slug, keyId: apiKey.id, wellFormed: isWellFormedKey(secret), prefix: parseKey(secret).prefix, listed: listed.map((k) => k.id), conflict, guarded, subpaths }));
 `,
   );
   const result = await run(process.execPath, ['provision.mjs'], {
@@ -138,6 +160,9 @@ console.log(JSON.stringify({ tenant: tenant.slug, keyId: apiKey.id, wellFormed: 
   const output = JSON.parse(result.stdout);
   expect(output).toMatchObject({ tenant: expect.stringMatching(/^outside-/), wellFormed: true, prefix: 'out', conflict: 'CONFLICT' });
   expect(output.listed).toEqual([output.keyId]);
+  expect(output.guarded).toEqual([200, 401]);
+  // withKey is the Fetch guard's export; the others export `keywarden`.
+  expect(output.subpaths).toEqual(GUARDS.map((g) => (g === 'fetch' ? 'undefined' : 'function')));
 }, PROCESS_TEST_TIMEOUT_MS);
 
 test('the declarations type-check a TypeScript consumer through the exports map', async () => {
@@ -184,4 +209,40 @@ export async function rotateAll(url: string, sessionToken: string): Promise<stri
   const withOldest = await run(process.execPath, [path.join(outside, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: outside, timeoutMs: 120_000 });
   expect(withOldest.stdout + withOldest.stderr).toBe('');
   expect(withOldest.code).toBe(0);
+}, PROCESS_TEST_TIMEOUT_MS);
+
+test('the guards type-check in a strict NodeNext consumer with each framework', async () => {
+  await writeFile(
+    path.join(outside, 'guards.ts'),
+    `
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { createClient, type VerifyResult } from '@keywarden/sdk';
+import { keywarden as expressGuard } from '@keywarden/sdk/express';
+import { keywarden as fastifyGuard } from '@keywarden/sdk/fastify';
+import { withKey } from '@keywarden/sdk/fetch';
+import { keywarden as honoGuard } from '@keywarden/sdk/hono';
+
+const client = createClient({ url: 'http://keywarden.test', apiKey: 'kw_x' });
+const app = express();
+app.get('/t', expressGuard({ client, trustedProxies: ['10.0.0.0/8'] }), (req, res) => { res.json({ valid: req.keywarden?.valid }); });
+const hono = new Hono().get('/t', honoGuard({ client }), (c) => c.json({ valid: c.get('keywarden').valid }));
+const fastify = Fastify();
+void fastify.register(fastifyGuard, { client });
+fastify.get('/t', async (request) => ({ valid: request.keywarden?.valid }));
+export const GET = withKey(async (_request, verdict: VerifyResult) => Response.json({ valid: verdict.valid }), { client });
+export { hono };
+`,
+  );
+  await writeFile(
+    path.join(outside, 'tsconfig.guards.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023', 'DOM'], types: [], strict: true, noEmit: true, skipLibCheck: true },
+      files: ['guards.ts'],
+    }),
+  );
+  const result = await run(process.execPath, [TSC, '-p', 'tsconfig.guards.json'], { cwd: outside, timeoutMs: 120_000 });
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.code).toBe(0);
 }, PROCESS_TEST_TIMEOUT_MS);
