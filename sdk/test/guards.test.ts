@@ -67,6 +67,10 @@ const frameworks: Record<string, { start(): Promise<Started>; honoursFrameworkPr
       tickets.use(expressGuard(options.read));
       tickets.get('/v1/tickets/:id', send);
       app.use('/mounted', tickets);
+      // requireKey()'s own Node middleware checks the full path too (originalUrl).
+      const legacy = express.Router();
+      legacy.get('/tickets/legacy/:id', requireKey(options.read).node, send);
+      app.use('/mounted/v1', legacy);
       app.get('/proxied/:id', expressGuard(options.proxy), send);
       app.get('/untrusted/:id', expressGuard(options.untrusted), send);
       app.get('/framework-ip/:id', expressGuard(options.read), send);
@@ -275,6 +279,10 @@ describe.each(Object.keys(frameworks))('%s guard', (name) => {
   test('a router mounted at /mounted checks the full path', async () => {
     const mounted = await call('/mounted/v1/tickets/1?x=1', { headers: bearer(keys.mounted!) });
     expect(mounted).toMatchObject({ status: 200, body: { verdict: { valid: true } } });
+    if (name === 'express') {
+      const legacy = await call('/mounted/v1/tickets/legacy/1', { headers: bearer(keys.mounted!) });
+      expect(legacy).toMatchObject({ status: 200, body: { verdict: { valid: true }, path: '/mounted/v1/tickets/legacy/1' } });
+    }
     const unmounted = await call('/v1/tickets/1', { headers: bearer(keys.mounted!) });
     expect(unmounted).toMatchObject({ status: 403, body: { error: { code: 'ENDPOINT_NOT_ALLOWED' } } });
   });
