@@ -18,7 +18,7 @@ export const INVALIDATIONS_MAX_STREAM_MS = 5 * 60_000;
  * GET /v1/invalidations: the caller's tenant's credential changes as server-sent events, for the
  * verdict caches of resource servers. Authenticated like POST /v1/verify (keys:verify).
  *
- *   event: ready       id: <seq>  the stream is live; changes after <seq> follow
+ *   event: ready       id: <seq>  caught up (what came after Last-Event-ID was sent before it); live from here
  *   event: invalidate  id: <seq>  data {"keyIds": [...]} or {"tenant": true}: drop those verdicts
  *   event: reset       id: <seq>  Last-Event-ID cannot be continued (too old, or unknown): drop all
  *   : ping                        a heartbeat every INVALIDATIONS_HEARTBEAT_MS
@@ -71,7 +71,7 @@ export async function invalidationsRoute(app: App, http: RestRequest, fetchAPI: 
         };
         send(`retry: 1000\n\n`);
         if (start.reset) send(`event: reset\nid: ${start.seq}\ndata: {}\n\n`);
-        send(`event: ready\nid: ${start.seq}\ndata: ${JSON.stringify({ heartbeatMs: INVALIDATIONS_HEARTBEAT_MS })}\n\n`);
+        const ready = (seq: number) => send(`event: ready\nid: ${seq}\ndata: ${JSON.stringify({ heartbeatMs: INVALIDATIONS_HEARTBEAT_MS })}\n\n`);
         unfollow = feed.follow(db, tenantId, start.seq, (events: CredentialChangeEvent[]) => {
           let own = false;
           for (const event of events) {
@@ -80,7 +80,7 @@ export async function invalidationsRoute(app: App, http: RestRequest, fetchAPI: 
           }
           // The caller's own credential changed: it proves itself again on reconnecting.
           if (own) stop();
-        });
+        }, ready);
       },
       cancel() {
         stop();

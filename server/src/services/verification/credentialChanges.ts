@@ -111,10 +111,11 @@ export class CredentialChangeFeed {
 
   /**
    * Calls `deliver` with the tenant's changes after `afterSeq`, in seq order, whenever some are
-   * committed, until the returned function is called.
+   * committed, until the returned function is called; `caughtUp` once, after the changes already
+   * committed were delivered, with the last seq delivered.
    */
-  follow(db: Tx, tenantId: string, afterSeq: number, deliver: (events: CredentialChangeEvent[]) => void): () => void {
-    const follower = new ChangeFollower(db, tenantId, afterSeq, deliver, this.logger);
+  follow(db: Tx, tenantId: string, afterSeq: number, deliver: (events: CredentialChangeEvent[]) => void, caughtUp: (seq: number) => void = () => {}): () => void {
+    const follower = new ChangeFollower(db, tenantId, afterSeq, deliver, caughtUp, this.logger);
     let set = this.followers.get(tenantId);
     if (!set) this.followers.set(tenantId, (set = new Set()));
     set.add(follower);
@@ -164,6 +165,7 @@ class ChangeFollower {
     readonly tenantId: string,
     private lastSeq: number,
     private readonly deliver: (events: CredentialChangeEvent[]) => void,
+    private caughtUp: ((seq: number) => void) | null,
     private readonly logger: Logger,
   ) {}
 
@@ -194,6 +196,9 @@ class ChangeFollower {
           this.deliver(rows);
           if (rows.length < READ_BATCH) break;
         }
+        const first = this.caughtUp;
+        this.caughtUp = null;
+        if (first && !this.stopped) first(this.lastSeq);
       }
     } catch (error) {
       // The next wake (at the latest the poll) reads again from the same place.
