@@ -8,7 +8,7 @@ import type { KeywardenClient } from './client.ts';
 import { KeywardenError, RateLimitedError, ServerError } from './errors.ts';
 import { parseKey } from './keyFormat.ts';
 import type { VerifyResult } from './types.ts';
-import { VerdictCache, type VerdictCacheOptions, type VerdictCacheStats } from './verdictCache.ts';
+import { VerdictCache, type CacheLookup, type VerdictCacheOptions, type VerdictCacheStats } from './verdictCache.ts';
 
 /** Refusals the guard produces itself, besides the server's VerifyCode verdicts. */
 export type GuardCode = 'MISSING_CREDENTIAL' | 'MALFORMED_KEY' | 'VERIFIER_UNAVAILABLE';
@@ -150,12 +150,9 @@ function presented(request: GuardRequest): { key: string } | Refusal {
 }
 
 /** Verify: Keywarden's verdict on the key for this request, as a decision; fails closed. */
-async function verdict(options: RequireKeyOptions, key: string, request: GuardRequest, cache: VerdictCache | null): Promise<GuardDecision> {
+async function verdict(options: RequireKeyOptions, key: string, request: GuardRequest, cached: CacheLookup | null, cache: VerdictCache | null): Promise<GuardDecision> {
   const ip = normalizeIp(request.ip);
   const endpoint = endpointOf(options, request.method, request.path);
-  // Only valid verdicts are kept; a refusal always comes from the server.
-  const cached = cache?.lookup(key, ip, endpoint, options.scopes);
-  if (cached?.hit) return { ok: true, result: cached.hit };
   let result: VerifyResult;
   try {
     result = await options.client.verify({ key, scopes: options.scopes, ip, endpoint });
@@ -205,8 +202,18 @@ export function requireKey(options: RequireKeyOptions): KeyGuard {
   const cache = options.cache ? new VerdictCache(options.client, options.cache === true ? {} : options.cache) : null;
 
   async function authorize(request: GuardRequest): Promise<GuardDecision> {
+    // Only valid verdicts are kept (a refusal always comes from the server), so a kept one needs no
+    // format check either.
+    let cached: CacheLookup | null = null;
+    if (cache) {
+      const key = presentedKey(request.header);
+      if (key) {
+        cached = cache.lookup(key, normalizeIp(request.ip), endpointOf(options, request.method, request.path), options.scopes);
+        if (cached.hit) return { ok: true, result: cached.hit };
+      }
+    }
     const parsed = presented(request);
-    return 'key' in parsed ? verdict(options, parsed.key, request, cache) : parsed;
+    return 'key' in parsed ? verdict(options, parsed.key, request, cached, cache) : parsed;
   }
 
   const verdicts = new WeakMap<Request, VerifyResult>();

@@ -146,6 +146,13 @@ export interface VerdictCacheStats {
   live: boolean;
 }
 
+/** What `lookup` found: the verdict kept (or null), and what `store` needs to keep a new one. */
+export interface CacheLookup {
+  id: string | null;
+  generation: number;
+  hit: VerifyResult | null;
+}
+
 /** A guard's cache. */
 export class VerdictCache {
   private readonly entries = new Map<string, Entry>();
@@ -176,7 +183,7 @@ export class VerdictCache {
    * The cache key of a request (null: not cacheable yet), and the stream's generation, to be given
    * back to `store`.
    */
-  lookup(key: string, ip: string | null, endpoint: string | null, scopes: readonly string[] | undefined): { id: string | null; generation: number; hit: VerifyResult | null } {
+  lookup(key: string, ip: string | null, endpoint: string | null, scopes: readonly string[] | undefined): CacheLookup {
     this.start();
     const generation = this.follower.generation;
     if (this.hmac === null || !this.follower.live) {
