@@ -243,6 +243,8 @@ describe('the key text', () => {
       await owner.keys.revoke({ id: k.id, reason: 'done' });
       await reading;
       expect(seen.join('\n')).not.toContain(secretPart);
+      // Nor in the server's logs of all this.
+      expect(live.harness.logs.text()).not.toContain(secretPart);
     } finally {
       cache.close();
     }
