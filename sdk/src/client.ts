@@ -14,6 +14,7 @@ import { sessionsResource } from './resources/sessions.ts';
 import { tenantsResource } from './resources/tenants.ts';
 import { verify, type VerifyOptions, type VerifyRequest } from './resources/verify.ts';
 import { Transport, type CallOptions, type SubscribeOptions, type TransportOptions } from './transport.ts';
+import type { ServerSentEvent } from './transport/streams.ts';
 import type { VerifyResult, Viewer } from './types.ts';
 
 export interface ClientOptions extends TransportOptions, CredentialOptions {}
@@ -68,6 +69,16 @@ export class KeywardenClient {
    */
   verify(input: VerifyRequest, options?: VerifyOptions): Promise<VerifyResult> {
     return verify(this.transport, input, options);
+  }
+
+  /**
+   * The tenant's credential changes as server-sent events (`ready`, `invalidate`, `reset`; needs
+   * keys:verify), from after `lastEventId` when given. What `requireKey({ cache: true })` follows;
+   * ends when the server ends the stream.
+   */
+  invalidations(options: SubscribeOptions & { lastEventId?: string } = {}): AsyncGenerator<ServerSentEvent, void, undefined> {
+    const { lastEventId, ...rest } = options;
+    return this.transport.getEvents('/v1/invalidations', lastEventId === undefined ? rest : { ...rest, headers: { ...rest.headers, 'last-event-id': lastEventId } });
   }
 
   /**

@@ -35,6 +35,8 @@ export {
   type NodeResponseLike,
   type RequireKeyOptions,
 } from './resourceServer.ts';
+export type { VerdictCacheOptions, VerdictCacheStats } from './verdictCache.ts';
+export type { ServerSentEvent } from './transport/streams.ts';
 export type { VerifyOptions, VerifyRequest } from './resources/verify.ts';
 export type { ExplainAccessInput } from './resources/keys.ts';
 export type { IpRuleOwner } from './resources/ipRules.ts';

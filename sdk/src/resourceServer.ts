@@ -8,6 +8,7 @@ import type { KeywardenClient } from './client.ts';
 import { KeywardenError, RateLimitedError, ServerError } from './errors.ts';
 import { parseKey } from './keyFormat.ts';
 import type { VerifyResult } from './types.ts';
+import { VerdictCache, type CacheLookup, type VerdictCacheOptions, type VerdictCacheStats } from './verdictCache.ts';
 
 /** Refusals the guard produces itself, besides the server's VerifyCode verdicts. */
 export type GuardCode = 'MISSING_CREDENTIAL' | 'MALFORMED_KEY' | 'VERIFIER_UNAVAILABLE';
@@ -49,6 +50,14 @@ export interface RequireKeyOptions {
   endpoint?: string | null | ((request: { method: string; path: string }) => string | null);
   /** Node only: the client address. Default `req.ip` (Express, honours its trust proxy) or the socket's. */
   clientIp?: (req: NodeRequestLike) => string | null | undefined;
+  /**
+   * Keep valid verdicts in memory (default false): a key seen again with the same address, endpoint
+   * and scopes is let through without a round trip while the guard follows the tenant's
+   * invalidations (GET /v1/invalidations), so a revoked, disabled or changed key is refused within
+   * about a second. Keys with rate limits or usage credits always ask. `true` or
+   * `{ maxEntries, maxAgeMs }` (defaults 10 000 and 30 s). Call `close()` on shutdown.
+   */
+  cache?: boolean | VerdictCacheOptions;
 }
 
 /** The subset of Node's IncomingMessage (and Express's Request) the guard uses. */
@@ -83,6 +92,10 @@ export interface KeyGuard {
   verified(request: Request): VerifyResult | undefined;
   /** Node http / Express / Connect middleware: calls `next()` with `req.keywarden` set, or answers. */
   node: (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
+  /** The verdict cache's counters; null without `cache`. */
+  cacheInfo(): VerdictCacheStats | null;
+  /** Stops following invalidations and drops cached verdicts (the guard keeps working, uncached). */
+  close(): void;
 }
 
 const ACCESS_TOKEN = /^kwt_[0-9A-Za-z]{20,100}$/;
@@ -139,15 +152,12 @@ function presented(request: GuardRequest): { key: string } | Refusal {
 }
 
 /** Verify: Keywarden's verdict on the key for this request, as a decision; fails closed. */
-async function verdict(options: RequireKeyOptions, key: string, request: GuardRequest): Promise<GuardDecision> {
+async function verdict(options: RequireKeyOptions, key: string, request: GuardRequest, cached: CacheLookup | null, cache: VerdictCache | null): Promise<GuardDecision> {
+  const ip = normalizeIp(request.ip);
+  const endpoint = endpointOf(options, request.method, request.path);
   let result: VerifyResult;
   try {
-    result = await options.client.verify({
-      key,
-      scopes: options.scopes,
-      ip: normalizeIp(request.ip),
-      endpoint: endpointOf(options, request.method, request.path),
-    });
+    result = await options.client.verify({ key, scopes: options.scopes, ip, endpoint });
   } catch (error) {
     // Fail closed: without a verdict nothing passes.
     const wait = error instanceof RateLimitedError ? error.retryAfter : error instanceof ServerError ? error.retryAfter : undefined;
@@ -156,7 +166,10 @@ async function verdict(options: RequireKeyOptions, key: string, request: GuardRe
       headers: wait ? { 'retry-after': String(wait) } : {},
     });
   }
-  if (result.valid) return { ok: true, result };
+  if (result.valid) {
+    if (cached) cache!.store(cached, result);
+    return { ok: true, result };
+  }
   const status = STATUS[result.code] ?? 403;
   return refusal(status, result.code, result.message, {
     result,
@@ -188,9 +201,21 @@ export function answer(decision: Refusal): { status: number; headers: Record<str
 }
 
 export function requireKey(options: RequireKeyOptions): KeyGuard {
+  const cache = options.cache ? new VerdictCache(options.client, options.cache === true ? {} : options.cache) : null;
+
   async function authorize(request: GuardRequest): Promise<GuardDecision> {
+    // Only valid verdicts are kept (a refusal always comes from the server), so a kept one needs no
+    // format check either.
+    let cached: CacheLookup | null = null;
+    if (cache) {
+      const key = presentedKey(request.header);
+      if (key) {
+        cached = cache.lookup(key, normalizeIp(request.ip), endpointOf(options, request.method, request.path), options.scopes);
+        if (cached.hit) return { ok: true, result: cached.hit };
+      }
+    }
     const parsed = presented(request);
-    return 'key' in parsed ? verdict(options, parsed.key, request) : parsed;
+    return 'key' in parsed ? verdict(options, parsed.key, request, cached, cache) : parsed;
   }
 
   const verdicts = new WeakMap<Request, VerifyResult>();
@@ -210,6 +235,10 @@ export function requireKey(options: RequireKeyOptions): KeyGuard {
     },
 
     verified: (request) => verdicts.get(request),
+
+    cacheInfo: () => cache?.info() ?? null,
+
+    close: () => cache?.close(),
 
     node: (req, res, next) => {
       const path = (req.originalUrl ?? req.url ?? '/').split('?')[0] || '/';

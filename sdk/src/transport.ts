@@ -8,7 +8,7 @@ import type { ResolvedCredential } from './credentials.ts';
 import { Connection, type CallOptions, type Kind, type SubscribeOptions } from './transport/connection.ts';
 import { expectPayload, GraphQLChannel, operationOf, rootField, type Payload } from './transport/graphql.ts';
 import { postJson } from './transport/rest.ts';
-import { getJsonLines } from './transport/streams.ts';
+import { getJsonLines, getServerSentEvents, type ServerSentEvent } from './transport/streams.ts';
 
 export type { CallOptions, FetchLike, SubscribeOptions, TransportOptions } from './transport/connection.ts';
 export { operationOf, rootField } from './transport/graphql.ts';
@@ -52,5 +52,10 @@ export class Transport extends Connection {
   /** GET a newline-delimited JSON export (e.g. `/v1/audit/export`), one parsed line at a time. */
   getLines<T>(path: string, query: Record<string, string | null | undefined>, options?: SubscribeOptions): AsyncGenerator<T, void, undefined> {
     return getJsonLines<T>(this, path, query, options);
+  }
+
+  /** GET a server-sent event stream of a REST path (e.g. `/v1/invalidations`). */
+  getEvents(path: string, options?: SubscribeOptions): AsyncGenerator<ServerSentEvent, void, undefined> {
+    return getServerSentEvents(this, path, options);
   }
 }

@@ -29,6 +29,7 @@ export const VerifyQuery = graphql(`
         resetAt
       }
       remainingUses
+      cacheableUntil
       missingScopes
       retryAfter
       limitName

@@ -41,6 +41,7 @@ function fromRest(body: Record<string, any>): VerifyResult {
     rateLimit: body.rateLimit ?? null,
     rateLimits: body.rateLimits ?? null,
     remainingUses: body.remainingUses ?? null,
+    cacheableUntil: body.cacheableUntil ?? null,
     missingScopes: body.missingScopes ?? null,
     retryAfter: body.retryAfter ?? null,
     limitName: body.limitName ?? null,

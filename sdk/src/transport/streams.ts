@@ -143,3 +143,16 @@ export async function* getJsonLines<T>(
     (response, onActivity) => readJsonLines<T>(response.body!, onActivity),
   );
 }
+
+/** GET a text/event-stream (e.g. `/v1/invalidations`): its events as they arrive; heartbeats count as activity. */
+export async function* getServerSentEvents(connection: Connection, path: string, options: SubscribeOptions = {}): AsyncGenerator<ServerSentEvent, void, undefined> {
+  const url = `${connection.baseUrl}${path}`;
+  const operation = `GET ${path}`;
+  yield* readStream(
+    connection,
+    operation,
+    options,
+    (stream) => (attempt) => connection.httpAttempt('GET', url, undefined, 'text/event-stream', 'query', operation, attempt, stream),
+    (response, onActivity) => readServerSentEvents(response.body!, onActivity),
+  );
+}

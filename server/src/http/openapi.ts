@@ -153,7 +153,7 @@ const SCHEMAS = {
       {
         type: 'object',
         additionalProperties: false,
-        required: ['valid', 'code', 'message', 'credentialType', 'keyId', 'publicId', 'tokenId', 'tenantId', 'ownerId', 'name', 'scopes', 'metadata', 'expiresAt', 'rateLimit', 'rateLimits', 'remainingUses'],
+        required: ['valid', 'code', 'message', 'credentialType', 'keyId', 'publicId', 'tokenId', 'tenantId', 'ownerId', 'name', 'scopes', 'metadata', 'expiresAt', 'rateLimit', 'rateLimits', 'remainingUses', 'cacheableUntil'],
         properties: {
           valid: { const: true },
           code: { const: 'VALID' },
@@ -185,6 +185,13 @@ const SCHEMAS = {
             },
           },
           remainingUses: { type: ['integer', 'null'] },
+          cacheableUntil: {
+            type: ['string', 'null'],
+            format: 'date-time',
+            description:
+              'Until when a resource server may reuse this verdict for the same key, address, endpoint and scopes while it follows ' +
+              'GET /v1/invalidations; null: never (the key has rate limits or usage credits, which count every request). Never past the expiry.',
+          },
         },
       },
       {
@@ -453,6 +460,32 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       401: ERRORS[401],
       403: ERRORS[403],
       404: ERRORS[404],
+      429: ERRORS[429],
+      500: ERRORS[500],
+      503: ERRORS[503],
+    },
+  },
+  {
+    path: '/v1/invalidations',
+    method: 'get',
+    operationId: 'streamInvalidations',
+    summary: "The tenant's credential changes as server-sent events, for resource servers' verdict caches",
+    description:
+      'Authenticated like POST /v1/verify (keys:verify). Events: `ready` (the stream is live; its id is the position), ' +
+      '`invalidate` (data `{"keyIds": [...]}` or `{"tenant": true}`: drop the verdicts of those keys, or all), `reset` ' +
+      '(Last-Event-ID cannot be continued: drop everything). Each event has an id; send the last one as Last-Event-ID to resume. ' +
+      'A `: ping` comment every 5 s. The stream ends after 5 minutes, and after a change of the caller\'s own credential.',
+    tags: ['verification'],
+    security: TENANT_CREDENTIAL,
+    parameters: [
+      { name: 'Last-Event-ID', in: 'header', description: 'The id of the last event received: resume after it.', schema: { type: 'string' } },
+      { name: 'lastEventId', in: 'query', description: 'The same, for clients that cannot set the header.', schema: { type: 'string' } },
+    ],
+    responses: {
+      200: { description: 'A text/event-stream of ready, invalidate and reset events.', content: { 'text/event-stream': { schema: { type: 'string' } } }, headers: REQUEST_ID_HEADER },
+      401: ERRORS[401],
+      403: ERRORS[403],
+      405: ERRORS[405],
       429: ERRORS[429],
       500: ERRORS[500],
       503: ERRORS[503],

@@ -20,6 +20,7 @@ import { restFailure } from './errors.ts';
 import { fetchRestRequest, nodeRestRequest, type RestRoute } from './rest.ts';
 import { API_SECURITY_HEADERS, useCsrfPrevention, useSecurityHeaders } from './securityHeaders.ts';
 import { VERIFY_PATH, verifyRoute } from './verifyRoute.ts';
+import { INVALIDATIONS_PATH, invalidationsRoute } from './invalidationsRoute.ts';
 import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwardAuthRoute.ts';
 
 // Every route of the server, and the order requests meet Yoga's plugins in.
@@ -27,6 +28,7 @@ import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwar
 //   POST /v1/verify         verifyRoute       a verdict; straight from node:http in the server process
 //   *    /v1/forward-auth   forwardAuthRoute  a reverse proxy's "may this pass?" (and /v1/forward-auth/envoy/…); straight from node:http too
 //   GET  /v1/audit/export   auditExportRoute  the audit trail as NDJSON
+//   GET  /v1/invalidations  invalidationsRoute  credential changes as server-sent events (resource servers' verdict caches)
 //   POST /oauth/token       oauthRoute        OAuth client credentials grant (RFC 6749 §4.4)
 //   POST /oauth/revoke      oauthRoute        token revocation (RFC 7009)
 //   POST /oauth/introspect  oauthRoute        token introspection (RFC 7662), for keys:verify holders
@@ -41,6 +43,7 @@ import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwar
 const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
   [VERIFY_PATH, verifyRoute],
   [AUDIT_EXPORT_PATH, auditExportRoute],
+  [INVALIDATIONS_PATH, invalidationsRoute],
   [TOKEN_PATH, oauthRoute],
   [REVOKE_PATH, oauthRoute],
   [OPENAPI_PATH, openApiRoute],

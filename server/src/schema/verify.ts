@@ -83,6 +83,7 @@ interface VerifyResultShape {
   rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
   rateLimits: ChargedLimit[] | null;
   remainingUses: number | null;
+  cacheableUntil: Date | null;
   missingScopes: string[] | null;
   retryAfter: number | null;
   limitName: string | null;
@@ -92,14 +93,15 @@ function toShape(o: VerifyOutcome): VerifyResultShape {
   if (!o.valid) {
     return {
       valid: false, code: o.code, message: o.message, credentialType: null, keyId: null, publicId: null, tokenId: null, tenantId: null,
-      ownerId: null, name: null, scopes: null, metadata: null, expiresAt: null, rateLimit: null, rateLimits: null, remainingUses: null,
+      ownerId: null, name: null, scopes: null, metadata: null, expiresAt: null, rateLimit: null, rateLimits: null, remainingUses: null, cacheableUntil: null,
       missingScopes: o.missingScopes ?? null, retryAfter: o.retryAfter ?? null, limitName: o.limitName ?? null,
     };
   }
   return {
     valid: true, code: o.code, message: o.message, credentialType: o.credentialType, keyId: o.keyId, publicId: o.publicId, tokenId: o.tokenId,
     tenantId: o.tenantId, ownerId: o.ownerId, name: o.name, scopes: o.scopeList, metadata: o.metadata ?? null, expiresAt: o.expiresAt,
-    rateLimit: o.rateLimit, rateLimits: o.rateLimits, remainingUses: o.remainingUses, missingScopes: null, retryAfter: null, limitName: null,
+    rateLimit: o.rateLimit, rateLimits: o.rateLimits, remainingUses: o.remainingUses,
+    cacheableUntil: o.reusableUntil === null || !Number.isFinite(o.reusableUntil) ? null : new Date(o.reusableUntil), missingScopes: null, retryAfter: null, limitName: null,
   };
 }
 
@@ -122,6 +124,13 @@ const VerifyResult = builder.objectRef<VerifyResultShape>('VerifyResult').implem
     rateLimit: t.expose('rateLimit', { type: VerifyRateLimit, nullable: true, description: 'Of the rate limits charged, the one with the least left.' }),
     rateLimits: t.expose('rateLimits', { type: [VerifyChargedRateLimit], nullable: true, description: 'Every rate limit charged, in the order asked.' }),
     remainingUses: t.exposeInt('remainingUses', { nullable: true, description: 'Usage credits left after this use; null when unlimited.' }),
+    cacheableUntil: t.expose('cacheableUntil', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Until when a resource server following GET /v1/invalidations may reuse this verdict for the same key, address, endpoint and scopes; ' +
+        'null: never (rate limits or usage credits count every request). Never past the expiry.',
+    }),
     missingScopes: t.exposeStringList('missingScopes', { nullable: true }),
     retryAfter: t.exposeInt('retryAfter', { nullable: true, description: 'Seconds to wait (RATE_LIMITED).' }),
     limitName: t.exposeString('limitName', { nullable: true, description: 'The limit that refused (RATE_LIMITED) or that the key lacks (UNKNOWN_RATE_LIMIT).' }),

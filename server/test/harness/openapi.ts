@@ -50,6 +50,12 @@ export class ContractChecker {
     for (const [name, header] of Object.entries(documented.headers ?? {})) {
       if (header.required && response.headers.get(name) === null) throw new ContractViolation(`${where}: header ${name} missing`);
     }
+    const streamType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (streamType === 'text/event-stream') {
+      // An endless stream: its media type is checked, its body is the test's to read.
+      if (!Object.hasOwn(documented.content ?? {}, streamType)) throw new ContractViolation(`${where}: content-type text/event-stream not documented`);
+      return;
+    }
     const text = await response.clone().text();
     if (documented.content === undefined) {
       if (text !== '') throw new ContractViolation(`${where}: a body where the document says none: ${text.slice(0, 200)}`);

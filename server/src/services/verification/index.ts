@@ -8,6 +8,7 @@ import type { PresentedCredential } from '../../domain/caller.ts';
 import type { Logger } from '../../logger.ts';
 import type { VerificationMetrics } from '../../observability/metrics.ts';
 import { VerificationCaches } from './caches.ts';
+import { CredentialChangeFeed } from './credentialChanges.ts';
 import { InvalidationBus, pgliteTransport, postgresTransport, redisTransport, type TransportEvents, type Transport } from './invalidationBus.ts';
 import { DEFAULT_VERIFICATION_OPTIONS, type VerificationOptions } from './options.ts';
 import { emptyStats, Verifier, type VerificationStats, type VerifyOutcome, type VerifyRequest } from './pipeline.ts';
@@ -26,6 +27,8 @@ export interface VerificationService {
   readonly stats: VerificationStats;
   readonly caches: VerificationCaches;
   readonly invalidation: InvalidationBus;
+  /** Recorded credential changes, for GET /v1/invalidations. */
+  readonly changes: CredentialChangeFeed;
   readonly usage: UsageRecorder;
   readonly verifier: Verifier;
   /** The rate-limit counters (read by the management API to show what is left of a window). */
@@ -75,11 +78,18 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     transports.push(redisTransport(subscriber, redis, `${options.redisPrefix}:invalidation`, logger));
   }
 
+  const changes = new CredentialChangeFeed(db.prisma, logger);
   const invalidation = new InvalidationBus(
     {
       apply: (change) => caches.invalidate(change),
-      dropAll: () => caches.clear(),
+      dropAll: () => {
+        caches.clear();
+        // Notifications may have been missed: every stream reads again.
+        changes.wake(null);
+      },
       onHealth: (healthy) => caches.setHealthy(healthy),
+      record: (change) => changes.record(change),
+      received: (change) => changes.wake(change.tenantId),
     },
     transports,
     logger,
@@ -108,6 +118,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     stats,
     caches,
     invalidation,
+    changes,
     usage,
     verifier,
     rateLimiter,
@@ -120,6 +131,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
         await verifier.drain();
         await usage.close();
         await invalidation.close();
+        changes.close();
         const quitting = Promise.allSettled([redis?.quit(), subscriber?.quit()]);
         await Promise.race([quitting, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
         redis?.disconnect();

@@ -2,7 +2,7 @@ import { isIPv4 } from 'node:net';
 import { BadRequestError } from '../../domain/errors.ts';
 import { parseAddress } from '../../domain/ipRules.ts';
 import { SCOPE_NAME_MAX_LENGTH } from '../../domain/scopes.ts';
-import type { VerifyOutcome } from './pipeline.ts';
+import type { VerifyOutcome, VerifyValid } from './pipeline.ts';
 import { DEFAULT_CHARGE, LIMIT_BOUNDS, LIMIT_NAME_PATTERN, type ChargeRequest } from '../../domain/limits.ts';
 
 /** What a resource server sends to POST /v1/verify (and the GraphQL `verify` query's input). */
@@ -153,5 +153,11 @@ export function verifyResponseBody(outcome: VerifyOutcome): Record<string, unkno
     rateLimit: outcome.rateLimit && { limit: outcome.rateLimit.limit, remaining: outcome.rateLimit.remaining, resetAt: outcome.rateLimit.resetAt.toISOString() },
     rateLimits: outcome.rateLimits.map((l) => ({ name: l.name, level: l.level, limit: l.limit, remaining: l.remaining, resetAt: l.resetAt.toISOString() })),
     remainingUses: outcome.remainingUses,
+    cacheableUntil: cacheableUntil(outcome),
   };
+}
+
+/** Until when a resource server may reuse a VALID verdict (ISO), null for never. See VerifyValid.reusableUntil. */
+export function cacheableUntil(outcome: VerifyValid): string | null {
+  return outcome.reusableUntil === null || !Number.isFinite(outcome.reusableUntil) ? null : new Date(outcome.reusableUntil).toISOString();
 }

@@ -70,6 +70,10 @@ export class InvalidationBus implements CredentialInvalidation {
       apply(change: InvalidationChange): void;
       dropAll(): void;
       onHealth(healthy: boolean): void;
+      /** A change made here, after the local caches dropped it and before it is published (the change feed). */
+      record?(change: InvalidationChange): Promise<void>;
+      /** A change announced by another instance, after `apply`. */
+      received?(change: InvalidationChange): void;
     },
     factories: ((events: TransportEvents) => Transport)[],
     private readonly logger: Logger,
@@ -123,6 +127,8 @@ export class InvalidationBus implements CredentialInvalidation {
   async invalidate(change: { tenantId: string; keyIds?: string[] }): Promise<void> {
     const normalized: InvalidationChange = change.keyIds === undefined ? { tenantId: change.tenantId } : { tenantId: change.tenantId, keyIds: [...change.keyIds] };
     this.handlers.apply(normalized);
+    // Written before it is published, so an instance woken by the message finds it.
+    await this.handlers.record?.(normalized);
     if (this.transports.length === 0) return;
     let payload = JSON.stringify({ o: this.instanceId, t: normalized.tenantId, ...(normalized.keyIds ? { k: normalized.keyIds } : {}) } satisfies Message);
     if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ o: this.instanceId, t: normalized.tenantId } satisfies Message);
@@ -166,7 +172,9 @@ export class InvalidationBus implements CredentialInvalidation {
     if (message.o === this.instanceId) return;
     this.received++;
     const keyIds = Array.isArray(message.k) ? message.k.filter((k): k is string => typeof k === 'string') : undefined;
-    this.handlers.apply(keyIds ? { tenantId: message.t, keyIds } : { tenantId: message.t });
+    const change = keyIds ? { tenantId: message.t, keyIds } : { tenantId: message.t };
+    this.handlers.apply(change);
+    this.handlers.received?.(change);
   }
 
   async close(): Promise<void> {
