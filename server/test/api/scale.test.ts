@@ -78,3 +78,17 @@ describe('counts', () => {
     expect(count).toMatch(/"groupId"/);
   });
 });
+
+describe('session authentication', () => {
+  it('reads the session, its member, role and tenant in one statement', async () => {
+    const a = await createTenant(t.app, 'A');
+    const member = await a.addMember('ADMIN');
+    const statements = await sqlStatements(t.app.db, async () => {
+      const data = await query('{ viewer { kind tenantId scopes } }', member.token);
+      expect(data.viewer).toMatchObject({ kind: 'MEMBER', tenantId: a.id });
+      expect(data.viewer.scopes).toEqual(['*', '!tenant:admin']);
+    });
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/"Session"/);
+  });
+});
