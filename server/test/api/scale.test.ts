@@ -92,3 +92,26 @@ describe('session authentication', () => {
     expect(statements[0]).toMatch(/"Session"/);
   });
 });
+
+describe('key search', () => {
+  it('matches name, description or public id case-insensitively, with %, _ and \\ taken literally', async () => {
+    const a = await createTenant(t.app, 'A');
+    const b = await createTenant(t.app, 'B');
+    const names = ['Billing Service', 'billing-worker', '100% uptime', '100 percent', 'snake_case', 'snakeXcase', 'back\\slash', 'backslash'];
+    const ids = await addKeys(a, names.length, (i) => ({ name: names[i], description: i === 1 ? 'Nightly INVOICE run' : '' }));
+    await addKeys(b, 2, (i) => ({ name: ['Billing Service', '100% uptime'][i] }));
+    const search = async (term: string) =>
+      (await query('query($f: ApiKeyFilter) { apiKeys(first: 50, filter: $f) { edges { node { name } } } }', a.owner.token, { f: { search: term } }))
+        .apiKeys.edges.map((e: Result) => e.node.name).sort();
+    expect(await search('BILLING')).toEqual(['Billing Service', 'billing-worker']);
+    expect(await search('invoice')).toEqual(['billing-worker']);
+    expect(await search('100%')).toEqual(['100% uptime']);
+    expect(await search('e_c')).toEqual(['snake_case']);
+    expect(await search('k\\s')).toEqual(['back\\slash']);
+    expect(await search('%')).toEqual(['100% uptime']);
+    expect(await search('_')).toEqual(['snake_case']);
+    expect(await search('nowhere')).toEqual([]);
+    const [publicId] = (await t.app.db.prisma.apiKey.findMany({ where: { id: ids[0] }, select: { publicId: true } })).map((k) => k.publicId);
+    expect(await search(publicId!.toLowerCase())).toEqual(['Billing Service']);
+  });
+});
