@@ -109,7 +109,7 @@ describe('key search', () => {
     expect(await search('e_c')).toEqual(['snake_case']);
     expect(await search('k\\s')).toEqual(['back\\slash']);
     expect(await search('%')).toEqual(['100% uptime']);
-    expect(await search('_')).toEqual(['snake_case']);
+    expect(await search('snake_')).toEqual(['snake_case']);
     expect(await search('nowhere')).toEqual([]);
     const [publicId] = (await t.app.db.prisma.apiKey.findMany({ where: { id: ids[0] }, select: { publicId: true } })).map((k) => k.publicId);
     expect(await search(publicId!.toLowerCase())).toEqual(['Billing Service']);
