@@ -1,7 +1,8 @@
 // One way to open Keywarden's database: embedded PGlite (the default) or a PostgreSQL server.
 // Everything above this file talks to `prisma`; only migrations and LISTEN/NOTIFY look below it.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -46,6 +47,14 @@ class GuardedClient extends pg.Client {
   }
 }
 
+/**
+ * Every PGlite Keywarden opens, with the extensions its migrations create (pg_trgm: the trigram
+ * indexes of key search), so the one migrations folder applies to PGlite and PostgreSQL alike.
+ */
+export function newPGlite(dataDir?: string, options: PGliteOptions = {}): PGlite {
+  return new PGlite({ ...options, ...(dataDir !== undefined ? { dataDir } : {}), extensions: { pg_trgm, ...options.extensions } });
+}
+
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === 'pglite' ? openPGliteDatabase(config.dataDir) : openPostgresDatabase(config.url, config.poolSize);
 }
@@ -70,12 +79,12 @@ export async function wrapPGlite(pglite: PGlite): Promise<Database> {
 }
 
 async function openPGliteDatabase(dataDir: string | null): Promise<Database> {
-  if (dataDir === null) return wrapPGlite(new PGlite());
+  if (dataDir === null) return wrapPGlite(newPGlite());
   mkdirSync(dataDir, { recursive: true });
   // Before PGlite reads the folder: a second process on it would silently lose writes (dataDirLock.ts).
   const release = lockDataDir(dataDir);
   try {
-    const db = await wrapPGlite(new PGlite(dataDir));
+    const db = await wrapPGlite(newPGlite(dataDir));
     const closeDb = db.close;
     return {
       ...db,

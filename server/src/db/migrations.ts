@@ -17,7 +17,7 @@ import {
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { Database } from './database.ts';
+import { newPGlite, type Database } from './database.ts';
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT_MIGRATIONS_DIR = path.join(SERVER_DIR, 'prisma/migrations');
@@ -218,7 +218,7 @@ function timestamp(d: Date): string {
 function scratchPGliteFactory(): { factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> } {
   const made: PGlite[] = [];
   const open = async (): Promise<SqlDriverAdapter> => {
-    const pglite = new PGlite();
+    const pglite = newPGlite();
     made.push(pglite);
     await pglite.waitReady;
     return withWholeScripts(await new PrismaPGlite(pglite).connect(), { pglite });

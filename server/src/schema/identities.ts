@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { relatedCount, keysOfIdentities } from './counts.ts';
 import type { Identity } from '../generated/prisma/client.ts';
 import { defaultLimitOf, readNamedLimits } from '../domain/limits.ts';
 import { setIdentityLimits } from '../services/identities.ts';
@@ -28,7 +29,7 @@ export const IdentityRef = builder.prismaObject('Identity', {
       select: { id: true, rateLimitMax: true, rateLimitWindowMs: true, rateLimits: true },
       resolve: (identity, _args, ctx) => identityRateLimitStatus(ctx, identity),
     }),
-    keyCount: t.relationCount('apiKeys', { description: 'Keys of the identity, revoked ones included.' }),
+    keyCount: t.int({ description: 'Keys of the identity, revoked ones included.', select: { id: true }, resolve: (identity, _args, ctx) => relatedCount(ctx, keysOfIdentities, identity.id) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { relatedCount, keysOfOwners } from './counts.ts';
 import { foundOr } from '../domain/errors.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Member } from '../generated/prisma/client.ts';
@@ -26,7 +27,7 @@ export const MemberRef = builder.prismaNode('Member', {
     status: t.expose('status', { type: MemberStatusEnum, description: 'A DEACTIVATED member cannot log in, and their API keys are refused.' }),
     role: t.relation('role'),
     hasPassword: t.boolean({ description: 'Whether the member can log in with a password.', resolve: (member) => member.passwordHash !== null }),
-    apiKeyCount: t.relationCount('apiKeys', { description: 'API keys acting on the member\'s behalf; a member who owns keys cannot be deleted.' }),
+    apiKeyCount: t.int({ description: 'API keys acting on the member\'s behalf; a member who owns keys cannot be deleted.', select: { id: true }, resolve: (member, _args, ctx) => relatedCount(ctx, keysOfOwners, member.id) }),
     sessions: t.relatedConnection('sessions', {
       cursor: 'id',
       description: 'Live (unrevoked, unexpired) login sessions, oldest first.',

@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { relatedCount, membersOfRoles } from './counts.ts';
 import { foundOr } from '../domain/errors.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Role } from '../generated/prisma/client.ts';
@@ -29,7 +30,7 @@ export const RoleRef = builder.prismaNode('Role', {
       description: 'The scopes the role grants. `*` means every scope of the tenant, including ones added later; `!name` excludes one.',
       resolve: (role) => roleScopes(role).toArray(),
     }),
-    memberCount: t.relationCount('members'),
+    memberCount: t.int({ select: { id: true }, resolve: (role, _args, ctx) => relatedCount(ctx, membersOfRoles, role.id) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

@@ -1,7 +1,7 @@
 import type { App } from '../appTypes.ts';
 import { TOKEN_PREFIX, type Caller, type PresentedCredential, type RequestInfo } from '../domain/caller.ts';
 import { AuthenticationError } from '../domain/errors.ts';
-import { roleScopes } from '../domain/scopes.ts';
+import { roleScopes, type BuiltIn } from '../domain/scopes.ts';
 import { sha256Hex } from '../domain/secrets.ts';
 
 /**
@@ -30,6 +30,19 @@ async function platformCaller(app: App, text: string): Promise<Caller | null> {
   return { kind: 'platform', credentialId: credential.id };
 }
 
+interface SessionRow {
+  id: string;
+  tenantId: string;
+  memberId: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  memberStatus: string;
+  roleId: string;
+  builtIn: BuiltIn | null;
+  scopes: string[];
+  tenantStatus: string;
+}
+
 /** A session token's member, read from the database at most once a second (caches.ts SESSION_CACHE_TTL_MS). */
 async function sessionCaller(app: App, text: string): Promise<Caller | null> {
   const tokenHash = sha256Hex(text);
@@ -39,19 +52,24 @@ async function sessionCaller(app: App, text: string): Promise<Caller | null> {
   if (cached !== undefined) return cached.expiresAt > now ? cached.caller : null;
 
   const generation = caches.generation;
-  const session = await app.db.prisma.session.findUnique({
-    where: { tokenHash },
-    include: { member: { include: { role: true } }, tenant: true },
-  });
+  // One statement: the session with its member's status and role and its tenant's status.
+  const [session] = await app.db.prisma.$queryRaw<SessionRow[]>`
+    SELECT s."id", s."tenantId", s."memberId", s."expiresAt", s."revokedAt", m."status"::text AS "memberStatus", m."roleId",
+           r."builtIn"::text AS "builtIn", r."scopes", t."status"::text AS "tenantStatus"
+    FROM "Session" s
+    JOIN "Member" m ON m."id" = s."memberId"
+    JOIN "Role" r ON r."id" = m."roleId"
+    JOIN "Tenant" t ON t."id" = s."tenantId"
+    WHERE s."tokenHash" = ${tokenHash}`;
   if (!session || session.revokedAt || session.expiresAt <= now) return null;
-  if (session.member.status !== 'ACTIVE' || session.tenant.status !== 'ACTIVE') return null;
+  if (session.memberStatus !== 'ACTIVE' || session.tenantStatus !== 'ACTIVE') return null;
   const caller = {
     kind: 'member' as const,
     tenantId: session.tenantId,
     memberId: session.memberId,
     sessionId: session.id,
-    roleId: session.member.roleId,
-    scopes: roleScopes(session.member.role),
+    roleId: session.roleId,
+    scopes: roleScopes({ builtIn: session.builtIn, scopes: session.scopes }),
   };
   caches.storeSession(tokenHash, { caller, expiresAt: session.expiresAt, generation });
   return caller;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openDatabase, wrapPGlite, type Database } from '../../src/db/database.ts';
+import { newPGlite, openDatabase, wrapPGlite, type Database } from '../../src/db/database.ts';
 import { applyMigrations, listMigrations, pendingMigrations } from '../../src/db/migrations.ts';
 
 export type TestDatabase = Database & { dispose(): Promise<void> };
@@ -68,7 +68,7 @@ async function adminQuery(serverUrl: string, sql: string): Promise<void> {
 
 async function openPGliteTestDatabase(): Promise<TestDatabase> {
   const snapshot = await migratedSnapshot();
-  const db = await wrapPGlite(new PGlite({ loadDataDir: snapshot }));
+  const db = await wrapPGlite(newPGlite(undefined, { loadDataDir: snapshot }));
   // One cheap query guards against a snapshot that does not match (it is rebuilt next time).
   if ((await pendingMigrations(db)).length > 0) await applyMigrations(db);
   return Object.assign(db, { dispose: () => db.close() });
@@ -81,7 +81,7 @@ function migratedSnapshot(): Promise<Blob> {
     const file = path.join(SNAPSHOT_DIR, `pglite-${await snapshotKey()}.tar`);
     if (existsSync(file)) return new Blob([await readFile(file)]);
 
-    const pglite = new PGlite();
+    const pglite = newPGlite();
     const db = await wrapPGlite(pglite);
     try {
       await applyMigrations(db);
