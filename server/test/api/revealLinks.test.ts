@@ -21,7 +21,7 @@ beforeAll(async () => {
   tenant = await createTenant(t.app, 'Revealing');
   other = await createTenant(t.app, 'Other');
   verifier = await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, scopes: ['keys:verify'] });
-});
+}, 240_000);
 afterAll(async () => t?.close());
 beforeEach(() => { nowMs = START; });
 
