@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Caller, CredentialInvalidation } from '../../domain/caller.ts';
 import { recordAudit } from '../audit.ts';
-import { endRotatedOutTokens } from './issue.ts';
+import { endRotatedOutTokens } from './rotatedTokens.ts';
 
 export interface FirstUse {
   keyId: string;

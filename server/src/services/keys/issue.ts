@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Context } from '../../appTypes.ts';
 import type { ApiKey, Group, Member, Prisma, Role } from '../../generated/prisma/client.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../domain/errors.ts';
-import { expiryInstant, formatDuration, resolveExpiry } from '../../domain/expiry.ts';
+import { formatDuration, resolveExpiry } from '../../domain/expiry.ts';
 import { newId } from '../../domain/ids.ts';
 import { formatKey, DISPLAY_TAIL_LENGTH, PUBLIC_ID_PATTERN } from '@keywarden/sdk/key-format';
 import { generatePublicId, generateSecret } from '../../domain/keyFormat.ts';
@@ -20,6 +20,7 @@ import { orConflict, parseInput } from '../validation.ts';
 import { auditView, invalidateKeys, keyIdInput as id, loadChangeableKey } from './records.ts';
 import { bothGiven, creditsInput, externalIdInput, keyCreditsData, limitFields, limitUpdateFields, rateLimitData } from '../limits.ts';
 import { identityFor } from '../identities.ts';
+import { endRotatedOutTokens } from './rotatedTokens.ts';
 import { checkDelivery, createRevealLink, deliveryFields, endRevealLinks, type IssuedRevealLink } from '../revealLinks.ts';
 
 const MAX_METADATA_BYTES = 4096;
@@ -458,26 +459,4 @@ export async function replaceSecret(ctx: Context, tx: Tx, input: RotateInput, { 
     },
   });
   return { apiKey, secret: keyText, ...(revealLink && { revealLink }) };
-}
-
-/**
- * The live access tokens of a key's secrets that a rotation replaces: those of `rotatedOut` end
- * at the grace's end (cut to the whole second, as token expiries are kept) or, without a grace,
- * now; those of older secrets, whose grace this rotation ends, now. Issuing locks the key's row
- * (accessTokens.ts), so no token of these secrets is written after this runs. Returns how many
- * were revoked and cut, for the audit event.
- */
-export async function endRotatedOutTokens(tx: Tx, keyId: string, rotatedOut: number, now: Date, graceEndsAt: Date | null) {
-  const live = { apiKeyId: keyId, revokedAt: null, expiresAt: { gt: now } };
-  const revoked = await tx.accessToken.updateMany({
-    where: { ...live, secretVersion: graceEndsAt ? { lt: rotatedOut } : { lte: rotatedOut } },
-    data: { revokedAt: now },
-  });
-  if (graceEndsAt === null) return { revoked: revoked.count };
-  const graceEnd = new Date(expiryInstant(graceEndsAt));
-  const cut = await tx.accessToken.updateMany({
-    where: { ...live, secretVersion: rotatedOut, expiresAt: { gt: graceEnd } },
-    data: { expiresAt: graceEnd },
-  });
-  return { revoked: revoked.count, cutToGraceEnd: cut.count };
 }
