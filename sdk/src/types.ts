@@ -40,10 +40,29 @@ export interface IssuedKey {
   clientSecret: string;
   /** The full key text, the same as `key` (its earlier name). */
   secret: string;
+  /** Null: the key text is in `key` (delivery KEY_TEXT). */
+  revealUrl?: null;
+  revealLinkExpiresAt?: null;
+}
+
+/**
+ * A new or rotated key delivered by a single-use reveal link (`delivery: 'REVEAL_LINK'`): no key
+ * text in the answer; hand `revealUrl` to whoever will use the key. It shows the text once, until
+ * `revealLinkExpiresAt`.
+ */
+export interface IssuedKeyByLink {
+  apiKey: ApiKey;
+  clientId: string;
+  key: null;
+  clientSecret: null;
+  secret: null;
+  revealUrl: string;
+  revealLinkExpiresAt: string;
 }
 
 /** One item of keys.createMany or keys.rotateMany: its key, or why it was not done (only with atomic: false). */
 export type BulkKeyResult =
+  /** With items of delivery REVEAL_LINK, `issued` is an IssuedKeyByLink (key null, revealUrl set). */
   | { index: number; ok: true; issued: IssuedKey }
   | { index: number; ok: false; error: KeywardenError };
 
@@ -90,6 +109,9 @@ export type {
   ErrorCode as ServerErrorCode,
   GroupFilter,
   InitialKeyStatus,
+  KeyDelivery,
+  RotationGraceStart,
+  RotationState,
   IpDenialReason,
   IpRuleAction,
   IpRuleInput,

@@ -76,8 +76,16 @@ export function requestHeadersOf(ctx: Pick<Context, 'request'>): Headers {
   return requestHeaders.get(ctx.request) ?? new Headers();
 }
 
+const requestOrigins = new WeakMap<RequestInfo, string>();
+
+/** The public URL links in answers start with: KEYWARDEN_PUBLIC_URL, else the origin the request came to. */
+export function publicBaseOf(ctx: Pick<Context, 'request' | 'app'>): string {
+  return ctx.app.config.publicUrl ?? requestOrigins.get(ctx.request) ?? 'http://localhost';
+}
+
 export async function createContext(app: App, initial: YogaInitialContext & ServerContext): Promise<Context> {
   const { info, caller, db } = await resolveRequest(app, initial.request, initial);
   requestHeaders.set(info, initial.request.headers);
+  requestOrigins.set(info, new URL(initial.request.url).origin);
   return { app, caller, db, unscoped: app.db.prisma, afterCommit: null, request: info };
 }

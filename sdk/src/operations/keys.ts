@@ -19,6 +19,12 @@ export const ApiKeyFields = graphql(`
     }
     expiresAt
     rotationGraceEndsAt
+    rotation {
+      state
+      graceEndsAt
+      waitUntil
+      gracePeriodSeconds
+    }
     metadata
     createdBy {
       type
@@ -114,6 +120,8 @@ export const CreateKeyMutation = graphql(`
         clientId
         clientSecret
         secret
+        revealUrl
+        revealLinkExpiresAt
         apiKey {
           ...ApiKeyFields
         }
@@ -137,6 +145,8 @@ export const CreateKeysMutation = graphql(`
             clientId
             clientSecret
             secret
+            revealUrl
+            revealLinkExpiresAt
             apiKey {
               ...ApiKeyFields
             }
@@ -165,6 +175,8 @@ export const RotateKeysMutation = graphql(`
             clientId
             clientSecret
             secret
+            revealUrl
+            revealLinkExpiresAt
             apiKey {
               ...ApiKeyFields
             }
@@ -236,6 +248,8 @@ export const RotateKeyMutation = graphql(`
         clientId
         clientSecret
         secret
+        revealUrl
+        revealLinkExpiresAt
         apiKey {
           ...ApiKeyFields
         }

@@ -7,13 +7,22 @@ import { pageOf, PageIterator, type ListOptions } from '../pagination.ts';
 import type { CallOptions, Transport } from '../transport.ts';
 import type {
   KeyLimits,
-  AccessExplanation, AccessToken, ApiKey, ApiKeyFilter, BulkKeysResult, BulkUpdateKeysInput, CreateKeyInput, CreateKeysInput, IssuedKey,
+  AccessExplanation, AccessToken, ApiKey, ApiKeyFilter, BulkKeysResult, BulkUpdateKeysInput, CreateKeyInput, CreateKeysInput, IssuedKey, IssuedKeyByLink,
   RotateKeysInput, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
 } from '../types.ts';
 import { found, listed } from './shared.ts';
 import { errorFromUnionMember, type UnionErrorMember } from '../errors.ts';
 
-type BulkItem = { index: number; error?: UnionErrorMember | null } & Partial<Record<'created' | 'rotated', IssuedKey | null>>;
+/**
+ * createKey and rotateKey as the SDK hands them out: with `delivery: 'REVEAL_LINK'` the answer
+ * carries `revealUrl` and no key text (IssuedKeyByLink); otherwise the key text (IssuedKey).
+ */
+type IssueFunction<Input extends { delivery?: string | null }> = {
+  (input: Input & { delivery: 'REVEAL_LINK' }, call?: CallOptions): Promise<IssuedKeyByLink>;
+  (input: Input & { delivery?: 'KEY_TEXT' | null }, call?: CallOptions): Promise<IssuedKey>;
+};
+
+type BulkItem = { index: number; error?: UnionErrorMember | null } & Partial<Record<'created' | 'rotated', Omit<IssuedKey, 'key' | 'clientSecret' | 'secret' | 'revealUrl' | 'revealLinkExpiresAt'> | null>>;
 
 /** A bulk payload as the SDK hands it out: each item's key, or its error as the SDK's error class. */
 function bulkResult(payload: { succeeded: number; failed: number; results: readonly BulkItem[] }, operation: string): BulkKeysResult {
@@ -22,7 +31,7 @@ function bulkResult(payload: { succeeded: number; failed: number; results: reado
     failed: payload.failed,
     results: payload.results.map((item) => {
       const issued = item.created ?? item.rotated;
-      return issued ? { index: item.index, ok: true, issued } : { index: item.index, ok: false, error: errorFromUnionMember(item.error!, operation) };
+      return issued ? { index: item.index, ok: true, issued: issued as IssuedKey } : { index: item.index, ok: false, error: errorFromUnionMember(item.error!, operation) };
     }),
   };
 }
@@ -67,9 +76,7 @@ export function keysResource(t: Transport) {
      * Issue a key. `key` is the full key text (send it as the API key, or as the OAuth client_secret
      * with `clientId` as client_id): store it now, it is never shown again. `secret` is the same text.
      */
-    async create(input: CreateKeyInput, call?: CallOptions): Promise<IssuedKey> {
-      return t.mutate(CreateKeyMutation, { input }, 'CreateKeyPayload', call);
-    },
+    create: (async (input: CreateKeyInput, call?: CallOptions) => t.mutate(CreateKeyMutation, { input }, 'CreateKeyPayload', call)) as IssueFunction<CreateKeyInput>,
 
     /**
      * Issue up to 1,000 keys in one call. `atomic` (default true): all or none, the first failing
@@ -113,9 +120,7 @@ export function keysResource(t: Transport) {
      * A new secret for the same public id, as `key` (and `clientSecret`), shown once; the old one, and
      * the access tokens issued from it, work for `gracePeriodSeconds` (without one, they stop at once).
      */
-    async rotate(input: RotateKeyInput, call?: CallOptions): Promise<IssuedKey> {
-      return t.mutate(RotateKeyMutation, { input }, 'RotateKeyPayload', call);
-    },
+    rotate: (async (input: RotateKeyInput, call?: CallOptions) => t.mutate(RotateKeyMutation, { input }, 'RotateKeyPayload', call)) as IssueFunction<RotateKeyInput>,
 
     /** Disable, enable or revoke many keys (by `ids` or `filter`), all or nothing. */
     async bulkUpdate(input: BulkUpdateKeysInput, call?: CallOptions): Promise<{ count: number; keyIds: string[] }> {

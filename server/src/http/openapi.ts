@@ -29,7 +29,7 @@ export interface ApiResponse {
 
 export interface ApiParameter {
   name: string;
-  in: 'query' | 'header';
+  in: 'query' | 'header' | 'path';
   description: string;
   required?: boolean;
   schema: JsonSchema;
@@ -356,8 +356,103 @@ function forwardAuth(method: HttpMethod): ApiOperation {
   };
 }
 
+const REVEAL_TOKEN: ApiParameter = { name: 'token', in: 'path', description: 'The token of the link (43 characters, base64url).', required: true, schema: { type: 'string' } };
+const REVEAL_HEADERS = {
+  ...REQUEST_ID_HEADER,
+  'Cache-Control': { description: 'no-store.', required: true, schema: { const: 'no-store' } },
+};
+const REVEAL_GONE: ApiResponse = {
+  description: 'The link cannot be opened: unknown, opened already, expired, or its key was rotated, disabled, revoked or deleted (one answer for all).',
+  content: {
+    'text/html': { schema: { type: 'string' } },
+    'application/json': {
+      schema: {
+        type: 'object', required: ['error'],
+        properties: { error: { type: 'object', required: ['code', 'message', 'requestId'], properties: { code: { const: 'GONE' }, message: { type: 'string' }, requestId: { type: 'string' } } } },
+      },
+    },
+  },
+  headers: REVEAL_HEADERS,
+};
+const REVEAL_NOTE = 'A page for a browser (CSP default-src \'self\'), JSON for `Accept: application/json`.';
+
+/** The single-use reveal links createKey and rotateKey hand out with delivery REVEAL_LINK. */
+const REVEAL_OPERATIONS: ApiOperation[] = [
+  {
+    path: '/v1/reveal/{token}',
+    method: 'get',
+    operationId: 'revealLinkStatus',
+    summary: 'Whether a reveal link can be opened (never uses it up)',
+    description: `${REVEAL_NOTE} A browser gets a page whose "Reveal" button POSTs to the same URL, so link previews and scanners never burn the link.`,
+    tags: ['keys'],
+    parameters: [REVEAL_TOKEN],
+    responses: {
+      200: {
+        description: 'The link can be opened, until expiresAt.',
+        content: {
+          'text/html': { schema: { type: 'string' } },
+          'application/json': { schema: { type: 'object', required: ['status', 'expiresAt'], properties: { status: { const: 'READY' }, expiresAt: { type: 'string', format: 'date-time' }, reveal: { type: 'string' } } } },
+        },
+        headers: REVEAL_HEADERS,
+      },
+      410: REVEAL_GONE,
+      500: ERRORS[500],
+      503: ERRORS[503],
+    },
+  },
+  {
+    path: '/v1/reveal/{token}',
+    method: 'head',
+    operationId: 'revealLinkHead',
+    summary: 'As GET, without a body',
+    tags: ['keys'],
+    parameters: [REVEAL_TOKEN],
+    responses: {
+      200: { description: 'The link can be opened.', headers: REVEAL_HEADERS },
+      410: { description: 'The link cannot be opened.', headers: REVEAL_HEADERS },
+      500: { description: 'An unexpected error.' },
+      503: { description: 'The database is out of reach.' },
+    },
+  },
+  {
+    path: '/v1/reveal/{token}',
+    method: 'post',
+    operationId: 'revealKey',
+    summary: 'Open a reveal link: the key text, once',
+    description: `${REVEAL_NOTE} Opening is audited (key.revealed, with the address and user agent, never the text); afterwards the link answers 410.`,
+    tags: ['keys'],
+    parameters: [REVEAL_TOKEN],
+    responses: {
+      200: {
+        description: 'The key text, shown this once (the page has a copy button, script from /v1/reveal/copy.js).',
+        content: {
+          'text/html': { schema: { type: 'string' } },
+          'application/json': { schema: { type: 'object', required: ['key', 'clientId'], additionalProperties: false, properties: { key: { type: 'string' }, clientId: { type: 'string' } } } },
+        },
+        headers: REVEAL_HEADERS,
+      },
+      403: keywardenError('A cross-site form post (Sec-Fetch-Site: cross-site): the link is opened from its own page (FORBIDDEN).'),
+      410: REVEAL_GONE,
+      500: ERRORS[500],
+      503: ERRORS[503],
+    },
+  },
+  {
+    path: '/v1/reveal/copy.js',
+    method: 'get',
+    operationId: 'revealCopyScript',
+    summary: "The reveal page's copy button",
+    tags: ['keys'],
+    responses: {
+      200: { description: 'The script.', content: { 'text/javascript': { schema: { type: 'string' } } } },
+      405: ERRORS[405],
+    },
+  },
+];
+
 /** Every REST operation. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
+  ...REVEAL_OPERATIONS,
   // TRACE aside: fetch() refuses to send it, and no proxy asks with it.
   ...HTTP_METHODS.filter((method) => method !== 'trace').map(forwardAuth),
   {
@@ -563,6 +658,7 @@ export function openApiDocument(operations: readonly ApiOperation[] = API_OPERAT
       { name: 'verification', description: 'For resource servers.' },
       { name: 'oauth', description: 'OAuth 2.0 for keys that are exchanged for access tokens.' },
       { name: 'audit', description: 'The tamper-evident audit trail.' },
+      { name: 'keys', description: 'Single-use reveal links for key texts.' },
       { name: 'operations', description: 'Health, readiness, metrics, this document.' },
     ],
     paths,

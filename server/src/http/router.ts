@@ -22,6 +22,7 @@ import { API_SECURITY_HEADERS, useCsrfPrevention, useSecurityHeaders } from './s
 import { VERIFY_PATH, verifyRoute } from './verifyRoute.ts';
 import { INVALIDATIONS_PATH, invalidationsRoute } from './invalidationsRoute.ts';
 import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwardAuthRoute.ts';
+import { isRevealPath, revealRoute } from './revealRoute.ts';
 
 // Every route of the server, and the order requests meet Yoga's plugins in.
 //
@@ -29,6 +30,7 @@ import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwar
 //   *    /v1/forward-auth   forwardAuthRoute  a reverse proxy's "may this pass?" (and /v1/forward-auth/envoy/…); straight from node:http too
 //   GET  /v1/audit/export   auditExportRoute  the audit trail as NDJSON
 //   GET  /v1/invalidations  invalidationsRoute  credential changes as server-sent events (resource servers' verdict caches)
+//   GET|POST /v1/reveal/…   revealRoute       a single-use reveal link (GET shows a button; POST reveals), and its copy script
 //   POST /oauth/token       oauthRoute        OAuth client credentials grant (RFC 6749 §4.4)
 //   POST /oauth/revoke      oauthRoute        token revocation (RFC 7009)
 //   POST /oauth/introspect  oauthRoute        token introspection (RFC 7662), for keys:verify holders
@@ -133,7 +135,7 @@ function useRestRoutes(app: App): Plugin<Record<string, unknown>, ServerContext>
   const routes = restRoutes(app);
   return {
     onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
-      const route = routes.get(url.pathname) ?? (isForwardAuthPath(url.pathname) ? forwardAuthRoute : undefined);
+      const route = routes.get(url.pathname) ?? (isForwardAuthPath(url.pathname) ? forwardAuthRoute : isRevealPath(url.pathname) ? revealRoute : undefined);
       if (route === undefined) return;
       return route(app, fetchRestRequest(request, url.pathname, serverContext), fetchAPI).then((r) =>
         // A copy: the Response may add to the object it is given (Content-Length), and r.headers

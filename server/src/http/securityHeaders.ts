@@ -81,7 +81,8 @@ export function useSecurityHeaders(graphiql: { readonly policy: string | undefin
     onResponse({ response }) {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
       const isPage = response.headers.get('content-type')?.startsWith('text/html') === true;
-      const policy = isPage ? graphiql.policy : undefined;
+      // A page brings its policy (GraphiQL's, or one a route set with it, e.g. a reveal link's).
+      const policy = isPage ? (response.headers.get('content-security-policy') ?? graphiql.policy) : undefined;
       response.headers.set('content-security-policy', policy ?? API_CONTENT_SECURITY_POLICY);
       if (corsOn) response.headers.append('vary', 'Origin');
     },

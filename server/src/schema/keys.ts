@@ -9,7 +9,9 @@ import { maskedForm } from '@keywarden/sdk/key-format';
 import { explainAccess, type AccessExplanation } from '../services/access.ts';
 import { keyCreator, type KeyCreator } from '../services/keys/creator.ts';
 import { assertFilterTargetsExist, keyWhere } from '../services/keys/filter.ts';
-import { MAX_BULK_KEYS, MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type IssuedKey } from '../services/keys/issue.ts';
+import { publicBaseOf } from '../context.ts';
+import { DEFAULT_REVEAL_LINK_TTL_SECONDS, MAX_REVEAL_LINK_TTL_SECONDS, MIN_REVEAL_LINK_TTL_SECONDS, REVEAL_PATH_PREFIX } from '../services/revealLinks.ts';
+import { DEFAULT_ROTATION_MAX_WAIT_SECONDS, MAX_ROTATION_WAIT_SECONDS, MAX_BULK_KEYS, MAX_ROTATION_GRACE_SECONDS, createKey, rotateKey, updateKey, type IssuedKey } from '../services/keys/issue.ts';
 import { bulkUpdateKeys, deleteKey, revokeKey, setKeyEnabled } from '../services/keys/status.ts';
 import { createKeys, rotateKeys, type BulkItemResult } from '../services/keys/bulk.ts';
 import { MUTATION_ERRORS } from './errors.ts';
@@ -38,6 +40,40 @@ const KeyCreatorRef = builder.objectRef<KeyCreator>('KeyCreator').implement({
     type: t.field({ type: KeyCreatorTypeEnum, resolve: (c) => c.type }),
     id: t.exposeID('id', { description: 'The member or key id (`mem_…`, `key_…`).' }),
     displayName: t.exposeString('displayName', { nullable: true, description: "The member's name (its email when it has none; needs members:read) or the key's name; null once it no longer exists." }),
+  }),
+});
+
+const RotationStateEnum = builder.enumType('RotationState', {
+  values: {
+    WAITING_FOR_FIRST_USE: { description: 'Both secrets work until the new one is first used (then GRACE) or waitUntil passes.' },
+    GRACE: { description: 'The previous secret works until graceEndsAt.' },
+  },
+});
+
+interface Rotation {
+  state: 'WAITING_FOR_FIRST_USE' | 'GRACE';
+  graceEndsAt: Date | null;
+  waitUntil: Date | null;
+  gracePeriodSeconds: number | null;
+}
+
+function rotationOf(key: { previousSecretExpiresAt: Date | null; rotationWaitUntil: Date | null; rotationGraceSeconds: number | null }, now: Date): Rotation | null {
+  if (key.rotationWaitUntil !== null && key.rotationWaitUntil > now) {
+    return { state: 'WAITING_FOR_FIRST_USE', graceEndsAt: null, waitUntil: key.rotationWaitUntil, gracePeriodSeconds: key.rotationGraceSeconds };
+  }
+  if (key.rotationWaitUntil === null && key.previousSecretExpiresAt !== null && key.previousSecretExpiresAt > now) {
+    return { state: 'GRACE', graceEndsAt: key.previousSecretExpiresAt, waitUntil: null, gracePeriodSeconds: null };
+  }
+  return null;
+}
+
+const RotationRef = builder.objectRef<Rotation>('KeyRotation').implement({
+  description: 'Where a rotation with a grace stands.',
+  fields: (t) => ({
+    state: t.field({ type: RotationStateEnum, resolve: (r) => r.state }),
+    graceEndsAt: t.expose('graceEndsAt', { type: 'DateTime', nullable: true, description: 'GRACE: when the previous secret stops working.' }),
+    waitUntil: t.expose('waitUntil', { type: 'DateTime', nullable: true, description: 'WAITING_FOR_FIRST_USE: when the previous secret stops working if the new one is never used.' }),
+    gracePeriodSeconds: t.exposeInt('gracePeriodSeconds', { nullable: true, description: 'WAITING_FOR_FIRST_USE: the grace the first use starts.' }),
   }),
 });
 
@@ -83,6 +119,13 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
       description: 'After a rotation with a grace period: until when the previous secret still works.',
       select: { previousSecretExpiresAt: true },
       resolve: (key, _args, ctx) => (key.previousSecretExpiresAt && key.previousSecretExpiresAt > ctx.app.clock() ? key.previousSecretExpiresAt : null),
+    }),
+    rotation: t.field({
+      type: RotationRef,
+      nullable: true,
+      description: "The previous secret's state after a rotation with a grace; null when only the current secret works.",
+      select: { previousSecretExpiresAt: true, rotationWaitUntil: true, rotationGraceSeconds: true },
+      resolve: (key, _args, ctx) => rotationOf(key, ctx.app.clock()),
     }),
     metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
     tokenTtlSeconds: t.exposeInt('tokenTtlSeconds', {
@@ -260,6 +303,23 @@ builder.queryFields((t) => ({
 
 const InitialKeyStatusEnum = builder.enumType('InitialKeyStatus', { values: ['ACTIVE', 'DISABLED'] as const });
 
+const KeyDeliveryEnum = builder.enumType('KeyDelivery', {
+  values: {
+    KEY_TEXT: { description: 'The key text in the answer (key, clientSecret, secret).' },
+    REVEAL_LINK: { description: 'A single-use link (revealUrl) that shows the key text once, in place of the text.' },
+  },
+});
+
+const GraceStartEnum = builder.enumType('RotationGraceStart', {
+  values: {
+    ROTATION: { description: 'The grace starts now.' },
+    FIRST_USE: { description: 'The grace starts when the new secret is first used successfully (at the latest after maxWaitSeconds, when the previous secret stops).' },
+  },
+});
+
+const DELIVERY = `Default KEY_TEXT. REVEAL_LINK: the answer carries revealUrl and no key text.`;
+const REVEAL_TTL = `How long the reveal link can be opened: ${MIN_REVEAL_LINK_TTL_SECONDS}-${MAX_REVEAL_LINK_TTL_SECONDS} seconds; default ${DEFAULT_REVEAL_LINK_TTL_SECONDS} (24 h). Only with REVEAL_LINK.`;
+
 const CreateKeyInput = builder.inputType('CreateKeyInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'Nickname shown in lists.' }),
@@ -281,6 +341,8 @@ const CreateKeyInput = builder.inputType('CreateKeyInput', {
     namedRateLimits: t.field({ type: [NamedRateLimitInputRef], required: false, description: 'Limits verify charges by name; replaces the whole list.' }),
     credits: t.field({ type: CreditsInputRef, required: false, description: "Usage credits (default: its group's for a new key; none: unlimited)." }),
     externalId: t.string({ required: false, description: "Your customer's or user's id (1-256 characters): the key shares that identity's limits." }),
+    delivery: t.field({ type: KeyDeliveryEnum, required: false, description: DELIVERY }),
+    revealLinkTtlSeconds: t.int({ required: false, description: REVEAL_TTL }),
   }),
 });
 
@@ -323,6 +385,13 @@ const RotateKeyInput = builder.inputType('RotateKeyInput', {
       required: false,
       description: `How long the previous secret, and the OAuth access tokens issued from it, keep working: 0-${MAX_ROTATION_GRACE_SECONDS} seconds; default 0 (they stop at once).`,
     }),
+    graceStartsAt: t.field({ type: GraceStartEnum, required: false, description: 'When the grace period starts; default ROTATION.' }),
+    maxWaitSeconds: t.int({
+      required: false,
+      description: `FIRST_USE: how long to wait at most for the first use (60-${MAX_ROTATION_WAIT_SECONDS} seconds; default ${DEFAULT_ROTATION_MAX_WAIT_SECONDS}, 7 days). Unused by then, the previous secret stops.`,
+    }),
+    delivery: t.field({ type: KeyDeliveryEnum, required: false, description: DELIVERY }),
+    revealLinkTtlSeconds: t.int({ required: false, description: REVEAL_TTL }),
   }),
 });
 
@@ -337,7 +406,10 @@ const BulkUpdateKeysInput = builder.inputType('BulkUpdateKeysInput', {
   }),
 });
 
-const SHOWN_ONCE = 'Shown this once: store it now; only maskedKey is shown again.';
+const SHOWN_ONCE = 'Shown this once: store it now; only maskedKey is shown again. Null with delivery REVEAL_LINK.';
+
+/** The key text, unless it goes by reveal link. */
+const shownText = (issued: IssuedKey): string | null => (issued.revealLink ? null : issued.secret);
 
 /**
  * What createKey and rotateKey hand out, each use named: the key text for `Authorization: Bearer`,
@@ -348,18 +420,31 @@ function issuedKeyPayload(name: 'CreateKeyPayload' | 'RotateKeyPayload') {
     fields: (t) => ({
       apiKey: t.expose('apiKey', { type: ApiKeyRef }),
       key: t.string({
+        nullable: true,
         description: `The full key text (\`<prefix>_<publicId><secret><checksum>\`). Send it as \`Authorization: Bearer <key>\` (or \`X-API-Key: <key>\`); it is also the OAuth client_secret. ${SHOWN_ONCE}`,
-        resolve: (issued) => issued.secret,
+        resolve: (issued) => shownText(issued),
       }),
       clientId: t.string({
         description: "The OAuth 2.0 client_id for POST /oauth/token: the key's public id (the same as apiKey.publicId). Not a secret.",
         resolve: (issued) => issued.apiKey.publicId,
       }),
       clientSecret: t.string({
+        nullable: true,
         description: `The OAuth 2.0 client_secret for POST /oauth/token (HTTP Basic or the client_secret parameter): the full key text, the same as \`key\`. ${SHOWN_ONCE}`,
-        resolve: (issued) => issued.secret,
+        resolve: (issued) => shownText(issued),
       }),
-      secret: t.exposeString('secret', { description: `The full key text, the same as \`key\` (its earlier name). ${SHOWN_ONCE}` }),
+      secret: t.string({ nullable: true, description: `The full key text, the same as \`key\` (its earlier name). ${SHOWN_ONCE}`, resolve: (issued) => shownText(issued) }),
+      revealUrl: t.string({
+        nullable: true,
+        description: 'With delivery REVEAL_LINK: the link that shows the key text once (then answers 410 Gone). Hand it to whoever will use the key; null otherwise.',
+        resolve: (issued, _args, ctx) => (issued.revealLink ? `${publicBaseOf(ctx)}${REVEAL_PATH_PREFIX}${issued.revealLink.token}` : null),
+      }),
+      revealLinkExpiresAt: t.field({
+        type: 'DateTime',
+        nullable: true,
+        description: 'With delivery REVEAL_LINK: when the link stops working if not opened.',
+        resolve: (issued) => issued.revealLink?.expiresAt ?? null,
+      }),
     }),
   });
 }

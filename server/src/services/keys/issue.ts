@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Context } from '../../appTypes.ts';
 import type { ApiKey, Group, Member, Prisma, Role } from '../../generated/prisma/client.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../domain/errors.ts';
-import { expiryInstant, formatDuration, resolveExpiry } from '../../domain/expiry.ts';
+import { formatDuration, resolveExpiry } from '../../domain/expiry.ts';
 import { newId } from '../../domain/ids.ts';
 import { formatKey, DISPLAY_TAIL_LENGTH, PUBLIC_ID_PATTERN } from '@keywarden/sdk/key-format';
 import { generatePublicId, generateSecret } from '../../domain/keyFormat.ts';
@@ -20,6 +20,8 @@ import { orConflict, parseInput } from '../validation.ts';
 import { auditView, invalidateKeys, keyIdInput as id, loadChangeableKey } from './records.ts';
 import { bothGiven, creditsInput, externalIdInput, keyCreditsData, limitFields, limitUpdateFields, rateLimitData } from '../limits.ts';
 import { identityFor } from '../identities.ts';
+import { endRotatedOutTokens } from './rotatedTokens.ts';
+import { checkDelivery, createRevealLink, deliveryFields, endRevealLinks, type IssuedRevealLink } from '../revealLinks.ts';
 
 const MAX_METADATA_BYTES = 4096;
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
@@ -63,7 +65,8 @@ export const createInput = z.object({
   ...limitFields,
   credits: creditsInput.nullish(),
   externalId: externalIdInput.nullish(),
-});
+  ...deliveryFields,
+}).superRefine(checkDelivery);
 
 const updateInput = z
   .object({
@@ -100,6 +103,9 @@ const updateInput = z
     }
   });
 
+export const DEFAULT_ROTATION_MAX_WAIT_SECONDS = 7 * 86_400;
+export const MAX_ROTATION_WAIT_SECONDS = 30 * 86_400;
+
 export const rotateInput = z.object({
   id,
   gracePeriodSeconds: z
@@ -108,6 +114,19 @@ export const rotateInput = z.object({
     .min(0, 'must not be negative')
     .max(MAX_ROTATION_GRACE_SECONDS, `must be at most ${MAX_ROTATION_GRACE_SECONDS} seconds (7 days)`)
     .nullish(),
+  graceStartsAt: z.enum(['ROTATION', 'FIRST_USE']).nullish(),
+  maxWaitSeconds: z
+    .number()
+    .int('must be a whole number')
+    .min(60, 'must be at least 60 seconds')
+    .max(MAX_ROTATION_WAIT_SECONDS, `must be at most ${MAX_ROTATION_WAIT_SECONDS} seconds (30 days)`)
+    .nullish(),
+  ...deliveryFields,
+}).superRefine((input, issue) => {
+  checkDelivery(input, issue);
+  if (input.maxWaitSeconds != null && input.graceStartsAt !== 'FIRST_USE') {
+    issue.addIssue({ code: 'custom', path: ['maxWaitSeconds'], message: 'is only for graceStartsAt FIRST_USE' });
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -193,6 +212,8 @@ export interface IssuedKey {
   apiKey: ApiKey;
   /** The full key text: returned by this one response, never stored or shown again. */
   secret: string;
+  /** With delivery REVEAL_LINK: the link that shows the text once, in place of the text. */
+  revealLink?: IssuedRevealLink;
 }
 
 /** A new secret and its argon2id hash, made before any transaction so that no connection or lock waits on it. */
@@ -298,11 +319,17 @@ export async function insertKey(ctx: Context, tx: Tx, input: CreateInput, { secr
   });
   const ipRules = input.ipRules ?? [];
   await createIpRules(tx, tenant.id, { apiKeyId: apiKey.id }, ipRules);
+  const revealLink = input.delivery === 'REVEAL_LINK'
+    ? await createRevealLink(tx, { tenantId: tenant.id, apiKeyId: apiKey.id, secretVersion: apiKey.secretVersion, keyText, ttlSeconds: input.revealLinkTtlSeconds, now })
+    : undefined;
   await recordAudit(tx, ctx, {
     tenantId: tenant.id, action: 'key.created', targetType: 'ApiKey', targetId: apiKey.id,
-    changes: { ...auditView(apiKey), externalId: identity?.externalId ?? null, ipRules: describeRules(ipRules) },
+    changes: {
+      ...auditView(apiKey), externalId: identity?.externalId ?? null, ipRules: describeRules(ipRules),
+      ...(revealLink && { delivery: 'REVEAL_LINK', revealLinkId: revealLink.id, revealLinkExpiresAt: revealLink.expiresAt }),
+    },
   });
-  return { apiKey, secret: keyText };
+  return { apiKey, secret: keyText, ...(revealLink && { revealLink }) };
 }
 
 export async function updateKey(ctx: Context, raw: unknown): Promise<ApiKey> {
@@ -392,12 +419,16 @@ export type RotateInput = z.output<typeof rotateInput>;
 export async function replaceSecret(ctx: Context, tx: Tx, input: RotateInput, { secret, secretHash }: NewSecret, now: Date): Promise<IssuedKey> {
   const caller = tenantCaller(ctx);
   const grace = input.gracePeriodSeconds ?? 0;
+  const fromFirstUse = input.graceStartsAt === 'FIRST_USE';
   const before = await loadChangeableKey(tx, input.id);
   // The caller receives a working credential for this key, so must hold everything it can hold.
   assertMayGrant(ctx, before.scopes, "Rotating hands out the key's credential, which holds scopes the caller lacks");
   const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
   const keyText = formatKey(tenant.keyPrefix, before.publicId, secret);
-  const graceEndsAt = grace > 0 ? new Date(now.getTime() + grace * 1000) : null;
+  // From first use: the previous secret works until the new one is first used (then for the grace)
+  // or, at the latest, until the wait ends.
+  const waitUntil = fromFirstUse ? new Date(now.getTime() + (input.maxWaitSeconds ?? DEFAULT_ROTATION_MAX_WAIT_SECONDS) * 1000) : null;
+  const graceEndsAt = waitUntil ?? (grace > 0 ? new Date(now.getTime() + grace * 1000) : null);
   const apiKey = await tx.apiKey.update({
     where: { id: before.id },
     data: {
@@ -408,35 +439,24 @@ export async function replaceSecret(ctx: Context, tx: Tx, input: RotateInput, { 
       previousSecretHash: graceEndsAt ? before.secretHash : null,
       previousSecretExpiresAt: graceEndsAt,
       secretVersion: { increment: 1 },
+      rotationWaitUntil: waitUntil,
+      rotationGraceSeconds: waitUntil ? grace : null,
     },
   });
   const oauthAccess = await endRotatedOutTokens(tx, before.id, apiKey.secretVersion - 1, now, graceEndsAt);
+  await endRevealLinks(tx, [before.id], now);
+  const revealLink = input.delivery === 'REVEAL_LINK'
+    ? await createRevealLink(tx, { tenantId: tenant.id, apiKeyId: apiKey.id, secretVersion: apiKey.secretVersion, keyText, ttlSeconds: input.revealLinkTtlSeconds, now })
+    : undefined;
   await recordAudit(tx, ctx, {
     tenantId: tenant.id, action: 'key.rotated', targetType: 'ApiKey', targetId: before.id,
     // Named so: the audit drops any field whose name says "token".
-    changes: { gracePeriodSeconds: grace, graceEndsAt, oauthAccess },
+    changes: {
+      gracePeriodSeconds: grace,
+      ...(waitUntil ? { graceStartsAt: 'FIRST_USE', waitUntil, graceEndsAt: null } : { graceEndsAt }),
+      oauthAccess,
+      ...(revealLink && { delivery: 'REVEAL_LINK', revealLinkId: revealLink.id, revealLinkExpiresAt: revealLink.expiresAt }),
+    },
   });
-  return { apiKey, secret: keyText };
-}
-
-/**
- * The live access tokens of a key's secrets that a rotation replaces: those of `rotatedOut` end
- * at the grace's end (cut to the whole second, as token expiries are kept) or, without a grace,
- * now; those of older secrets, whose grace this rotation ends, now. Issuing locks the key's row
- * (accessTokens.ts), so no token of these secrets is written after this runs. Returns how many
- * were revoked and cut, for the audit event.
- */
-async function endRotatedOutTokens(tx: Tx, keyId: string, rotatedOut: number, now: Date, graceEndsAt: Date | null) {
-  const live = { apiKeyId: keyId, revokedAt: null, expiresAt: { gt: now } };
-  const revoked = await tx.accessToken.updateMany({
-    where: { ...live, secretVersion: graceEndsAt ? { lt: rotatedOut } : { lte: rotatedOut } },
-    data: { revokedAt: now },
-  });
-  if (graceEndsAt === null) return { revoked: revoked.count };
-  const graceEnd = new Date(expiryInstant(graceEndsAt));
-  const cut = await tx.accessToken.updateMany({
-    where: { ...live, secretVersion: rotatedOut, expiresAt: { gt: graceEnd } },
-    data: { expiresAt: graceEnd },
-  });
-  return { revoked: revoked.count, cutToGraceEnd: cut.count };
+  return { apiKey, secret: keyText, ...(revealLink && { revealLink }) };
 }

@@ -9,6 +9,7 @@ import { recordAudit, type Tx } from '../audit.ts';
 import { tenantCaller } from '../authorization.ts';
 import { parseInput } from '../validation.ts';
 import { assertFilterTargetsExist, keyWhere, type KeyFilter } from './filter.ts';
+import { endRevealLinks } from '../revealLinks.ts';
 import { auditView, invalidateKeys, keyIdInput as id, loadChangeableKey } from './records.ts';
 
 const MAX_BULK_IDS = 1000;
@@ -60,6 +61,8 @@ export async function changeKeyStatus(
     where: { id: { in: changing.map((key) => key.id) } },
     data: { status, ...(action === 'REVOKE' && { revokedAt: options.now, revokedReason: options.reason ?? null }) },
   });
+  // A reveal link does not outlive a disabling or revocation (enabling again does not bring it back).
+  if (action !== 'ENABLE') await endRevealLinks(tx, changing.map((key) => key.id), options.now);
   for (const key of changing) {
     await recordAudit(tx, ctx, {
       tenantId, action: STATUS_AUDIT_ACTION[action], targetType: 'ApiKey', targetId: key.id,

@@ -31,6 +31,8 @@ export interface KeyRecord {
   previousSecretExpiresAt: Date | null;
   /** Which secret secretHash is (previousSecretHash is the one before). */
   secretVersion: number;
+  /** Set while a rotation waits for the first use of the current secret (see keys/firstUse.ts). */
+  rotationWaitUntil: Date | null;
   /** The key itself is accepted only by the OAuth routes; its access tokens act everywhere. */
   tokenExchangeOnly: boolean;
   /** Key scopes ∩ owner's role scopes ∩ group scope limit (when the group limits). */
@@ -99,6 +101,7 @@ export async function loadKeyRecord(prisma: PrismaClient, lookup: KeyLookup, log
     previousSecretHash: key.previousSecretHash,
     previousSecretExpiresAt: key.previousSecretExpiresAt,
     secretVersion: key.secretVersion,
+    rotationWaitUntil: key.rotationWaitUntil,
     tokenExchangeOnly: key.tokenExchangeOnly,
     scopes,
     scopeList: scopes.toArray(),

@@ -23,6 +23,7 @@ import type { VerificationOptions } from './options.ts';
 import type { FailedAttemptThrottle, RateLimiter } from './rateLimit.ts';
 import { consumeUsageCredit, type UsageRecorder } from './usage.ts';
 import { DEFAULT_CHARGE, limitsToCharge, type ChargeRequest } from '../../domain/limits.ts';
+import { completeRotationWait } from '../keys/firstUse.ts';
 
 /** What was presented: key text or access token, or the two halves of Basic credentials. */
 export type PresentedSecret = { kind: 'text'; text: string } | { kind: 'basic'; publicId: string; secret: string };
@@ -212,6 +213,8 @@ export class Verifier {
   private readonly secretChecks = new SingleFlight<string | null>();
   private readonly recordLoads = new SingleFlight<KeyRecord | null>();
   private readonly rehashing = new Map<string, Promise<void>>();
+  /** First uses of rotated keys being written, by key id and secret version. */
+  private readonly rotationCompletions = new Map<string, Promise<void>>();
   private readonly connectionProofs = new WeakMap<object, ConnectionProof>();
   /** The server secret imported once, not on every HMAC. */
   private readonly hmacKey: KeyObject;
@@ -298,7 +301,36 @@ export class Verifier {
     if (record.tokenExchangeOnly && request.path !== 'oauth') return denied('TOKEN_EXCHANGE_ONLY');
 
     const secretVersion = secretCheck === 'current' ? record.secretVersion : record.secretVersion - 1;
-    return this.admit(record, request, now, { credentialType: 'API_KEY', tokenId: null, scopes: record.scopes, scopeList: record.scopeList, secretVersion });
+    const outcome = this.admit(record, request, now, { credentialType: 'API_KEY', tokenId: null, scopes: record.scopes, scopeList: record.scopeList, secretVersion });
+    // Only a key whose rotation waits for its new secret's first use pays anything more.
+    if (record.rotationWaitUntil === null || secretCheck !== 'current') return outcome;
+    return this.afterFirstUse(record, outcome, request, now);
+  }
+
+  /**
+   * The new secret of a rotation that waits for its first use was just used: once it is admitted,
+   * end the wait (one conditional write; concurrent first uses here share it, other instances'
+   * lose the race in the database). Answered after the write, so the grace has started when the
+   * caller hears VALID; a failed write is logged and retried by the next use.
+   */
+  private async afterFirstUse(record: KeyRecord, pending: VerifyOutcome | Promise<VerifyOutcome>, request: VerifyRequest, now: Date): Promise<VerifyOutcome> {
+    const outcome = await pending;
+    if (!outcome.valid || record.rotationWaitUntil === null || record.rotationWaitUntil <= now) return outcome;
+    const flight = `${record.id}:${record.secretVersion}`;
+    let completion = this.rotationCompletions.get(flight);
+    if (completion === undefined) {
+      completion = completeRotationWait(this.deps.prisma, this.deps.bus, {
+        keyId: record.id, tenantId: record.tenantId, secretVersion: record.secretVersion, now,
+        ip: request.ip ?? request.throttleAddress,
+        caller: { kind: 'apiKey', tenantId: record.tenantId, keyId: record.id, publicId: record.publicId, ownerId: record.ownerId, scopes: record.scopes },
+      }).then(
+        () => undefined,
+        (error: unknown) => this.deps.logger.error({ err: error, keyId: record.id }, 'could not end the wait of a rotation at its first use'),
+      ).finally(() => this.rotationCompletions.delete(flight));
+      this.rotationCompletions.set(flight, completion);
+    }
+    await completion;
+    return outcome;
   }
 
   /**
