@@ -86,7 +86,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/, 'expected 1 to 40 letters, digits and "-", starting with a letter, e.g. X-Auth-')
     .default('X-Keywarden-'),
-  /** GitHub's secret-scanning public keys (its `public_keys` JSON); unset: POST /v1/leaks/github answers 404. */
+  /** GitHub's secret-scanning public keys (its `public_keys` JSON); unset: POST /v1/leaks/github answers 503. */
   KEYWARDEN_SECRET_SCANNING_KEYS_FILE: z.string().min(1, 'expected a file path').optional(),
 });
 
@@ -126,7 +126,7 @@ export interface Config {
    * endpoints its metadata names. null: each request's own origin (development only).
    */
   publicUrl: string | null;
-  /** POST /v1/leaks/github: the file of GitHub's secret-scanning public keys (read at start, and again whenever it changes); null: the route answers 404. */
+  /** POST /v1/leaks/github: the file of GitHub's secret-scanning public keys (read at start, and again whenever it changes); null: the route answers 503. */
   secretScanning: { keysFile: string | null };
 }
 

@@ -1,6 +1,6 @@
 import type { App } from '../appTypes.ts';
 import { requestIdOf, requestInfo } from '../context.ts';
-import { AuthenticationError, BadRequestError, MethodNotAllowedError, NotFoundError } from '../domain/errors.ts';
+import { AuthenticationError, BadRequestError, MethodNotAllowedError } from '../domain/errors.ts';
 import { checkReportSignature } from '../domain/secretScanning.ts';
 import { handleSecretScanningReport, readSecretScanningReport, secretScanningKeys } from '../services/leaks.ts';
 import { restFailure } from './errors.ts';
@@ -23,7 +23,7 @@ export async function githubLeaksRoute(app: App, http: RestRequest): Promise<Tex
   const requestId = requestIdOf(http.request);
   try {
     const loading = secretScanningKeys(app);
-    if (loading === null) throw new NotFoundError('Secret-scanning endpoint');
+    if (loading === null) return notConfigured(requestId);
     if (http.method !== 'POST') throw new MethodNotAllowedError('POST', 'Use POST with the report as JSON');
     const identifier = http.request.headers.get('github-public-key-identifier');
     const signature = http.request.headers.get('github-public-key-signature');
@@ -51,6 +51,12 @@ export async function githubLeaksRoute(app: App, http: RestRequest): Promise<Tex
   } catch (caught) {
     return restFailure(app.logger, caught, { requestId, route: GITHUB_LEAKS_PATH });
   }
+}
+
+/** No keys file: no report can be checked, so none is taken (GitHub tries again later). No Retry-After: it is a setting, not a moment. */
+function notConfigured(requestId: string): TextReply {
+  const error = { code: 'SERVICE_UNAVAILABLE', message: 'This server takes no secret-scanning reports (KEYWARDEN_SECRET_SCANNING_KEYS_FILE is not set)', requestId };
+  return { status: 503, headers: { ...JSON_HEADERS, 'x-request-id': requestId }, body: JSON.stringify({ error }) };
 }
 
 function refused(app: App, requestId: string, reason: string): AuthenticationError {

@@ -496,10 +496,11 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       },
       400: keywardenError('Signed, but not JSON or not an array of matches; or a body over 256 KiB (BAD_REQUEST).'),
       401: keywardenError('No signature, an unknown key identifier, or a signature that does not verify: nothing was read or changed (UNAUTHENTICATED).', BEARER_CHALLENGE),
-      404: keywardenError('KEYWARDEN_SECRET_SCANNING_KEYS_FILE is not set (NOT_FOUND).'),
       405: ERRORS[405],
       500: ERRORS[500],
-      503: ERRORS[503],
+      503: keywardenError('KEYWARDEN_SECRET_SCANNING_KEYS_FILE is not set (SERVICE_UNAVAILABLE, no Retry-After); or, with Retry-After, the database is out of reach or verification capacity is exhausted.', {
+        'Retry-After': { description: 'Seconds to wait before asking again (absent when the server is not configured for reports).', schema: { type: 'string', pattern: '^[0-9]+$' } },
+      }),
     },
   },
   {

@@ -338,11 +338,12 @@ describe('KEYWARDEN_SECRET_SCANNING_KEYS_FILE', () => {
     expect(() => loadConfig({ KEYWARDEN_SECRET_SCANNING_KEYS_FILE: rsa })).toThrow(/not an ECDSA P-256 key/);
   });
 
-  it('unset: the route answers 404', async () => {
+  it('unset: the route answers 503 SERVICE_UNAVAILABLE', async () => {
     const bare = await createTestApp({ db: t.app.db });
     try {
       const response = await bare.fetch('/v1/leaks/github', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
-      expect(response.status).toBe(404);
+      expect(response.status).toBe(503);
+      expect((await response.json()).error.code).toBe('SERVICE_UNAVAILABLE');
     } finally {
       await bare.close();
     }
