@@ -306,7 +306,7 @@ describe('reportLeakedKey', () => {
     const mine = await liveKey();
     const wrong = formatKey('kw', mine.publicId, generateSecret());
     reported.push(wrong);
-    const answers = [];
+    const answers: { code: string; message: string }[] = [];
     for (const text of [theirs.text, wrong, formatKey('kw', 'pk_nobodyhere', generateSecret()), 'not a key']) {
       const response = await t.graphql(REPORT, { input: { key: text } }, { token: tenant.owner.token });
       expect(response.body.includes(text)).toBe(false);
