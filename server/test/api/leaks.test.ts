@@ -312,7 +312,7 @@ describe('reportLeakedKey', () => {
       expect(response.body.includes(text)).toBe(false);
       answers.push(response.data?.reportLeakedKey);
     }
-    expect(answers.every((a) => a.code === 'NOT_FOUND' && a.message === answers[0].message), JSON.stringify(answers)).toBe(true);
+    expect(answers.every((a) => a.code === 'NOT_FOUND' && a.message === answers[0]!.message), JSON.stringify(answers)).toBe(true);
     expect((await verify(mine)).valid).toBe(true);
     expect(await events(theirs.id)).toEqual([]);
     expect(await events(mine.id)).toEqual([]);
