@@ -73,6 +73,16 @@ export interface BulkKeysResult {
   failed: number;
 }
 
+/** What reportLeakedKey did: the key the text belongs to, and the tenant's policy applied to it. */
+export interface LeakedKeyReport {
+  keyId: string;
+  policy: import('./gql/graphql.ts').LeakedKeyPolicy;
+  /** The key's stored status now. */
+  status: import('./gql/graphql.ts').ApiKeyStatus;
+  /** The same report was made before: nothing changed now. */
+  alreadyReported: boolean;
+}
+
 export interface LoginResult {
   /** The session token: `createClient({ url, sessionToken: token })` or `client.withCredentials(...)`. */
   token: string;
@@ -116,9 +126,11 @@ export type {
   IpRuleAction,
   IpRuleInput,
   IpRuleLevel,
+  LeakedKeyPolicy,
   LoginInput,
   MemberFilter,
   MemberStatus,
+  ReportLeakedKeyInput,
   RevokeKeyInput,
   RotateKeysInput,
   RoleFilter,

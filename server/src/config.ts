@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { compileTrustedProxies, type TrustedProxies } from './domain/clientAddress.ts';
+import { parseSecretScanningKeys } from './domain/secretScanning.ts';
 import { OWASP_MIN_ARGON2, type Argon2Params } from './domain/secrets.ts';
 import type { DatabaseConfig } from './db/database.ts';
 import type { VerificationOptions } from './services/verification/options.ts';
@@ -84,6 +86,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/, 'expected 1 to 40 letters, digits and "-", starting with a letter, e.g. X-Auth-')
     .default('X-Keywarden-'),
+  /** GitHub's secret-scanning public keys (its `public_keys` JSON); unset: POST /v1/leaks/github answers 503. */
+  KEYWARDEN_SECRET_SCANNING_KEYS_FILE: z.string().min(1, 'expected a file path').optional(),
 });
 
 /** Variables whose value is never repeated in an error. */
@@ -122,6 +126,8 @@ export interface Config {
    * endpoints its metadata names. null: each request's own origin (development only).
    */
   publicUrl: string | null;
+  /** POST /v1/leaks/github: the file of GitHub's secret-scanning public keys (read at start, and again whenever it changes); null: the route answers 503. */
+  secretScanning: { keysFile: string | null };
 }
 
 export type IntrospectionMode = 'authenticated' | 'always' | 'never';
@@ -160,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`Invalid configuration: KEYWARDEN_TRUSTED_PROXIES: ${(error as Error).message}`);
   }
+  const keysFile = e.KEYWARDEN_SECRET_SCANNING_KEYS_FILE ?? null;
+  if (keysFile !== null) checkSecretScanningKeysFile(keysFile);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -185,7 +193,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: splitList(e.KEYWARDEN_CORS_ORIGINS),
     forwardAuth: { headerPrefix: e.KEYWARDEN_FORWARD_AUTH_HEADER_PREFIX.toLowerCase() },
     publicUrl: e.KEYWARDEN_PUBLIC_URL === undefined ? null : e.KEYWARDEN_PUBLIC_URL.replace(/\/+$/, ''),
+    secretScanning: { keysFile },
   };
+}
+
+/** The keys file must be there and valid at start: a typo stops the server rather than refusing every report. */
+function checkSecretScanningKeysFile(file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: KEYWARDEN_SECRET_SCANNING_KEYS_FILE=${JSON.stringify(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    parseSecretScanningKeys(text);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: KEYWARDEN_SECRET_SCANNING_KEYS_FILE=${JSON.stringify(file)}: ${(error as Error).message}`);
+  }
 }
 
 function verificationOptions(e: z.infer<typeof envSchema>): Partial<VerificationOptions> {

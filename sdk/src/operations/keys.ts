@@ -355,3 +355,18 @@ export const KeyLimitsQuery = graphql(`
     }
   }
 `);
+
+export const ReportLeakedKeyMutation = graphql(`
+  mutation ReportLeakedKey($input: ReportLeakedKeyInput!) {
+    reportLeakedKey(input: $input) {
+      __typename
+      ... on ReportLeakedKeyPayload {
+        keyId
+        policy
+        status
+        alreadyReported
+      }
+      ...ErrorFields
+    }
+  }
+`);

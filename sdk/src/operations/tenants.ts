@@ -13,6 +13,7 @@ export const TenantFields = graphql(`
     maxTokenTtlSeconds
     allowQueryParamKey
     auditRetentionDays
+    leakedKeyPolicy
     createdAt
     updatedAt
   }

@@ -2,6 +2,7 @@ import {
   KeyLimitsQuery,
   BulkUpdateKeysMutation, CreateKeyMutation, CreateKeysMutation, RotateKeysMutation, DeleteKeyMutation, DisableKeyMutation, EnableKeyMutation, ExplainAccessQuery,
   GetKeyQuery, ListAccessTokensQuery, ListKeysQuery, RevokeAccessTokenMutation, RevokeKeyMutation, RotateKeyMutation, UpdateKeyMutation,
+  ReportLeakedKeyMutation,
 } from '../operations/keys.ts';
 import { pageOf, PageIterator, type ListOptions } from '../pagination.ts';
 import type { CallOptions, Transport } from '../transport.ts';
@@ -9,6 +10,7 @@ import type {
   KeyLimits,
   AccessExplanation, AccessToken, ApiKey, ApiKeyFilter, BulkKeysResult, BulkUpdateKeysInput, CreateKeyInput, CreateKeysInput, IssuedKey, IssuedKeyByLink,
   RotateKeysInput, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
+  LeakedKeyReport, ReportLeakedKeyInput,
 } from '../types.ts';
 import { found, listed } from './shared.ts';
 import { errorFromUnionMember, type UnionErrorMember } from '../errors.ts';
@@ -109,6 +111,16 @@ export function keysResource(t: Transport) {
     /** Refuse the key for good. */
     async revoke(input: RevokeKeyInput, call?: CallOptions): Promise<ApiKey> {
       return (await t.mutate(RevokeKeyMutation, { input }, 'ApiKeyPayload', call)).apiKey;
+    },
+
+    /**
+     * Report that a key of your tenant was exposed, by its full text (`{ key, url?, note? }`): the
+     * tenant's leakedKeyPolicy applies (REVOKE by default), once. A text that is not a live key of
+     * your tenant is a NotFoundError. The text is never stored or echoed.
+     */
+    async reportLeaked(input: ReportLeakedKeyInput, call?: CallOptions): Promise<LeakedKeyReport> {
+      const { keyId, policy, status, alreadyReported } = await t.mutate(ReportLeakedKeyMutation, { input }, 'ReportLeakedKeyPayload', call);
+      return { keyId, policy, status, alreadyReported };
     },
 
     /** Remove the key; its audit history stays. */

@@ -12,6 +12,7 @@ const TENANT_OWNED_MODELS = new Set<string>([
   'Member', 'Role', 'Scope', 'Group', 'ApiKey', 'IpRule', 'AccessToken', 'Session', 'AuditEvent', 'RouteMap', 'Identity',
   'CredentialChange',
   'RevealLink',
+  'KeyLeakReport',
 ]);
 
 const WHERE_OPERATIONS = new Set([

@@ -3,9 +3,9 @@ import type { Plugin } from 'graphql-yoga';
 
 // Mutations that run argon2 (tens of milliseconds of CPU each): login and setMemberPassword verify
 // or hash a password, createMember hashes one when given; createKeys and rotateKeys hash one secret
-// per item (up to 1,000, two at a time). One per operation, so a single request cannot queue a
+// per item (up to 1,000, two at a time); reportLeakedKey verifies the pasted key's secret. One per operation, so a single request cannot queue a
 // hundred hashes beyond one bulk call's.
-const ARGON2_FIELDS = new Set(['login', 'setMemberPassword', 'createMember', 'createKeys', 'rotateKeys']);
+const ARGON2_FIELDS = new Set(['login', 'setMemberPassword', 'createMember', 'createKeys', 'rotateKeys', 'reportLeakedKey']);
 export const ARGON2_RULE = 'oneArgon2FieldPerOperation';
 
 /** createMember costs argon2 only with a password; a variable input may carry one. */
@@ -38,7 +38,7 @@ export function oneArgon2FieldRule(context: ValidationContext): ASTVisitor {
       const n = countArgon2(context, operation.selectionSet, new Set());
       if (n > 1) {
         context.reportError(
-          new GraphQLError(`At most one of login, setMemberPassword, createMember with a password, createKeys and rotateKeys per operation, found ${n} (${ARGON2_RULE})`, {
+          new GraphQLError(`At most one of login, setMemberPassword, createMember with a password, createKeys, rotateKeys and reportLeakedKey per operation, found ${n} (${ARGON2_RULE})`, {
             nodes: operation,
             extensions: { code: 'BAD_REQUEST', limit: ARGON2_RULE },
           }),

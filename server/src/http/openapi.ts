@@ -587,6 +587,51 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
+    path: '/v1/leaks/github',
+    method: 'post',
+    operationId: 'reportLeaksGitHub',
+    summary: "GitHub secret scanning's reports of published keys (partner program)",
+    description:
+      'Signed by GitHub: ECDSA P-256 / SHA-256 over the raw body, DER and base64 in GITHUB-PUBLIC-KEY-SIGNATURE, by the key GITHUB-PUBLIC-KEY-IDENTIFIER names ' +
+      '(from KEYWARDEN_SECRET_SCANNING_KEYS_FILE). Each match that is a live key gets its tenant\'s leakedKeyPolicy (REVOKE, DISABLE or NOTIFY), once.',
+    tags: ['leaks'],
+    parameters: [
+      { name: 'GITHUB-PUBLIC-KEY-IDENTIFIER', in: 'header', description: 'The key_identifier of the signing key.', required: true, schema: { type: 'string' } },
+      { name: 'GITHUB-PUBLIC-KEY-SIGNATURE', in: 'header', description: 'Base64 of the DER ECDSA signature of the raw body.', required: true, schema: { type: 'string' } },
+    ],
+    requestBody: {
+      required: true,
+      content: json({
+        type: 'array',
+        minItems: 1,
+        maxItems: 1000,
+        items: { type: 'object', required: ['token'], properties: { token: { type: 'string' }, type: { type: 'string' }, url: { type: 'string' }, source: { type: 'string' } } },
+      }),
+    },
+    responses: {
+      200: {
+        description: 'One label per match, in order; the token as its SHA-256 (hex). true_positive: the text is a key of this server with its right secret.',
+        content: json({
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['token_hash', 'token_type', 'label'],
+            additionalProperties: false,
+            properties: { token_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' }, token_type: { type: 'string' }, label: { enum: ['true_positive', 'false_positive'] } },
+          },
+        }),
+        headers: REQUEST_ID_HEADER,
+      },
+      400: keywardenError('Signed, but not JSON or not an array of matches; or a body over 256 KiB (BAD_REQUEST).'),
+      401: keywardenError('No signature, an unknown key identifier, or a signature that does not verify: nothing was read or changed (UNAUTHENTICATED).', BEARER_CHALLENGE),
+      405: ERRORS[405],
+      500: ERRORS[500],
+      503: keywardenError('KEYWARDEN_SECRET_SCANNING_KEYS_FILE is not set (SERVICE_UNAVAILABLE, no Retry-After); or, with Retry-After, the database is out of reach or verification capacity is exhausted.', {
+        'Retry-After': { description: 'Seconds to wait before asking again (absent when the server is not configured for reports).', schema: { type: 'string', pattern: '^[0-9]+$' } },
+      }),
+    },
+  },
+  {
     path: '/healthz',
     method: 'get',
     operationId: 'health',
@@ -659,6 +704,7 @@ export function openApiDocument(operations: readonly ApiOperation[] = API_OPERAT
       { name: 'oauth', description: 'OAuth 2.0 for keys that are exchanged for access tokens.' },
       { name: 'audit', description: 'The tamper-evident audit trail.' },
       { name: 'keys', description: 'Single-use reveal links for key texts.' },
+      { name: 'leaks', description: 'Reports of published keys.' },
       { name: 'operations', description: 'Health, readiness, metrics, this document.' },
     ],
     paths,

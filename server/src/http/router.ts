@@ -23,6 +23,7 @@ import { VERIFY_PATH, verifyRoute } from './verifyRoute.ts';
 import { INVALIDATIONS_PATH, invalidationsRoute } from './invalidationsRoute.ts';
 import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwardAuthRoute.ts';
 import { isRevealPath, revealRoute } from './revealRoute.ts';
+import { GITHUB_LEAKS_PATH, githubLeaksRoute } from './leaksRoute.ts';
 
 // Every route of the server, and the order requests meet Yoga's plugins in.
 //
@@ -40,6 +41,7 @@ import { isRevealPath, revealRoute } from './revealRoute.ts';
 //   GET  /readyz            readiness plugin  the database answers and has no pending migration
 //   GET  /metrics           metricsRoute      Prometheus text format (KEYWARDEN_METRICS; bearer KEYWARDEN_METRICS_TOKEN)
 //   GET  /openapi.json      openApiRoute      the OpenAPI 3.1 document of these REST routes (openapi.ts)
+//   POST /v1/leaks/github   githubLeaksRoute  GitHub secret scanning's leaked-key reports (KEYWARDEN_SECRET_SCANNING_KEYS_FILE)
 
 /** The REST routes by path: answered before any GraphQL work. */
 const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
@@ -50,6 +52,7 @@ const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
   [REVOKE_PATH, oauthRoute],
   [OPENAPI_PATH, openApiRoute],
   [INTROSPECT_PATH, oauthRoute],
+  [GITHUB_LEAKS_PATH, githubLeaksRoute],
 ]);
 
 /**

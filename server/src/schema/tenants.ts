@@ -5,6 +5,7 @@ import { MUTATION_ERRORS } from './errors.ts';
 import { assertCursorVisible } from './pagination.ts';
 import { textSearch } from '../services/filters.ts';
 import { createTenant, setTenantStatus, updateTenant } from '../services/tenants.ts';
+import { LeakedKeyPolicyEnum } from './leaks.ts';
 
 export const TenantStatusEnum = builder.enumType('TenantStatus', { values: ['ACTIVE', 'SUSPENDED'] as const });
 
@@ -25,6 +26,7 @@ export const TenantRef = builder.prismaNode('Tenant', {
     maxTokenTtlSeconds: t.exposeInt('maxTokenTtlSeconds', { description: 'No access token lives longer, whatever its key or group sets.' }),
     allowQueryParamKey: t.exposeBoolean('allowQueryParamKey', { description: 'Whether `?rest_api_key=` is accepted (it ends up in access logs).' }),
     auditRetentionDays: t.exposeInt('auditRetentionDays', { nullable: true }),
+    leakedKeyPolicy: t.expose('leakedKeyPolicy', { type: LeakedKeyPolicyEnum, description: 'What a report that a key of the tenant was published does to it (REVOKE by default).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -86,6 +88,7 @@ const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
     maxTokenTtlSeconds: t.int({ required: false, description: '60 s to 30 days; keys and groups asking for more get this.' }),
     allowQueryParamKey: t.boolean({ required: false }),
     auditRetentionDays: t.int({ required: false }),
+    leakedKeyPolicy: t.field({ type: LeakedKeyPolicyEnum, required: false, description: 'REVOKE, DISABLE or NOTIFY: what a leaked-key report does.' }),
   }),
 });
 

@@ -27,6 +27,7 @@ const settingsInput = z.object({
   maxTokenTtlSeconds: seconds(MAX_TOKEN_TTL_SECONDS).nullish(),
   allowQueryParamKey: z.boolean().nullish(),
   auditRetentionDays: z.number().int().min(1).max(36500).nullish(),
+  leakedKeyPolicy: z.enum(['REVOKE', 'DISABLE', 'NOTIFY']).nullish(),
 });
 
 /** Platform operator: a new tenant with its built-in roles. */
@@ -54,6 +55,7 @@ export async function updateTenant(ctx: Context, raw: unknown) {
       ...(input.maxTokenTtlSeconds != null && { maxTokenTtlSeconds: input.maxTokenTtlSeconds }),
       ...(input.allowQueryParamKey != null && { allowQueryParamKey: input.allowQueryParamKey }),
       ...(input.auditRetentionDays != null && { auditRetentionDays: input.auditRetentionDays }),
+      ...(input.leakedKeyPolicy != null && { leakedKeyPolicy: input.leakedKeyPolicy }),
     };
     const tokenTtls = { ...before, ...data };
     if (tokenTtls.defaultTokenTtlSeconds > tokenTtls.maxTokenTtlSeconds) {

@@ -156,6 +156,8 @@ const CASES: Record<string, { scope: string; variables: () => Promise<Record<str
   reactivateMember: { scope: 'members:write', variables: async () => ({ id: (await fixtures.member('DEACTIVATED')).id }) },
   resumeTenant: { scope: 'tenant:admin', variables: async () => ({ id: await fixtures.tenant('SUSPENDED') }) },
   revokeAccessToken: { scope: 'tokens:write', variables: async () => ({ id: await fixtures.accessToken() }) },
+  // A cheap hash for the reported key: one argon2 verification per caller is what is under test.
+  reportLeakedKey: { scope: 'keys:read', variables: async () => ({ input: { key: (await createTestKey(t.app, tenant.id, { ownerId: tenant.owner.id, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } })).text } }) },
   revokeKey: { scope: 'keys:write', variables: async () => ({ input: { id: await fixtures.key(), reason: 'test' } }) },
   revokeSession: { scope: 'members:write', variables: async () => ({ id: await fixtures.session() }) },
   rotateKey: { scope: 'keys:write', variables: async () => ({ input: { id: await fixtures.key() } }) },

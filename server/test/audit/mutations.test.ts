@@ -378,6 +378,20 @@ const ROWS: Row[] = [
     },
   },
   {
+    mutation: 'reportLeakedKey', as: 'owner',
+    prepare: async (s) => {
+      const k = await key(s);
+      return {
+        document: withInput('reportLeakedKey', 'ReportLeakedKeyInput'),
+        variables: { input: { key: k.text, url: 'https://paste.example.test/1' } },
+        expect: () => [
+          { action: 'key.leaked', targetType: 'ApiKey', targetId: k.id, changes: { reportedBy: 'member', url: 'https://paste.example.test/1', policy: 'REVOKE', matched: 'current' } },
+          { action: 'key.revoked', targetType: 'ApiKey', targetId: k.id, changes: { status: { before: 'ACTIVE', after: 'REVOKED' }, leaked: true } },
+        ],
+      };
+    },
+  },
+  {
     mutation: 'revokeAccessToken', as: 'owner',
     prepare: async (s) => {
       const k = await key(s);

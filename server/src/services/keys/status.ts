@@ -51,9 +51,10 @@ export async function changeKeyStatus(
   ctx: Context,
   keys: readonly Pick<ApiKey, 'id' | 'status'>[],
   action: BulkKeyAction,
-  options: { reason?: string | null; now: Date; context?: Record<string, unknown> },
+  options: { reason?: string | null; now: Date; context?: Record<string, unknown>; tenantId?: string },
 ): Promise<string[]> {
-  const { tenantId } = tenantCaller(ctx);
+  // A caller outside any tenant (a secret-scanning report) names the keys' tenant.
+  const tenantId = options.tenantId ?? tenantCaller(ctx).tenantId;
   const status = STATUS_AFTER[action];
   const changing = keys.filter((key) => key.status !== 'REVOKED' && key.status !== status);
   if (changing.length === 0) return [];
