@@ -27,6 +27,7 @@ export const ApiKeyFields = graphql(`
     }
     tokenTtlSeconds
     tokenExchangeOnly
+    canary
     lastUsedAt
     lastUsedIp
     usageCount
@@ -337,6 +338,20 @@ export const KeyLimitsQuery = graphql(`
         windowMs
         remaining
         resetAt
+      }
+    }
+  }
+`);
+
+export const KeyNetworksQuery = graphql(`
+  query KeyNetworks($id: ID!) {
+    apiKey(id: $id) {
+      id
+      networks {
+        network
+        firstSeenAt
+        lastSeenAt
+        lastAddress
       }
     }
   }

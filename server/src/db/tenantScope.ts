@@ -9,7 +9,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 // call has its arguments narrowed to the tenant; everything else passes through unchanged.
 
 const TENANT_OWNED_MODELS = new Set<string>([
-  'Member', 'Role', 'Scope', 'Group', 'ApiKey', 'IpRule', 'AccessToken', 'Session', 'AuditEvent', 'RouteMap', 'Identity',
+  'Member', 'Role', 'Scope', 'Group', 'ApiKey', 'IpRule', 'AccessToken', 'Session', 'AuditEvent', 'RouteMap', 'Identity', 'KeyNetwork',
 ]);
 
 const WHERE_OPERATIONS = new Set([

@@ -13,6 +13,7 @@ import './groups.ts';
 import './ipRules.ts';
 import './limits.ts';
 import './keys.ts';
+import './keyNetworks.ts';
 import './identities.ts';
 import './accessTokens.ts';
 import './routeMaps.ts';

@@ -63,6 +63,7 @@ export const createInput = z.object({
   ...limitFields,
   credits: creditsInput.nullish(),
   externalId: externalIdInput.nullish(),
+  canary: z.boolean().nullish(),
 });
 
 const updateInput = z
@@ -294,13 +295,15 @@ export async function insertKey(ctx: Context, tx: Tx, input: CreateInput, { secr
       ...rateLimitData(input),
       ...keyCreditsData(credits, false, now),
       identityId: identity?.id ?? null,
+      canary: input.canary ?? false,
     },
   });
   const ipRules = input.ipRules ?? [];
   await createIpRules(tx, tenant.id, { apiKeyId: apiKey.id }, ipRules);
   await recordAudit(tx, ctx, {
     tenantId: tenant.id, action: 'key.created', targetType: 'ApiKey', targetId: apiKey.id,
-    changes: { ...auditView(apiKey), externalId: identity?.externalId ?? null, ipRules: describeRules(ipRules) },
+    // Said only of canaries, to audit readers (who are also told of their uses).
+    changes: { ...auditView(apiKey), externalId: identity?.externalId ?? null, ipRules: describeRules(ipRules), ...(apiKey.canary && { canary: true }) },
   });
   return { apiKey, secret: keyText };
 }

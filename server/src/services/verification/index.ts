@@ -13,6 +13,7 @@ import { DEFAULT_VERIFICATION_OPTIONS, type VerificationOptions } from './option
 import { emptyStats, Verifier, type VerificationStats, type VerifyOutcome, type VerifyRequest } from './pipeline.ts';
 import { FailedAttemptThrottle, RateLimiter } from './rateLimit.ts';
 import { UsageRecorder } from './usage.ts';
+import { CanaryAlarm } from './canary.ts';
 
 export type { VerifyOutcome, VerifyRequest, VerifyValid, VerifyDenied, VerificationStats, PresentedSecret } from './pipeline.ts';
 export type { VerificationOptions } from './options.ts';
@@ -27,6 +28,8 @@ export interface VerificationService {
   readonly caches: VerificationCaches;
   readonly invalidation: InvalidationBus;
   readonly usage: UsageRecorder;
+  /** Canary keys: the records of their uses, and the set of their public ids. */
+  readonly canaries: CanaryAlarm;
   readonly verifier: Verifier;
   /** The rate-limit counters (read by the management API to show what is left of a window). */
   readonly rateLimiter: RateLimiter;
@@ -75,16 +78,23 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     transports.push(redisTransport(subscriber, redis, `${options.redisPrefix}:invalidation`, logger));
   }
 
+  const canaries = new CanaryAlarm(db.prisma, logger, options.canaryRepeatWindowMs);
   const invalidation = new InvalidationBus(
     {
-      apply: (change) => caches.invalidate(change),
-      dropAll: () => caches.clear(),
+      apply: (change) => {
+        caches.invalidate(change);
+        canaries.markStale();
+      },
+      dropAll: () => {
+        caches.clear();
+        canaries.markStale();
+      },
       onHealth: (healthy) => caches.setHealthy(healthy),
     },
     transports,
     logger,
   );
-  const usage = new UsageRecorder(db.prisma, logger, options.usageFlushIntervalMs);
+  const usage = new UsageRecorder(db.prisma, logger, options.usageFlushIntervalMs, options.newNetworkDays);
   const rateLimiter = new RateLimiter(redis, options.redisPrefix, logger);
   const verifier = new Verifier({
     prisma: db.prisma,
@@ -98,6 +108,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     throttle: new FailedAttemptThrottle({ perKey: options.failedAttemptsPerKey, perAddress: options.failedAttemptsPerAddress, windowMs: options.failedAttemptsWindowMs }),
     rateLimiter,
     usage,
+    canaries,
     stats,
     metrics: deps.metrics,
   });
@@ -109,6 +120,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     caches,
     invalidation,
     usage,
+    canaries,
     verifier,
     rateLimiter,
     redisListenerName: options.redisUrl ? redisListenerName : null,
