@@ -24,7 +24,7 @@ export interface CanaryUse {
   endpoint: string | null;
   request: RequestInfo | undefined;
   /** The secret matched (true), did not (false), or was not checked (null: throttled or argon2 busy). */
-  secretMatched: boolean | null;
+  genuine: boolean | null;
 }
 
 const MAX_SLOTS = 10_000;
@@ -89,7 +89,7 @@ export class CanaryAlarm {
   /**
    * Records the use unless the same key was already reported for this address within the window.
    * Resolves once the event is committed (or its write failed and was logged): never throws.
-   * `checkSecret` runs only for a use that is written, and only when `use.secretMatched` is null.
+   * `checkSecret` runs only for a use that is written, and only when `use.genuine` is null.
    */
   trigger(use: CanaryUse, checkSecret: (() => Promise<boolean | null>) | null): Promise<void> {
     const slot = `${use.keyId} ${use.address}`;
@@ -103,8 +103,8 @@ export class CanaryAlarm {
     if (this.recent.size >= MAX_SLOTS) this.sweep(now);
     const alarm: RecentAlarm = { windowEnds: now + this.windowMs, repeats: 0, written: Promise.resolve() };
     alarm.written = (async () => {
-      const secretMatched = use.secretMatched ?? (checkSecret === null ? null : await checkSecret().catch(() => null));
-      await this.write({ ...use, secretMatched }, recent?.repeats ?? 0);
+      const genuine = use.genuine ?? (checkSecret === null ? null : await checkSecret().catch(() => null));
+      await this.write({ ...use, genuine }, recent?.repeats ?? 0);
     })();
     this.recent.set(slot, alarm);
     return alarm.written;
@@ -139,7 +139,7 @@ export class CanaryAlarm {
             via: use.via,
             route: request?.route ?? null,
             endpoint: use.endpoint,
-            secretMatched: use.secretMatched,
+            genuine: use.genuine,
             repeatsSinceLastEvent: repeatsBefore,
           },
         }));

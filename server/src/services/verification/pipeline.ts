@@ -439,7 +439,7 @@ export class Verifier {
       via: request.path,
       endpoint: request.endpoint ?? null,
       request: request.requestInfo,
-      secretMatched: known,
+      genuine: known,
     }, checkSecret);
     if (blocked !== null) return this.throttled(blocked);
     throttle.fail(null, address);
