@@ -15,7 +15,7 @@ let tenant: TestTenant;
 let other: TestTenant;
 let resourceServer: TestKey;
 let otherResourceServer: TestKey;
-let canary: { id: string; text: string; publicId: string; secret: string };
+let canary: Awaited<ReturnType<typeof createKey>>;
 let real: { id: string; text: string };
 
 const CREATE = `mutation($input: CreateKeyInput!) { createKey(input: $input) { __typename

@@ -331,7 +331,7 @@ export class Verifier {
         const now = this.deps.clock();
         if (now.getTime() < proof.until) {
           stats.connectionReuses++;
-          this.deps.usage.record(proof.keyId, now, info.ip, { tenantId: proof.tenantId, endpoint: info.route ?? 'management API' });
+          this.deps.usage.record(proof.keyId, now, info.ip, { tenantId: proof.tenantId, endpoint: undefined, request: info, via: 'auth' });
           return proof.caller;
         }
       }
@@ -633,8 +633,7 @@ export class Verifier {
     remainingUses: number | null,
   ): VerifyValid {
     this.deps.usage.record(record.id, now, request.ip ?? request.throttleAddress, {
-      tenantId: record.tenantId,
-      endpoint: request.endpoint ?? request.requestInfo?.route ?? request.path,
+      tenantId: record.tenantId, endpoint: request.endpoint, request: request.requestInfo, via: request.path,
     });
     const expiresAt = credential.expiresAt !== undefined && (record.expiresAt === null || credential.expiresAt < record.expiresAt) ? credential.expiresAt : record.expiresAt;
     const counted = record.limits.size > 0 || record.usageLimited;

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
+import type { RequestInfo } from '../../domain/caller.ts';
 import { networkOf } from '../../domain/networks.ts';
 import { recordNewNetworks, type NetworkUse } from '../keyNetworks.ts';
 import { LruCache } from './lru.ts';
@@ -37,11 +38,15 @@ interface PendingUsage {
   networks?: Map<string, NetworkUse>;
 }
 
-/** Where a valid use came from, for `key.used_from_new_network`. */
+/** Where a valid use came from, for `key.used_from_new_network` (read only for a network new to the batch). */
 export interface UseOrigin {
   tenantId: string;
-  /** `METHOD /path`, or the route that verified (`POST /v1/verify`, `/graphql`, …). */
-  endpoint: string;
+  /** `METHOD /path` the resource server named, if any… */
+  endpoint: string | null | undefined;
+  /** …else the route of the request (its getter parses the URL: read lazily)… */
+  request: RequestInfo | undefined;
+  /** …else the verification path. */
+  via: string;
 }
 
 const BATCH = 200;
@@ -114,7 +119,8 @@ export class UsageRecorder {
     if (written !== undefined && at.getTime() - written < REWRITE_AFTER_MS && at.getTime() >= written) return;
     entry.networks ??= new Map();
     if (entry.networks.has(network) || entry.networks.size >= MAX_NETWORKS_PER_KEY) return;
-    entry.networks.set(network, { keyId, tenantId: origin.tenantId, network, address: ip, endpoint: origin.endpoint, at });
+    const endpoint = origin.endpoint ?? origin.request?.route ?? origin.via;
+    entry.networks.set(network, { keyId, tenantId: origin.tenantId, network, address: ip, endpoint, at });
   }
 
   get pendingKeys(): number {
