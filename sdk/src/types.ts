@@ -16,6 +16,8 @@ export type ApiKey = G.ApiKeyFieldsFragment;
 export type Identity = G.IdentityFieldsFragment;
 /** A key's limits in full, with what is left of each window now (`keys.limits(id)`). */
 export type KeyLimits = NonNullable<G.KeyLimitsQuery['apiKey']>;
+/** A network (IPv4 /24, IPv6 /48) a key was used from, with when. */
+export type KeyNetwork = NonNullable<G.KeyNetworksQuery['apiKey']>['networks'][number];
 /** A limit in force for a key or identity and what is left of its window. */
 export type RateLimitStatus = KeyLimits['rateLimitStatus'][number];
 /** An access token issued to a key by POST /oauth/token (its text is never readable here). */

@@ -53,6 +53,8 @@ const envSchema = z.object({
   KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS: optionalInt(1),
   KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS: optionalInt(1),
   KEYWARDEN_USAGE_FLUSH_MS: optionalInt(10),
+  KEYWARDEN_NEW_NETWORK_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  KEYWARDEN_CANARY_REPEAT_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).optional(),
   KEYWARDEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).optional(),
   /** false: invalidations travel over Redis only (PostgreSQL LISTEN/NOTIFY off). */
   KEYWARDEN_DB_NOTIFICATIONS: booleanFlag.optional(),
@@ -226,6 +228,8 @@ function verificationOptions(e: z.infer<typeof envSchema>): Partial<Verification
     failedAttemptsPerAddress: e.KEYWARDEN_FAILED_ATTEMPTS_PER_ADDRESS,
     failedAttemptsWindowMs: seconds(e.KEYWARDEN_FAILED_ATTEMPTS_WINDOW_SECONDS),
     usageFlushIntervalMs: e.KEYWARDEN_USAGE_FLUSH_MS,
+    newNetworkDays: e.KEYWARDEN_NEW_NETWORK_DAYS,
+    canaryRepeatWindowMs: seconds(e.KEYWARDEN_CANARY_REPEAT_WINDOW_SECONDS),
     redisPrefix: e.KEYWARDEN_REDIS_PREFIX,
     databaseNotifications: e.KEYWARDEN_DB_NOTIFICATIONS,
   };

@@ -42,6 +42,9 @@ export function requestInfo(app: App, request: Request, server: ServerContext | 
     }),
     userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
     connection: server?.req?.socket,
+    get route() {
+      return `${request.method ?? 'GET'} ${new URL(request.url, 'http://keywarden').pathname}`.slice(0, 300);
+    },
   };
 }
 

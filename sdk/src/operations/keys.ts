@@ -33,6 +33,7 @@ export const ApiKeyFields = graphql(`
     }
     tokenTtlSeconds
     tokenExchangeOnly
+    canary
     lastUsedAt
     lastUsedIp
     usageCount
@@ -367,6 +368,20 @@ export const ReportLeakedKeyMutation = graphql(`
         alreadyReported
       }
       ...ErrorFields
+    }
+  }
+`);
+
+export const KeyNetworksQuery = graphql(`
+  query KeyNetworks($id: ID!) {
+    apiKey(id: $id) {
+      id
+      networks {
+        network
+        firstSeenAt
+        lastSeenAt
+        lastAddress
+      }
     }
   }
 `);

@@ -1,5 +1,5 @@
 import {
-  KeyLimitsQuery,
+  KeyLimitsQuery, KeyNetworksQuery,
   BulkUpdateKeysMutation, CreateKeyMutation, CreateKeysMutation, RotateKeysMutation, DeleteKeyMutation, DisableKeyMutation, EnableKeyMutation, ExplainAccessQuery,
   GetKeyQuery, ListAccessTokensQuery, ListKeysQuery, RevokeAccessTokenMutation, RevokeKeyMutation, RotateKeyMutation, UpdateKeyMutation,
   ReportLeakedKeyMutation,
@@ -7,7 +7,7 @@ import {
 import { pageOf, PageIterator, type ListOptions } from '../pagination.ts';
 import type { CallOptions, Transport } from '../transport.ts';
 import type {
-  KeyLimits,
+  KeyLimits, KeyNetwork,
   AccessExplanation, AccessToken, ApiKey, ApiKeyFilter, BulkKeysResult, BulkUpdateKeysInput, CreateKeyInput, CreateKeysInput, IssuedKey, IssuedKeyByLink,
   RotateKeysInput, RevokeKeyInput, RotateKeyInput, UpdateKeyInput,
   LeakedKeyReport, ReportLeakedKeyInput,
@@ -72,6 +72,14 @@ export function keysResource(t: Transport) {
      */
     async limits(id: string, call?: CallOptions): Promise<KeyLimits> {
       return found(t, KeyLimitsQuery, { id }, 'ApiKey', id, call);
+    },
+
+    /**
+     * The networks (IPv4 /24, IPv6 /48) the key was validly used from, most recent first, with the
+     * last address and when (written with the batched usage, a few seconds late).
+     */
+    async networks(id: string, call?: CallOptions): Promise<KeyNetwork[]> {
+      return (await found(t, KeyNetworksQuery, { id }, 'ApiKey', id, call)).networks;
     },
 
     /**

@@ -13,6 +13,7 @@ const TENANT_OWNED_MODELS = new Set<string>([
   'CredentialChange',
   'RevealLink',
   'KeyLeakReport',
+  'KeyNetwork',
 ]);
 
 const WHERE_OPERATIONS = new Set([

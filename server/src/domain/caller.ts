@@ -16,6 +16,8 @@ export interface RequestInfo {
   id: string;
   ip: string;
   userAgent: string | null;
+  /** `METHOD /path` of the request (read when needed: canary records). */
+  readonly route?: string;
   /** The TCP connection the request came on (absent: not over a socket, e.g. `yoga.fetch`). */
   connection?: object;
 }

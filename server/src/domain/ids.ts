@@ -18,14 +18,15 @@ export type IdPrefix =
   | 'aud' // audit event
   | 'idt' // identity (an integrator's externalId)
   | 'rvl' // reveal link
+  | 'net' // a network a key was used from
   | 'plt'; // platform credential
 
 const ID_PREFIXES: readonly IdPrefix[] = [
-  'ten', 'mem', 'rol', 'scp', 'grp', 'key', 'ipr', 'tok', 'ses', 'aud', 'idt', 'plt', 'rvl',
+  'ten', 'mem', 'rol', 'scp', 'grp', 'key', 'ipr', 'tok', 'ses', 'aud', 'idt', 'plt', 'rvl', 'net',
 ];
 
 /** Prefixes of entities exposed as GraphQL nodes; platform credentials and identities (found by externalId) are not. */
-export type NodeIdPrefix = Exclude<IdPrefix, 'plt' | 'idt' | 'rvl'>;
+export type NodeIdPrefix = Exclude<IdPrefix, 'plt' | 'idt' | 'rvl' | 'net'>;
 
 export const ID_PREFIX_TYPENAME = {
   ten: 'Tenant',
@@ -118,6 +119,6 @@ export function idPrefixOf(id: string): IdPrefix | null {
 /** GraphQL type name for a node id; null for malformed ids and non-node prefixes. */
 export function typenameOfId(id: string): NodeTypename | null {
   const prefix = idPrefixOf(id);
-  if (prefix === null || prefix === 'plt' || prefix === 'idt' || prefix === 'rvl') return null;
+  if (prefix === null || prefix === 'plt' || prefix === 'idt' || prefix === 'rvl' || prefix === 'net') return null;
   return ID_PREFIX_TYPENAME[prefix];
 }

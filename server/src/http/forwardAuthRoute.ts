@@ -113,6 +113,7 @@ export async function forwardAuthRoute(app: App, http: RestRequest): Promise<Tex
       endpoint: `${original.method} ${original.uri}`,
       requiredScopes: route.scopes,
       viaQueryParameter: credential.kind === 'token' && credential.source === 'query',
+      requestInfo: info,
     });
     if (outcome.valid) return reply(200, identityHeaders(prefix, outcome, original.envoy ? credentialHeader(credential) : null));
     return refusal(outcome, refuse, reply);

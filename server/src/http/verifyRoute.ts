@@ -25,7 +25,7 @@ export async function verifyRoute(app: App, http: RestRequest): Promise<TextRepl
     if (caller.kind === 'platform') throw new ForbiddenError([VERIFY_SCOPE], "Verification needs a credential of the key's tenant");
     if (!caller.scopes.has(VERIFY_SCOPE)) throw new ForbiddenError([VERIFY_SCOPE]);
 
-    const outcome = await verifyForTenant(app.verification, caller.tenantId, parseJson(await http.readBody()), info.ip, 'rest');
+    const outcome = await verifyForTenant(app.verification, caller.tenantId, parseJson(await http.readBody()), info.ip, 'rest', info);
     return { status: 200, headers: { ...JSON_HEADERS, 'x-request-id': requestId }, body: JSON.stringify(verifyResponseBody(outcome)) };
   } catch (caught) {
     return restFailure(app.logger, caught, { requestId, route: VERIFY_PATH });

@@ -14,6 +14,7 @@ import './ipRules.ts';
 import './limits.ts';
 import './keys.ts';
 import './leaks.ts';
+import './keyNetworks.ts';
 import './identities.ts';
 import './accessTokens.ts';
 import './routeMaps.ts';

@@ -135,6 +135,9 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     tokenExchangeOnly: t.exposeBoolean('tokenExchangeOnly', {
       description: 'The key is accepted only at /oauth/token and /oauth/revoke; presented anywhere else it is refused (TOKEN_EXCHANGE_ONLY), and only its access tokens act.',
     }),
+    canary: t.exposeBoolean('canary', {
+      description: 'A canary key (honeytoken): never valid; any use answers as an unknown key and records the audit event `canary.triggered`. Shown only to callers who may read keys.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     createdBy: t.field({
@@ -343,6 +346,7 @@ const CreateKeyInput = builder.inputType('CreateKeyInput', {
     externalId: t.string({ required: false, description: "Your customer's or user's id (1-256 characters): the key shares that identity's limits." }),
     delivery: t.field({ type: KeyDeliveryEnum, required: false, description: DELIVERY }),
     revealLinkTtlSeconds: t.int({ required: false, description: REVEAL_TTL }),
+    canary: t.boolean({ required: false, description: 'A canary key (honeytoken) to plant where a thief would find it: formatted like any key, never valid; every use is answered as an unknown key and recorded at once (audit `canary.triggered`). Default false; cannot be changed later.' }),
   }),
 });
 

@@ -149,7 +149,7 @@ builder.queryField('verify', (t) =>
       const input = { key, scopes, ip, endpoint, rateLimits, credits };
       try {
         // Exhausted argon2 capacity is answered by the error policy (RATE_LIMITED, as ever).
-        return toShape(await verifyForTenant(ctx.app.verification, ctx.caller.tenantId, input, ctx.request.ip, 'graphql'));
+        return toShape(await verifyForTenant(ctx.app.verification, ctx.caller.tenantId, input, ctx.request.ip, 'graphql', ctx.request));
       } catch (error) {
         // No verdict without the database: SERVICE_UNAVAILABLE (503, Retry-After), never a guess.
         if (isDatabaseUnavailable(error)) throw serviceUnavailable(ctx.app.logger, error, { requestId: ctx.request.id, field: 'verify' });

@@ -112,6 +112,7 @@ async function authenticateClient(app: App, client: ClientCredentials, info: Req
     // Allowed endpoints describe the tenant's own APIs, not this one.
     endpoint: undefined,
     requiredScopes: [],
+    requestInfo: info,
   });
   if (outcome.valid) return outcome;
   if (outcome.code === 'RATE_LIMITED') throw new OAuthError(429, 'slow_down', outcome.message, outcome.retryAfter ?? 1);

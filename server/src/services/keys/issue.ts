@@ -66,6 +66,7 @@ export const createInput = z.object({
   credits: creditsInput.nullish(),
   externalId: externalIdInput.nullish(),
   ...deliveryFields,
+  canary: z.boolean().nullish(),
 }).superRefine(checkDelivery);
 
 const updateInput = z
@@ -315,6 +316,7 @@ export async function insertKey(ctx: Context, tx: Tx, input: CreateInput, { secr
       ...rateLimitData(input),
       ...keyCreditsData(credits, false, now),
       identityId: identity?.id ?? null,
+      canary: input.canary ?? false,
     },
   });
   const ipRules = input.ipRules ?? [];
@@ -324,9 +326,11 @@ export async function insertKey(ctx: Context, tx: Tx, input: CreateInput, { secr
     : undefined;
   await recordAudit(tx, ctx, {
     tenantId: tenant.id, action: 'key.created', targetType: 'ApiKey', targetId: apiKey.id,
+    // Canaries are said so only to audit readers (who are also told of their uses).
     changes: {
       ...auditView(apiKey), externalId: identity?.externalId ?? null, ipRules: describeRules(ipRules),
       ...(revealLink && { delivery: 'REVEAL_LINK', revealLinkId: revealLink.id, revealLinkExpiresAt: revealLink.expiresAt }),
+      ...(apiKey.canary && { canary: true }),
     },
   });
   return { apiKey, secret: keyText, ...(revealLink && { revealLink }) };

@@ -14,6 +14,7 @@ import { DEFAULT_VERIFICATION_OPTIONS, type VerificationOptions } from './option
 import { emptyStats, Verifier, type VerificationStats, type VerifyOutcome, type VerifyRequest } from './pipeline.ts';
 import { FailedAttemptThrottle, RateLimiter } from './rateLimit.ts';
 import { UsageRecorder } from './usage.ts';
+import { CanaryAlarm } from './canary.ts';
 
 export type { VerifyOutcome, VerifyRequest, VerifyValid, VerifyDenied, VerificationStats, PresentedSecret } from './pipeline.ts';
 export type { VerificationOptions } from './options.ts';
@@ -30,6 +31,8 @@ export interface VerificationService {
   /** Recorded credential changes, for GET /v1/invalidations. */
   readonly changes: CredentialChangeFeed;
   readonly usage: UsageRecorder;
+  /** Canary keys: the records of their uses, and the set of their public ids. */
+  readonly canaries: CanaryAlarm;
   readonly verifier: Verifier;
   /** The rate-limit counters (read by the management API to show what is left of a window). */
   readonly rateLimiter: RateLimiter;
@@ -79,11 +82,16 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
   }
 
   const changes = new CredentialChangeFeed(db.prisma, logger);
+  const canaries = new CanaryAlarm(db.prisma, logger, options.canaryRepeatWindowMs);
   const invalidation = new InvalidationBus(
     {
-      apply: (change) => caches.invalidate(change),
+      apply: (change) => {
+        caches.invalidate(change);
+        canaries.markStale();
+      },
       dropAll: () => {
         caches.clear();
+        canaries.markStale();
         // Notifications may have been missed: every stream reads again.
         changes.wake(null);
       },
@@ -94,7 +102,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     transports,
     logger,
   );
-  const usage = new UsageRecorder(db.prisma, logger, options.usageFlushIntervalMs);
+  const usage = new UsageRecorder(db.prisma, logger, options.usageFlushIntervalMs, options.newNetworkDays);
   const rateLimiter = new RateLimiter(redis, options.redisPrefix, logger);
   const verifier = new Verifier({
     prisma: db.prisma,
@@ -108,6 +116,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     throttle: new FailedAttemptThrottle({ perKey: options.failedAttemptsPerKey, perAddress: options.failedAttemptsPerAddress, windowMs: options.failedAttemptsWindowMs }),
     rateLimiter,
     usage,
+    canaries,
     stats,
     metrics: deps.metrics,
   });
@@ -120,6 +129,7 @@ export function createVerificationService(deps: VerificationDeps, overrides: Par
     invalidation,
     changes,
     usage,
+    canaries,
     verifier,
     rateLimiter,
     redisListenerName: options.redisUrl ? redisListenerName : null,

@@ -35,6 +35,8 @@ export interface KeyRecord {
   rotationWaitUntil: Date | null;
   /** The key itself is accepted only by the OAuth routes; its access tokens act everywhere. */
   tokenExchangeOnly: boolean;
+  /** A honeytoken: every use answers as an unknown key and is recorded (canary.ts). */
+  canary: boolean;
   /** Key scopes ∩ owner's role scopes ∩ group scope limit (when the group limits). */
   scopes: ScopeSet;
   /** The same, as the sorted list verification answers with. */
@@ -103,6 +105,7 @@ export async function loadKeyRecord(prisma: PrismaClient, lookup: KeyLookup, log
     secretVersion: key.secretVersion,
     rotationWaitUntil: key.rotationWaitUntil,
     tokenExchangeOnly: key.tokenExchangeOnly,
+    canary: key.canary,
     scopes,
     scopeList: scopes.toArray(),
     tenant: { status: key.tenant.status, apiEnabled: key.tenant.apiEnabled, allowQueryParamKey: key.tenant.allowQueryParamKey },

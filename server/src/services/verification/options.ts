@@ -36,6 +36,10 @@ export interface VerificationOptions {
   failedAttemptsWindowMs: number;
   /** Usage (last used, counters) is written in batches at this interval, and on close. */
   usageFlushIntervalMs: number;
+  /** A key used from a network (IPv4 /24, IPv6 /48) it was not used from in this many days: `key.used_from_new_network`. */
+  newNetworkDays: number;
+  /** A canary key's uses from one address are written once per this window (the rest counted into the next event); 0: every use. */
+  canaryRepeatWindowMs: number;
   /** Redis (shared rate limits, cache invalidation); null: in-process rate limits only. */
   redisUrl: string | null;
   /** Namespace of Keywarden's Redis keys and channels. */
@@ -61,6 +65,8 @@ export const DEFAULT_VERIFICATION_OPTIONS: Omit<VerificationOptions, 'redisUrl'>
   failedAttemptsPerAddress: 100,
   failedAttemptsWindowMs: 60_000,
   usageFlushIntervalMs: 1_000,
+  newNetworkDays: 30,
+  canaryRepeatWindowMs: 60_000,
   redisPrefix: 'keywarden',
   databaseNotifications: true,
   verifySecret,

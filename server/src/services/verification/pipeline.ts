@@ -22,6 +22,7 @@ import { ConcurrencyLimiter, OverloadedError, SingleFlight } from './limiter.ts'
 import type { VerificationOptions } from './options.ts';
 import type { FailedAttemptThrottle, RateLimiter } from './rateLimit.ts';
 import { consumeUsageCredit, type UsageRecorder } from './usage.ts';
+import type { CanaryAlarm } from './canary.ts';
 import { DEFAULT_CHARGE, limitsToCharge, type ChargeRequest } from '../../domain/limits.ts';
 import { completeRotationWait } from '../keys/firstUse.ts';
 
@@ -48,6 +49,8 @@ export interface VerifyRequest {
   viaQueryParameter?: boolean;
   /** Which rate limits to charge and at what cost, and the credit cost; default: the `default` limits and one credit. */
   charge?: ChargeRequest;
+  /** The HTTP request this verification serves (its id, user agent and route go into canary records). */
+  requestInfo?: RequestInfo;
 }
 
 /** One rate limit charged by a verification, as the verdict reports it. */
@@ -178,6 +181,7 @@ interface ConnectionProof {
   /** Epoch ms: the credential cache's TTL, the key's expiry, the end of a rotation grace. */
   until: number;
   keyId: string;
+  tenantId: string;
   caller: Caller;
 }
 
@@ -193,6 +197,7 @@ export interface VerifierDeps {
   throttle: FailedAttemptThrottle;
   rateLimiter: RateLimiter;
   usage: UsageRecorder;
+  canaries: CanaryAlarm;
   stats: VerificationStats;
   metrics: VerificationMetrics;
 }
@@ -281,6 +286,8 @@ export class Verifier {
     const address = request.throttleAddress;
     const lookup = this.record({ publicId }, address);
     const found = lookup instanceof Promise ? await lookup : lookup;
+    // Before any other check: a canary is reported from every tenant, status and path.
+    if (found.record?.canary) return this.canaryUsed(found.record, secret, request);
     if (found.throttledUntil !== undefined) return this.throttled(found.throttledUntil);
     const record = found.record;
     if (record === null || (request.tenantId !== null && record.tenantId !== request.tenantId)) {
@@ -356,7 +363,7 @@ export class Verifier {
         const now = this.deps.clock();
         if (now.getTime() < proof.until) {
           stats.connectionReuses++;
-          this.deps.usage.record(proof.keyId, now, info.ip);
+          this.deps.usage.record(proof.keyId, now, info.ip, { tenantId: proof.tenantId, endpoint: undefined, request: info, via: 'auth' });
           return proof.caller;
         }
       }
@@ -374,11 +381,12 @@ export class Verifier {
       endpoint: undefined,
       requiredScopes: [],
       viaQueryParameter,
+      requestInfo: info,
     });
     if (outcome.valid) {
       const caller = callerOf(outcome);
       if (connection !== undefined && text !== null && outcome.reusableUntil !== null && generation === caches.generation) {
-        this.connectionProofs.set(connection, { text, ip: info.ip, generation, until: outcome.reusableUntil, keyId: outcome.keyId, caller });
+        this.connectionProofs.set(connection, { text, ip: info.ip, generation, until: outcome.reusableUntil, keyId: outcome.keyId, tenantId: outcome.tenantId, caller });
       }
       return caller;
     }
@@ -407,8 +415,67 @@ export class Verifier {
     if (cached !== undefined) return { record: cached };
     if ('publicId' in lookup && caches.isKnownUnknown(lookup.publicId)) return { record: null };
     const blocked = this.deps.throttle.blockedUntil(null, address);
-    if (blocked !== null) return { record: null, throttledUntil: blocked };
+    if (blocked !== null) return 'publicId' in lookup ? this.throttledLookup(lookup, blocked) : { record: null, throttledUntil: blocked };
     return this.loadRecord(lookup);
+  }
+
+  /**
+   * A throttled address reads nothing, except a canary's record: the public id is checked against
+   * the in-memory set of canaries first, so the throttle still keeps unknown ids from the database.
+   */
+  private async throttledLookup(lookup: { publicId: string }, blocked: number): Promise<FoundRecord> {
+    if (!(await this.deps.canaries.isCanary(lookup.publicId))) return { record: null, throttledUntil: blocked };
+    const { record } = await this.loadRecord(lookup);
+    return { record, throttledUntil: blocked };
+  }
+
+  /**
+   * A canary key was presented: answered exactly as an unknown public id is (NOT_FOUND and a
+   * failed attempt counted, or RATE_LIMITED when the address is throttled), after the use is
+   * recorded (canary.ts). Its secret is checked only to say in the record whether it matched:
+   * from the credential cache, else with argon2 when the address is not throttled and a hashing
+   * slot comes in time, as for a wrong secret; a canary is never valid.
+   */
+  private async canaryUsed(record: KeyRecord, secret: string, request: VerifyRequest): Promise<VerifyDenied> {
+    const { caches, throttle } = this.deps;
+    const address = request.throttleAddress;
+    const blocked = throttle.blockedUntil(null, address);
+    const hmac = createHmac('sha256', this.hmacKey).update(`${record.publicId}:${secret}`, 'utf8').digest('hex');
+    const cached = caches.getCredential(hmac);
+    const known = cached !== undefined && cached.keyId === record.id && cached.matchedHash === record.secretHash ? true : null;
+    const checkSecret = blocked !== null || throttle.blockedUntil(record.publicId, address) !== null
+      ? null
+      : async () => {
+        const generation = caches.generation;
+        let matched: boolean;
+        try {
+          matched = await this.limiter.run(() => {
+            this.deps.stats.argon2Verifies++;
+            return this.deps.options.verifySecret(record.secretHash, secret);
+          });
+        } catch (error) {
+          // argon2 busy: the use is recorded all the same, with the secret unchecked.
+          if (error instanceof OverloadedError) return null;
+          throw error;
+        }
+        if (matched) caches.storeCredential(hmac, { keyId: record.id, tenantId: record.tenantId, matchedHash: record.secretHash }, generation);
+        else throttle.fail(record.publicId, address);
+        return matched;
+      };
+    await this.deps.canaries.trigger({
+      keyId: record.id,
+      tenantId: record.tenantId,
+      publicId: record.publicId,
+      address: request.ip ?? address,
+      peerAddress: request.requestInfo && request.requestInfo.ip !== (request.ip ?? address) ? request.requestInfo.ip : null,
+      via: request.path,
+      endpoint: request.endpoint ?? null,
+      request: request.requestInfo,
+      genuine: known,
+    }, checkSecret);
+    if (blocked !== null) return this.throttled(blocked);
+    throttle.fail(null, address);
+    return denied('NOT_FOUND');
   }
 
   private async loadRecord(lookup: KeyLookup): Promise<FoundRecord> {
@@ -597,7 +664,9 @@ export class Verifier {
     rateLimits: ChargedLimit[],
     remainingUses: number | null,
   ): VerifyValid {
-    this.deps.usage.record(record.id, now, request.ip ?? request.throttleAddress);
+    this.deps.usage.record(record.id, now, request.ip ?? request.throttleAddress, {
+      tenantId: record.tenantId, endpoint: request.endpoint, request: request.requestInfo, via: request.path,
+    });
     const expiresAt = credential.expiresAt !== undefined && (record.expiresAt === null || credential.expiresAt < record.expiresAt) ? credential.expiresAt : record.expiresAt;
     const counted = record.limits.size > 0 || record.usageLimited;
     const reusableUntil = counted

@@ -1,3 +1,4 @@
+import type { RequestInfo } from '../../domain/caller.ts';
 import type { VerifyPath } from '../../observability/metrics.ts';
 import { parseVerifyInput } from './input.ts';
 import type { VerifyOutcome, VerifyRequest } from './pipeline.ts';
@@ -13,6 +14,7 @@ export async function verifyForTenant(
   raw: unknown,
   callerIp: string,
   path: Extract<VerifyPath, 'rest' | 'graphql'>,
+  requestInfo?: RequestInfo,
 ): Promise<VerifyOutcome> {
   const input = parseVerifyInput(raw);
   return verification.verify({
@@ -24,5 +26,6 @@ export async function verifyForTenant(
     endpoint: input.endpoint,
     requiredScopes: input.scopes,
     charge: input.charge,
+    requestInfo,
   });
 }

@@ -1,5 +1,9 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
+import type { RequestInfo } from '../../domain/caller.ts';
+import { networkOf } from '../../domain/networks.ts';
+import { recordNewNetworks, type NetworkUse } from '../keyNetworks.ts';
+import { LruCache } from './lru.ts';
 
 /**
  * Usage credits: one conditional UPDATE per use, atomic in the database, so concurrent
@@ -30,9 +34,28 @@ interface PendingUsage {
   count: number;
   lastUsedAt: Date;
   lastUsedIp: string | null;
+  /** The networks this batch saw the key used from (see keyNetworks.ts); absent: none tracked. */
+  networks?: Map<string, NetworkUse>;
+}
+
+/** Where a valid use came from, for `key.used_from_new_network` (read only for a network new to the batch). */
+export interface UseOrigin {
+  tenantId: string;
+  /** `METHOD /path` the resource server named, if any… */
+  endpoint: string | null | undefined;
+  /** …else the route of the request (its getter parses the URL: read lazily)… */
+  request: RequestInfo | undefined;
+  /** …else the verification path. */
+  via: string;
 }
 
 const BATCH = 200;
+/** Networks remembered per key per batch; more in one flush interval are left for the next uses. */
+const MAX_NETWORKS_PER_KEY = 16;
+/** (key, network) pairs this process wrote lately, so a key in steady use is not rewritten each flush. */
+const WRITTEN_NETWORKS = 50_000;
+/** A network written less than this long ago (by the verdicts' clock) is not written again. */
+const REWRITE_AFTER_MS = 60 * 60_000;
 
 /**
  * Last-used time and address and the usage counter, gathered in memory and written in batches
@@ -51,27 +74,53 @@ export class UsageRecorder {
   private pendingSince: number | null = null;
   private writingSince: number | null = null;
 
+  /** `${keyId} ${network}` → when (ms, verdict clock) this process last wrote it. */
+  private readonly writtenNetworks = new LruCache<string, number>(WRITTEN_NETWORKS, Number.MAX_SAFE_INTEGER);
+  /** Networks reported new so far (tests, metrics). */
+  newNetworks = 0;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
     intervalMs: number,
+    /** A network unused this long is new again (`key.used_from_new_network`). */
+    private readonly newNetworkDays = 30,
   ) {
     this.timer = setInterval(() => void this.flush(), intervalMs);
     this.timer.unref();
   }
 
-  record(keyId: string, at: Date, ip: string | null): void {
+  /**
+   * One valid use, in memory only. With `origin`, the network of `ip` is noted too (a map entry
+   * per new address in the batch: the same address again costs one string comparison).
+   */
+  record(keyId: string, at: Date, ip: string | null, origin?: UseOrigin): void {
     if (this.pendingSince === null) this.pendingSince = performance.now();
-    const entry = this.pending.get(keyId);
+    let entry = this.pending.get(keyId);
     if (entry === undefined) {
-      this.pending.set(keyId, { count: 1, lastUsedAt: at, lastUsedIp: ip });
+      entry = { count: 1, lastUsedAt: at, lastUsedIp: ip };
+      this.pending.set(keyId, entry);
+      if (origin !== undefined && ip !== null) this.noteNetwork(entry, keyId, at, ip, origin);
       return;
     }
     entry.count++;
+    const sameAddress = ip === entry.lastUsedIp;
     if (at >= entry.lastUsedAt) {
       entry.lastUsedAt = at;
       entry.lastUsedIp = ip;
     }
+    if (origin !== undefined && ip !== null && !sameAddress) this.noteNetwork(entry, keyId, at, ip, origin);
+  }
+
+  private noteNetwork(entry: PendingUsage, keyId: string, at: Date, ip: string, origin: UseOrigin): void {
+    const network = networkOf(ip);
+    if (network === null) return;
+    const written = this.writtenNetworks.get(`${keyId} ${network}`);
+    if (written !== undefined && at.getTime() - written < REWRITE_AFTER_MS && at.getTime() >= written) return;
+    entry.networks ??= new Map();
+    if (entry.networks.has(network) || entry.networks.size >= MAX_NETWORKS_PER_KEY) return;
+    const endpoint = origin.endpoint ?? origin.request?.route ?? origin.via;
+    entry.networks.set(network, { keyId, tenantId: origin.tenantId, network, address: ip, endpoint, at });
   }
 
   get pendingKeys(): number {
@@ -108,6 +157,19 @@ export class UsageRecorder {
         kept = true;
         this.logger.error({ err: error, keys: chunk.length }, 'could not write key usage; keeping it for the next flush');
         for (const [keyId, usage] of chunk) this.merge(keyId, usage);
+        continue;
+      }
+      const networks = chunk.flatMap(([, usage]) => (usage.networks ? [...usage.networks.values()] : []));
+      if (networks.length === 0) continue;
+      try {
+        this.newNetworks += await recordNewNetworks(this.prisma, networks, this.newNetworkDays);
+        for (const use of networks) this.writtenNetworks.set(`${use.keyId} ${use.network}`, use.at.getTime());
+      } catch (error) {
+        // The uses are counted; only their networks wait for the next flush.
+        this.failedWrites++;
+        kept = true;
+        this.logger.error({ err: error, networks: networks.length }, 'could not write key networks; keeping them for the next flush');
+        for (const use of networks) this.keepNetwork(use);
       }
     }
     // Uses kept for the next flush are as old as the batch they came in.
@@ -126,6 +188,19 @@ export class UsageRecorder {
       entry.lastUsedAt = usage.lastUsedAt;
       entry.lastUsedIp = usage.lastUsedIp;
     }
+    for (const use of usage.networks?.values() ?? []) this.keepNetwork(use);
+  }
+
+  /** A network whose write failed, back into the next batch (with no use counted again). */
+  private keepNetwork(use: NetworkUse): void {
+    let entry = this.pending.get(use.keyId);
+    if (entry === undefined) {
+      entry = { count: 0, lastUsedAt: use.at, lastUsedIp: use.address };
+      this.pending.set(use.keyId, entry);
+      this.pendingSince ??= performance.now();
+    }
+    entry.networks ??= new Map();
+    if (!entry.networks.has(use.network)) entry.networks.set(use.network, use);
   }
 
   private async writeChunk(chunk: [string, PendingUsage][]): Promise<void> {
