@@ -10,6 +10,7 @@ import type { Metrics } from './observability/metrics.ts';
 import type { AuditRetentionJob } from './services/auditRetention.ts';
 import type { AuditStream } from './services/auditStream.ts';
 import type { VerificationService } from './services/verification/index.ts';
+import type { WebhookWorker } from './services/webhooks/worker.ts';
 
 // The shapes of the app and of a request's context, apart from the code that builds them
 // (app.ts, context.ts), so services and the edge import them without importing each other.
@@ -30,6 +31,8 @@ export interface App {
   auditStream: AuditStream;
   /** Purges audit events past their tenant's retention, on a timer. */
   auditRetention: AuditRetentionJob;
+  /** Sends webhook deliveries from the outbox and writes time-driven events, on timers. */
+  webhooks: WebhookWorker;
   /** Prometheus metrics of this app (its own registry), served at GET /metrics. */
   metrics: Metrics;
   /** Writes pending usage and stops listeners and Redis; call before closing the database. */

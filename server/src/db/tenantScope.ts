@@ -10,6 +10,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 
 const TENANT_OWNED_MODELS = new Set<string>([
   'Member', 'Role', 'Scope', 'Group', 'ApiKey', 'IpRule', 'AccessToken', 'Session', 'AuditEvent', 'RouteMap', 'Identity',
+  'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt',
 ]);
 
 const WHERE_OPERATIONS = new Set([
