@@ -98,7 +98,7 @@ const WebhookEventTypeRef = builder.objectRef<{ name: string; description: strin
 
 builder.prismaObjectField('Tenant', 'webhookExpiryLeadSeconds', (t) =>
   t.exposeIntList('webhookExpiryLeadSeconds', {
-    authScopes: READ,
+    authScopes: { $any: { platform: true, scope: WEBHOOKS_READ_SCOPE } },
     description: 'Lead times of key.expiring (seconds before expiry), each sent once per key.',
   }),
 );
