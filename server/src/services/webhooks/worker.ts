@@ -136,7 +136,9 @@ async function recordAttempt(app: App, delivery: Claimed, token: string, started
     const failingDays = (now.getTime() - endpoint.failingSince.getTime()) / DAY_MS;
     if (failingDays >= config.disableAfterDays && endpoint.status === 'ACTIVE') {
       const reason = `every delivery failed for ${config.disableAfterDays} days (last: ${result.error ?? 'no answer'})`.slice(0, 500);
-      await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { status: 'DISABLED', disabledReason: reason } });
+      // Attempts to the same endpoint run concurrently: only the one that disables it audits it.
+      const { count: disabled } = await tx.webhookEndpoint.updateMany({ where: { id: endpoint.id, status: 'ACTIVE' }, data: { status: 'DISABLED', disabledReason: reason } });
+      if (disabled === 0) return;
       await recordAudit(tx, systemActor('webhooks'), {
         tenantId: endpoint.tenantId, action: 'webhook.endpoint_disabled', targetType: 'WebhookEndpoint', targetId: endpoint.id,
         changes: { url: endpoint.url, failingSince: endpoint.failingSince, reason, status: { before: 'ACTIVE', after: 'DISABLED' } },
