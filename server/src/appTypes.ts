@@ -10,7 +10,6 @@ import type { Metrics } from './observability/metrics.ts';
 import type { AuditRetentionJob } from './services/auditRetention.ts';
 import type { AuditStream } from './services/auditStream.ts';
 import type { VerificationService } from './services/verification/index.ts';
-import type { WebhookWorker } from './services/webhooks/worker.ts';
 
 // The shapes of the app and of a request's context, apart from the code that builds them
 // (app.ts, context.ts), so services and the edge import them without importing each other.
@@ -32,7 +31,14 @@ export interface App {
   /** Purges audit events past their tenant's retention, on a timer. */
   auditRetention: AuditRetentionJob;
   /** Sends webhook deliveries from the outbox and writes time-driven events, on timers. */
-  webhooks: WebhookWorker;
+  webhooks: {
+    /** One round now: claims due deliveries and sends them; answers how many were attempted. */
+    runOnce(): Promise<number>;
+    /** One pass of the time-driven events now; answers how many events were written. */
+    runExpiry(): Promise<number>;
+    /** Stops the timers, ends attempts in flight and hands their deliveries back at once. */
+    stop(): Promise<void>;
+  };
   /** Prometheus metrics of this app (its own registry), served at GET /metrics. */
   metrics: Metrics;
   /** Writes pending usage and stops listeners and Redis; call before closing the database. */

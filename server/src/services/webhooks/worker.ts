@@ -37,14 +37,8 @@ export interface WebhookWorkerOptions {
 
 export const DEFAULT_WEBHOOK_WORKER_OPTIONS: WebhookWorkerOptions = { pollIntervalMs: 1_000, expiryIntervalMs: 60_000, batchSize: 10 };
 
-export interface WebhookWorker {
-  /** One round now: claims due deliveries and sends them; answers how many were attempted. */
-  runOnce(): Promise<number>;
-  /** One pass of the time-driven events now; answers how many events were written. */
-  runExpiry(): Promise<number>;
-  /** Stops the timers, ends attempts in flight and hands their deliveries back at once. */
-  stop(): Promise<void>;
-}
+/** What the app holds of its worker (appTypes.ts defines it, so neither imports the other). */
+export type WebhookWorker = App['webhooks'];
 
 /** The wait before attempt `attempt + 1`, after `attempt` failed ones (±20% jitter, at most a day). */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
