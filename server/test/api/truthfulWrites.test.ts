@@ -118,12 +118,12 @@ const fixtures = {
     if (status === 'SUSPENDED') await t.app.db.prisma.tenant.update({ where: { id: made.id }, data: { status } });
     return made.id;
   },
+  // Straight in the database: the cases make more endpoints than a tenant may have through the API.
   webhook: async (status: 'ACTIVE' | 'PAUSED' = 'ACTIVE') => {
-    const id = (await asOwner(
-      `mutation { createWebhookEndpoint(input: { url: "https://hooks.example.com/in", eventTypes: ["key.revoked"] }) { ... on WebhookEndpointSecretPayload { endpoint { id } } } }`,
-      {},
-    )).createWebhookEndpoint.endpoint.id as string;
-    if (status === 'PAUSED') await t.app.db.prisma.webhookEndpoint.update({ where: { id }, data: { status } });
+    const id = newId('whk');
+    await t.app.db.prisma.webhookEndpoint.create({
+      data: { id, tenantId: tenant.id, url: 'https://hooks.example.com/in', eventTypes: ['key.revoked'], status, secretCiphertext: 'v1.unused.unused.unused' },
+    });
     return id;
   },
   delivery: async () => {
