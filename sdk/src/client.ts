@@ -4,6 +4,7 @@ import { ViewerQuery } from './operations/viewer.ts';
 import { auditResource } from './resources/audit.ts';
 import { groupsResource } from './resources/groups.ts';
 import { ipRulesResource } from './resources/ipRules.ts';
+import { webhooksResource } from './resources/webhooks.ts';
 import { keysResource } from './resources/keys.ts';
 import { identitiesResource } from './resources/identities.ts';
 import { membersResource } from './resources/members.ts';
@@ -35,6 +36,7 @@ export class KeywardenClient {
   readonly keys: ReturnType<typeof keysResource>;
   readonly identities: ReturnType<typeof identitiesResource>;
   readonly ipRules: ReturnType<typeof ipRulesResource>;
+  readonly webhooks: ReturnType<typeof webhooksResource>;
   /** Forward-auth's route map (which scopes each route of your API needs). */
   readonly routeMap: ReturnType<typeof routeMapsResource>;
   readonly audit: ReturnType<typeof auditResource>;
@@ -54,6 +56,7 @@ export class KeywardenClient {
     this.keys = keysResource(transport);
     this.identities = identitiesResource(transport);
     this.ipRules = ipRulesResource(transport);
+    this.webhooks = webhooksResource(transport);
     this.routeMap = routeMapsResource(transport);
     this.audit = auditResource(transport);
   }

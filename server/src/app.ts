@@ -8,6 +8,7 @@ import { createVerificationService, type VerificationOptions } from './services/
 import { AuditStream, type AuditStreamOptions } from './services/auditStream.ts';
 import { startAuditRetention } from './services/auditRetention.ts';
 import { Metrics } from './observability/metrics.ts';
+import { startWebhookWorker, type WebhookWorkerOptions } from './services/webhooks/worker.ts';
 
 export type { App } from './appTypes.ts';
 export type { CredentialInvalidation } from './domain/caller.ts';
@@ -21,6 +22,8 @@ export interface AppOptions {
   verification?: Partial<VerificationOptions>;
   /** Audit stream timing, and the retention interval (null: no timer; tests call the purge themselves). */
   audit?: Partial<AuditStreamOptions> & { retentionIntervalMs?: number | null };
+  /** Webhook worker timing (null intervals: no timer; tests call runOnce/runExpiry themselves). */
+  webhooks?: Partial<WebhookWorkerOptions>;
 }
 
 export function createApp(options: AppOptions): App {
@@ -37,8 +40,9 @@ export function createApp(options: AppOptions): App {
   app.apiKeyAuthenticator = (credential, info) => app.verification.authenticate(credential, info);
   app.auditStream = new AuditStream(app.db, app.logger, options.audit);
   app.auditRetention = startAuditRetention(app, options.audit?.retentionIntervalMs);
+  app.webhooks = startWebhookWorker(app, options.webhooks);
   app.close = async () => {
-    await Promise.all([app.verification.close(), app.auditStream.close(), app.auditRetention.stop()]);
+    await Promise.all([app.verification.close(), app.auditStream.close(), app.auditRetention.stop(), app.webhooks.stop()]);
   };
   app.yoga = createYogaServer(app);
   return app;

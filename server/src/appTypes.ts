@@ -30,6 +30,15 @@ export interface App {
   auditStream: AuditStream;
   /** Purges audit events past their tenant's retention, on a timer. */
   auditRetention: AuditRetentionJob;
+  /** Sends webhook deliveries from the outbox and writes time-driven events, on timers. */
+  webhooks: {
+    /** One round now: claims due deliveries and sends them; answers how many were attempted. */
+    runOnce(): Promise<number>;
+    /** One pass of the time-driven events now; answers how many events were written. */
+    runExpiry(): Promise<number>;
+    /** Stops the timers, ends attempts in flight and hands their deliveries back at once. */
+    stop(): Promise<void>;
+  };
   /** Prometheus metrics of this app (its own registry), served at GET /metrics. */
   metrics: Metrics;
   /** Writes pending usage and stops listeners and Redis; call before closing the database. */

@@ -8,6 +8,8 @@ import { compileTrustedProxies, type TrustedProxies } from './domain/clientAddre
 import { parseSecretScanningKeys } from './domain/secretScanning.ts';
 import { OWASP_MIN_ARGON2, type Argon2Params } from './domain/secrets.ts';
 import type { DatabaseConfig } from './db/database.ts';
+import { encryptionKeyFrom } from './domain/webhookSigning.ts';
+import { parseCidrList, type Cidr } from './domain/webhookTargets.ts';
 import type { VerificationOptions } from './services/verification/options.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -90,10 +92,27 @@ const envSchema = z.object({
     .default('X-Keywarden-'),
   /** GitHub's secret-scanning public keys (its `public_keys` JSON); unset: POST /v1/leaks/github answers 503. */
   KEYWARDEN_SECRET_SCANNING_KEYS_FILE: z.string().min(1, 'expected a file path').optional(),
+  /** Private/loopback/link-local ranges webhooks may still reach (comma-separated CIDRs); unset: none. */
+  KEYWARDEN_WEBHOOK_ALLOWED_CIDRS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseCidrList(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  /** Encrypts webhook signing secrets at rest; unset: a key generated once and kept in the database. */
+  KEYWARDEN_WEBHOOK_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  KEYWARDEN_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  KEYWARDEN_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
+  /** An endpoint whose deliveries all failed for this many days is disabled. */
+  KEYWARDEN_WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(5),
 });
 
 /** Variables whose value is never repeated in an error. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KEYWARDEN_SERVER_SECRET', 'KEYWARDEN_METRICS_TOKEN']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KEYWARDEN_SERVER_SECRET', 'KEYWARDEN_METRICS_TOKEN', 'KEYWARDEN_WEBHOOK_SECRET_KEY']);
 
 /** NODE_ENV, read through the same schema (the GraphQL builder needs it before any config is loaded). */
 export function isProduction(env: Record<string, string | undefined> = process.env): boolean {
@@ -130,6 +149,19 @@ export interface Config {
   publicUrl: string | null;
   /** POST /v1/leaks/github: the file of GitHub's secret-scanning public keys (read at start, and again whenever it changes); null: the route answers 503. */
   secretScanning: { keysFile: string | null };
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Only https targets (NODE_ENV=production). */
+  requireHttps: boolean;
+  /** Ranges outside public unicast that targets may still resolve to. */
+  allowedCidrs: Cidr[];
+  /** The AES-256 key of the stored signing secrets; null: the one kept in the database. */
+  secretKey: Buffer | null;
+  timeoutMs: number;
+  maxAttempts: number;
+  disableAfterDays: number;
 }
 
 export type IntrospectionMode = 'authenticated' | 'always' | 'never';
@@ -196,6 +228,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     forwardAuth: { headerPrefix: e.KEYWARDEN_FORWARD_AUTH_HEADER_PREFIX.toLowerCase() },
     publicUrl: e.KEYWARDEN_PUBLIC_URL === undefined ? null : e.KEYWARDEN_PUBLIC_URL.replace(/\/+$/, ''),
     secretScanning: { keysFile },
+    webhooks: {
+      requireHttps: e.NODE_ENV === 'production',
+      allowedCidrs: parseCidrList(e.KEYWARDEN_WEBHOOK_ALLOWED_CIDRS),
+      secretKey: e.KEYWARDEN_WEBHOOK_SECRET_KEY === undefined ? null : encryptionKeyFrom(e.KEYWARDEN_WEBHOOK_SECRET_KEY),
+      timeoutMs: e.KEYWARDEN_WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.KEYWARDEN_WEBHOOK_MAX_ATTEMPTS,
+      disableAfterDays: e.KEYWARDEN_WEBHOOK_DISABLE_AFTER_DAYS,
+    },
   };
 }
 

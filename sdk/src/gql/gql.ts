@@ -103,6 +103,17 @@ type Documents = {
     "\n  mutation ResumeTenant($id: ID!) {\n    resumeTenant(id: $id) {\n      ...TenantPayloadFields\n      ...ErrorFields\n    }\n  }\n": typeof types.ResumeTenantDocument,
     "\n  query Verify($input: VerifyInput!) {\n    verify(input: $input) {\n      valid\n      code\n      message\n      credentialType\n      keyId\n      publicId\n      tokenId\n      tenantId\n      ownerId\n      name\n      scopes\n      metadata\n      expiresAt\n      rateLimit {\n        limit\n        remaining\n        resetAt\n      }\n      rateLimits {\n        name\n        level\n        limit\n        remaining\n        resetAt\n      }\n      remainingUses\n      cacheableUntil\n      missingScopes\n      retryAfter\n      limitName\n    }\n  }\n": typeof types.VerifyDocument,
     "\n  query Viewer {\n    viewer {\n      kind\n      tenantId\n      address\n      scopes\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  fragment WebhookEndpointFields on WebhookEndpoint {\n    id\n    url\n    description\n    eventTypes\n    status\n    disabledReason\n    failingSince\n    secretRotatedAt\n    previousSecretExpiresAt\n    createdAt\n    updatedAt\n  }\n": typeof types.WebhookEndpointFieldsFragmentDoc,
+    "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    id\n    eventType\n    status\n    attempts\n    payload\n    nextAttemptAt\n    lastAttemptAt\n    lastResponseStatus\n    lastError\n    deliveredAt\n    createdAt\n    attemptLog {\n      attempt\n      startedAt\n      durationMs\n      responseStatus\n      error\n    }\n  }\n": typeof types.WebhookDeliveryFieldsFragmentDoc,
+    "\n  query ListWebhookEndpoints($first: Int, $after: String) {\n    webhookEndpoints(first: $first, after: $after) {\n      edges { node { ...WebhookEndpointFields } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n": typeof types.ListWebhookEndpointsDocument,
+    "\n  query WebhookDeliveries($endpointId: ID, $first: Int, $after: String) {\n    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after) {\n      edges { node { ...WebhookDeliveryFields } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) {\n      __typename\n      ... on WebhookEndpointSecretPayload { secret endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": typeof types.CreateWebhookEndpointDocument,
+    "\n  mutation UpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(input: $input) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": typeof types.UpdateWebhookEndpointDocument,
+    "\n  mutation RotateWebhookSecret($input: RotateWebhookSecretInput!) {\n    rotateWebhookSecret(input: $input) {\n      __typename\n      ... on WebhookEndpointSecretPayload { secret endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": typeof types.RotateWebhookSecretDocument,
+    "\n  mutation PauseWebhookEndpoint($id: ID!) {\n    pauseWebhookEndpoint(id: $id) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": typeof types.PauseWebhookEndpointDocument,
+    "\n  mutation ResumeWebhookEndpoint($id: ID!) {\n    resumeWebhookEndpoint(id: $id) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": typeof types.ResumeWebhookEndpointDocument,
+    "\n  mutation DeleteWebhookEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id) {\n      __typename\n      ... on DeleteWebhookEndpointPayload { deletedWebhookEndpointId }\n      ...ErrorFields\n    }\n  }\n": typeof types.DeleteWebhookEndpointDocument,
+    "\n  mutation RedeliverWebhook($id: ID!) {\n    redeliverWebhook(id: $id) {\n      __typename\n      ... on WebhookDeliveryPayload { delivery { ...WebhookDeliveryFields } }\n      ...ErrorFields\n    }\n  }\n": typeof types.RedeliverWebhookDocument,
 };
 const documents: Documents = {
     "\n  fragment AuditEventFields on AuditEvent {\n    id\n    tenantId\n    seq\n    actorType\n    actorId\n    actorPublicId\n    action\n    targetType\n    targetId\n    ip\n    userAgent\n    requestId\n    changes\n    createdAt\n    prevHash\n    hash\n  }\n": types.AuditEventFieldsFragmentDoc,
@@ -194,6 +205,17 @@ const documents: Documents = {
     "\n  mutation ResumeTenant($id: ID!) {\n    resumeTenant(id: $id) {\n      ...TenantPayloadFields\n      ...ErrorFields\n    }\n  }\n": types.ResumeTenantDocument,
     "\n  query Verify($input: VerifyInput!) {\n    verify(input: $input) {\n      valid\n      code\n      message\n      credentialType\n      keyId\n      publicId\n      tokenId\n      tenantId\n      ownerId\n      name\n      scopes\n      metadata\n      expiresAt\n      rateLimit {\n        limit\n        remaining\n        resetAt\n      }\n      rateLimits {\n        name\n        level\n        limit\n        remaining\n        resetAt\n      }\n      remainingUses\n      cacheableUntil\n      missingScopes\n      retryAfter\n      limitName\n    }\n  }\n": types.VerifyDocument,
     "\n  query Viewer {\n    viewer {\n      kind\n      tenantId\n      address\n      scopes\n    }\n  }\n": types.ViewerDocument,
+    "\n  fragment WebhookEndpointFields on WebhookEndpoint {\n    id\n    url\n    description\n    eventTypes\n    status\n    disabledReason\n    failingSince\n    secretRotatedAt\n    previousSecretExpiresAt\n    createdAt\n    updatedAt\n  }\n": types.WebhookEndpointFieldsFragmentDoc,
+    "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    id\n    eventType\n    status\n    attempts\n    payload\n    nextAttemptAt\n    lastAttemptAt\n    lastResponseStatus\n    lastError\n    deliveredAt\n    createdAt\n    attemptLog {\n      attempt\n      startedAt\n      durationMs\n      responseStatus\n      error\n    }\n  }\n": types.WebhookDeliveryFieldsFragmentDoc,
+    "\n  query ListWebhookEndpoints($first: Int, $after: String) {\n    webhookEndpoints(first: $first, after: $after) {\n      edges { node { ...WebhookEndpointFields } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n": types.ListWebhookEndpointsDocument,
+    "\n  query WebhookDeliveries($endpointId: ID, $first: Int, $after: String) {\n    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after) {\n      edges { node { ...WebhookDeliveryFields } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) {\n      __typename\n      ... on WebhookEndpointSecretPayload { secret endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": types.CreateWebhookEndpointDocument,
+    "\n  mutation UpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(input: $input) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": types.UpdateWebhookEndpointDocument,
+    "\n  mutation RotateWebhookSecret($input: RotateWebhookSecretInput!) {\n    rotateWebhookSecret(input: $input) {\n      __typename\n      ... on WebhookEndpointSecretPayload { secret endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": types.RotateWebhookSecretDocument,
+    "\n  mutation PauseWebhookEndpoint($id: ID!) {\n    pauseWebhookEndpoint(id: $id) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": types.PauseWebhookEndpointDocument,
+    "\n  mutation ResumeWebhookEndpoint($id: ID!) {\n    resumeWebhookEndpoint(id: $id) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n": types.ResumeWebhookEndpointDocument,
+    "\n  mutation DeleteWebhookEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id) {\n      __typename\n      ... on DeleteWebhookEndpointPayload { deletedWebhookEndpointId }\n      ...ErrorFields\n    }\n  }\n": types.DeleteWebhookEndpointDocument,
+    "\n  mutation RedeliverWebhook($id: ID!) {\n    redeliverWebhook(id: $id) {\n      __typename\n      ... on WebhookDeliveryPayload { delivery { ...WebhookDeliveryFields } }\n      ...ErrorFields\n    }\n  }\n": types.RedeliverWebhookDocument,
 };
 
 /**
@@ -566,6 +588,50 @@ export function graphql(source: "\n  query Verify($input: VerifyInput!) {\n    v
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Viewer {\n    viewer {\n      kind\n      tenantId\n      address\n      scopes\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      kind\n      tenantId\n      address\n      scopes\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookEndpointFields on WebhookEndpoint {\n    id\n    url\n    description\n    eventTypes\n    status\n    disabledReason\n    failingSince\n    secretRotatedAt\n    previousSecretExpiresAt\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment WebhookEndpointFields on WebhookEndpoint {\n    id\n    url\n    description\n    eventTypes\n    status\n    disabledReason\n    failingSince\n    secretRotatedAt\n    previousSecretExpiresAt\n    createdAt\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    id\n    eventType\n    status\n    attempts\n    payload\n    nextAttemptAt\n    lastAttemptAt\n    lastResponseStatus\n    lastError\n    deliveredAt\n    createdAt\n    attemptLog {\n      attempt\n      startedAt\n      durationMs\n      responseStatus\n      error\n    }\n  }\n"): (typeof documents)["\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    id\n    eventType\n    status\n    attempts\n    payload\n    nextAttemptAt\n    lastAttemptAt\n    lastResponseStatus\n    lastError\n    deliveredAt\n    createdAt\n    attemptLog {\n      attempt\n      startedAt\n      durationMs\n      responseStatus\n      error\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListWebhookEndpoints($first: Int, $after: String) {\n    webhookEndpoints(first: $first, after: $after) {\n      edges { node { ...WebhookEndpointFields } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n"): (typeof documents)["\n  query ListWebhookEndpoints($first: Int, $after: String) {\n    webhookEndpoints(first: $first, after: $after) {\n      edges { node { ...WebhookEndpointFields } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($endpointId: ID, $first: Int, $after: String) {\n    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after) {\n      edges { node { ...WebhookDeliveryFields } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n"): (typeof documents)["\n  query WebhookDeliveries($endpointId: ID, $first: Int, $after: String) {\n    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after) {\n      edges { node { ...WebhookDeliveryFields } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) {\n      __typename\n      ... on WebhookEndpointSecretPayload { secret endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) {\n      __typename\n      ... on WebhookEndpointSecretPayload { secret endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(input: $input) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(input: $input) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateWebhookSecret($input: RotateWebhookSecretInput!) {\n    rotateWebhookSecret(input: $input) {\n      __typename\n      ... on WebhookEndpointSecretPayload { secret endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation RotateWebhookSecret($input: RotateWebhookSecretInput!) {\n    rotateWebhookSecret(input: $input) {\n      __typename\n      ... on WebhookEndpointSecretPayload { secret endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseWebhookEndpoint($id: ID!) {\n    pauseWebhookEndpoint(id: $id) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation PauseWebhookEndpoint($id: ID!) {\n    pauseWebhookEndpoint(id: $id) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeWebhookEndpoint($id: ID!) {\n    resumeWebhookEndpoint(id: $id) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeWebhookEndpoint($id: ID!) {\n    resumeWebhookEndpoint(id: $id) {\n      __typename\n      ... on WebhookEndpointPayload { endpoint { ...WebhookEndpointFields } }\n      ...ErrorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhookEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id) {\n      __typename\n      ... on DeleteWebhookEndpointPayload { deletedWebhookEndpointId }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteWebhookEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id) {\n      __typename\n      ... on DeleteWebhookEndpointPayload { deletedWebhookEndpointId }\n      ...ErrorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RedeliverWebhook($id: ID!) {\n    redeliverWebhook(id: $id) {\n      __typename\n      ... on WebhookDeliveryPayload { delivery { ...WebhookDeliveryFields } }\n      ...ErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation RedeliverWebhook($id: ID!) {\n    redeliverWebhook(id: $id) {\n      __typename\n      ... on WebhookDeliveryPayload { delivery { ...WebhookDeliveryFields } }\n      ...ErrorFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -14,6 +14,7 @@ const TENANT_OWNED_MODELS = new Set<string>([
   'RevealLink',
   'KeyLeakReport',
   'KeyNetwork',
+  'WebhookEndpoint', 'WebhookDelivery', 'WebhookAttempt',
 ]);
 
 const WHERE_OPERATIONS = new Set([

@@ -19,14 +19,17 @@ export type IdPrefix =
   | 'idt' // identity (an integrator's externalId)
   | 'rvl' // reveal link
   | 'net' // a network a key was used from
-  | 'plt'; // platform credential
+  | 'plt' // platform credential
+  | 'whk' // webhook endpoint
+  | 'msg' // webhook delivery (its `webhook-id`)
+  | 'wha'; // webhook delivery attempt
 
 const ID_PREFIXES: readonly IdPrefix[] = [
-  'ten', 'mem', 'rol', 'scp', 'grp', 'key', 'ipr', 'tok', 'ses', 'aud', 'idt', 'plt', 'rvl', 'net',
+  'ten', 'mem', 'rol', 'scp', 'grp', 'key', 'ipr', 'tok', 'ses', 'aud', 'idt', 'plt', 'rvl', 'net', 'whk', 'msg', 'wha',
 ];
 
 /** Prefixes of entities exposed as GraphQL nodes; platform credentials and identities (found by externalId) are not. */
-export type NodeIdPrefix = Exclude<IdPrefix, 'plt' | 'idt' | 'rvl' | 'net'>;
+export type NodeIdPrefix = Exclude<IdPrefix, 'plt' | 'idt' | 'rvl' | 'net' | 'wha'>;
 
 export const ID_PREFIX_TYPENAME = {
   ten: 'Tenant',
@@ -39,6 +42,8 @@ export const ID_PREFIX_TYPENAME = {
   tok: 'AccessToken',
   ses: 'Session',
   aud: 'AuditEvent',
+  whk: 'WebhookEndpoint',
+  msg: 'WebhookDelivery',
 } as const satisfies Record<NodeIdPrefix, string>;
 
 export type NodeTypename = (typeof ID_PREFIX_TYPENAME)[NodeIdPrefix];
@@ -119,6 +124,6 @@ export function idPrefixOf(id: string): IdPrefix | null {
 /** GraphQL type name for a node id; null for malformed ids and non-node prefixes. */
 export function typenameOfId(id: string): NodeTypename | null {
   const prefix = idPrefixOf(id);
-  if (prefix === null || prefix === 'plt' || prefix === 'idt' || prefix === 'rvl' || prefix === 'net') return null;
+  if (prefix === null || prefix === 'plt' || prefix === 'idt' || prefix === 'rvl' || prefix === 'net' || prefix === 'wha') return null;
   return ID_PREFIX_TYPENAME[prefix];
 }

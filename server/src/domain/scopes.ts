@@ -55,6 +55,8 @@ export const MANAGEMENT_SCOPES = [
   { name: 'tokens:read', description: 'List access tokens issued from the tenant\'s keys' },
   { name: 'tokens:write', description: "Issue and revoke access tokens for the tenant's keys" },
   { name: 'audit:read', description: "Read the tenant's audit trail" },
+  { name: 'webhooks:read', description: 'List webhook endpoints and their deliveries (never their signing secrets)' },
+  { name: 'webhooks:write', description: 'Create, update, pause, delete webhook endpoints, rotate their secrets and redeliver events' },
 ] as const satisfies readonly { name: string; description: string }[];
 
 export type ManagementScope = (typeof MANAGEMENT_SCOPES)[number]['name'];

@@ -19,5 +19,6 @@ import './identities.ts';
 import './accessTokens.ts';
 import './routeMaps.ts';
 import './audit.ts';
+import './webhooks.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
 import { sha256Hex } from '../domain/secrets.ts';
 import { canonicalJson } from '../domain/canonicalJson.ts';
+import { enqueueAuditWebhooks } from './webhooks/outbox.ts';
 
 // The audit trail's write side and its hash chain.
 //
@@ -81,6 +82,8 @@ export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   await tx.auditEvent.create({ data: { ...event, changes: event.changes ?? undefined, hash: auditHash(event) } });
+  // Webhooks are a projection of the trail: their outbox rows commit (or roll back) with the event.
+  await enqueueAuditWebhooks(tx, event);
   // Delivered at commit only, and dropped on rollback: listeners never hear of an event that is not there.
   await tx.$executeRaw`SELECT pg_notify(${AUDIT_CHANNEL}, ${JSON.stringify({ t: event.tenantId, s: event.seq })})`;
 }

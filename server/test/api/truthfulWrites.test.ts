@@ -118,6 +118,20 @@ const fixtures = {
     if (status === 'SUSPENDED') await t.app.db.prisma.tenant.update({ where: { id: made.id }, data: { status } });
     return made.id;
   },
+  // Straight in the database: the cases make more endpoints than a tenant may have through the API.
+  webhook: async (status: 'ACTIVE' | 'PAUSED' = 'ACTIVE') => {
+    const id = newId('whk');
+    await t.app.db.prisma.webhookEndpoint.create({
+      data: { id, tenantId: tenant.id, url: 'https://hooks.example.com/in', eventTypes: ['key.revoked'], status, secretCiphertext: 'v1.unused.unused.unused' },
+    });
+    return id;
+  },
+  delivery: async () => {
+    const endpointId = await fixtures.webhook();
+    const id = newId('msg');
+    await t.app.db.prisma.webhookDelivery.create({ data: { id, tenantId: tenant.id, endpointId, eventType: 'key.revoked', payload: '{}', status: 'FAILED', nextAttemptAt: new Date() } });
+    return id;
+  },
   memberWithPassword: async (password: string) => {
     const email = `login-${unique()}@example.test`;
     await asOwner(
@@ -162,6 +176,14 @@ const CASES: Record<string, { scope: string; variables: () => Promise<Record<str
   revokeSession: { scope: 'members:write', variables: async () => ({ id: await fixtures.session() }) },
   rotateKey: { scope: 'keys:write', variables: async () => ({ input: { id: await fixtures.key() } }) },
   setIdentityLimits: { scope: 'keys:write', variables: async () => ({ input: { externalId: `ext-${unique()}`, rateLimit: { limit: 10, windowMs: 60_000 } } }) },
+  createWebhookEndpoint: { scope: 'webhooks:write', variables: async () => ({ input: { url: `https://hooks.example.com/${unique()}`, eventTypes: ['key.created'] } }) },
+  updateWebhookEndpoint: { scope: 'webhooks:write', variables: async () => ({ input: { id: await fixtures.webhook(), description: 'changed' } }) },
+  rotateWebhookSecret: { scope: 'webhooks:write', variables: async () => ({ input: { id: await fixtures.webhook() } }) },
+  pauseWebhookEndpoint: { scope: 'webhooks:write', variables: async () => ({ id: await fixtures.webhook() }) },
+  resumeWebhookEndpoint: { scope: 'webhooks:write', variables: async () => ({ id: await fixtures.webhook('PAUSED') }) },
+  deleteWebhookEndpoint: { scope: 'webhooks:write', variables: async () => ({ id: await fixtures.webhook() }) },
+  redeliverWebhook: { scope: 'webhooks:write', variables: async () => ({ id: await fixtures.delivery() }) },
+  setWebhookExpiryLeadTimes: { scope: 'webhooks:write', variables: async () => ({ input: { leadTimesSeconds: [86_400 + Math.floor(Math.random() * 1000)] } }) },
   setRouteMap: { scope: 'tenant:admin', variables: async () => ({ input: { defaultAction: 'ALLOW', routes: [{ pattern: `/r${unique()}/**`, scopes: [] }] } }) },
   rotateKeys: { scope: 'keys:write', variables: async () => ({ input: { items: [{ id: await fixtures.key() }] } }) },
   setMemberPassword: { scope: 'members:write', variables: async () => ({ input: { memberId: (await fixtures.member()).id, password: 'a new long password' } }) },

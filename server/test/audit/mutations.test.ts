@@ -91,6 +91,17 @@ async function key(s: Fixture, status: 'ACTIVE' | 'DISABLED' = 'ACTIVE') {
   return made;
 }
 
+/** A webhook endpoint made through the API (its secret joins the plaintexts never to be audited). */
+async function webhookEndpoint(s: Fixture): Promise<string> {
+  const response = await t.graphql(
+    `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on WebhookEndpointSecretPayload { endpoint { id } secret } } }`,
+    { input: { url: 'https://hooks.example.com/in', eventTypes: ['key.revoked'] } },
+    { token: s.tenant.owner.token },
+  );
+  plaintexts.push(response.data.createWebhookEndpoint.secret);
+  return response.data.createWebhookEndpoint.endpoint.id;
+}
+
 const ROWS: Row[] = [
   // Tenants
   {
@@ -472,6 +483,87 @@ const ROWS: Row[] = [
         ],
       };
     },
+  },
+  // Webhooks
+  {
+    mutation: 'createWebhookEndpoint', as: 'owner',
+    prepare: async () => ({
+      document: withInput('createWebhookEndpoint', 'CreateWebhookEndpointInput', '... on WebhookEndpointSecretPayload { endpoint { id } secret }'),
+      variables: { input: { url: 'https://hooks.example.com/a', eventTypes: ['key.created', 'audit.*'] } },
+      expect: (data) => {
+        plaintexts.push(data.createWebhookEndpoint.secret);
+        return one('webhook.created', 'WebhookEndpoint', data.createWebhookEndpoint.endpoint.id, { url: 'https://hooks.example.com/a', eventTypes: ['key.created', 'audit.*'] });
+      },
+    }),
+  },
+  {
+    mutation: 'updateWebhookEndpoint', as: 'owner',
+    prepare: async (s) => {
+      const id = await webhookEndpoint(s);
+      return {
+        document: withInput('updateWebhookEndpoint', 'UpdateWebhookEndpointInput'),
+        variables: { input: { id, description: 'CRM' } },
+        expect: () => one('webhook.updated', 'WebhookEndpoint', id, { description: { before: '', after: 'CRM' } }),
+      };
+    },
+  },
+  {
+    mutation: 'rotateWebhookSecret', as: 'owner',
+    prepare: async (s) => {
+      const id = await webhookEndpoint(s);
+      return {
+        document: withInput('rotateWebhookSecret', 'RotateWebhookSecretInput', '... on WebhookEndpointSecretPayload { secret }'),
+        variables: { input: { id, overlapSeconds: 600 } },
+        expect: (data) => {
+          plaintexts.push(data.rotateWebhookSecret.secret);
+          return one('webhook.rotated', 'WebhookEndpoint', id, { overlapSeconds: 600 });
+        },
+      };
+    },
+  },
+  {
+    mutation: 'pauseWebhookEndpoint', as: 'owner',
+    prepare: async (s) => {
+      const id = await webhookEndpoint(s);
+      return { document: withId('pauseWebhookEndpoint'), variables: { id }, expect: () => one('webhook.paused', 'WebhookEndpoint', id, { status: { before: 'ACTIVE', after: 'PAUSED' } }) };
+    },
+  },
+  {
+    mutation: 'resumeWebhookEndpoint', as: 'owner',
+    prepare: async (s) => {
+      const id = await webhookEndpoint(s);
+      await prisma().webhookEndpoint.update({ where: { id }, data: { status: 'DISABLED' } });
+      return { document: withId('resumeWebhookEndpoint'), variables: { id }, expect: () => one('webhook.resumed', 'WebhookEndpoint', id, { status: { before: 'DISABLED', after: 'ACTIVE' } }) };
+    },
+  },
+  {
+    mutation: 'deleteWebhookEndpoint', as: 'owner',
+    prepare: async (s) => {
+      const id = await webhookEndpoint(s);
+      return { document: withId('deleteWebhookEndpoint'), variables: { id }, expect: () => one('webhook.deleted', 'WebhookEndpoint', id, { url: 'https://hooks.example.com/in' }) };
+    },
+  },
+  {
+    mutation: 'redeliverWebhook', as: 'owner',
+    prepare: async (s) => {
+      const endpointId = await webhookEndpoint(s);
+      const delivery = await prisma().webhookDelivery.create({
+        data: { id: newId('msg'), tenantId: s.tenant.id, endpointId, eventType: 'key.revoked', payload: '{}', status: 'FAILED', attempts: 3, nextAttemptAt: new Date() },
+      });
+      return {
+        document: withId('redeliverWebhook'),
+        variables: { id: delivery.id },
+        expect: () => one('webhook.redelivered', 'WebhookDelivery', delivery.id, { endpointId, status: { before: 'FAILED', after: 'PENDING' } }),
+      };
+    },
+  },
+  {
+    mutation: 'setWebhookExpiryLeadTimes', as: 'owner',
+    prepare: async (s) => ({
+      document: withInput('setWebhookExpiryLeadTimes', 'SetWebhookExpiryLeadTimesInput'),
+      variables: { input: { leadTimesSeconds: [86_400, 1_209_600] } },
+      expect: () => one('tenant.webhookSettingsUpdated', 'Tenant', s.tenant.id, { expiryLeadSeconds: { before: [604_800, 86_400], after: [1_209_600, 86_400] } }),
+    }),
   },
 ];
 

@@ -57,7 +57,7 @@ export interface GraphQLResponse<T> {
  * With `db` (another test app's database), a second instance on it, which leaves it open on close.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string> } & Pick<AppOptions, 'clock' | 'verification' | 'audit'> & { db?: AppOptions['db'] } = {},
+  options: { env?: Record<string, string> } & Pick<AppOptions, 'clock' | 'verification' | 'audit' | 'webhooks'> & { db?: AppOptions['db'] } = {},
 ): Promise<TestApp> {
   const own = options.db === undefined ? await openTestDatabase() : null;
   const db = options.db ?? own!;
@@ -71,7 +71,8 @@ export async function createTestApp(
   });
   const logs = new LogCapture();
   const { env: _env, db: _db, ...appOptions } = options;
-  const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), ...appOptions });
+  // The webhook worker runs on a timer only in the tests that ask for it.
+  const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), ...appOptions, webhooks: { pollIntervalMs: null, expiryIntervalMs: null, ...appOptions.webhooks } });
   // As the server does: listen for invalidations before the first request.
   await app.verification.ready();
 
