@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   AbortedError, AuthenticationError, BadRequestError, ConflictError, ForbiddenError, KeywardenError, MalformedKeyError, NetworkError,
   NotFoundError, RateLimitedError, ServerError, TimeoutError, ValidationError, createClient, type CredentialProvider, type KeywardenClient,
+  asId,
+  type KeyId,
+  type MemberId,
 } from '../src/index.ts';
 import { ViewerQuery } from '../src/operations/viewer.ts';
 import { closedPort, startLiveServer, startScriptedServer, type LiveServer, type TestTenant } from './helpers/liveServer.ts';
@@ -14,8 +17,8 @@ let live: LiveServer;
 let acme: TestTenant;
 let other: TestTenant;
 let owner: KeywardenClient;
-let otherKeyId: string;
-let otherMemberId: string;
+let otherKeyId: KeyId;
+let otherMemberId: MemberId;
 
 /** Awaits the rejection, checks it is `Class` (and a KeywardenError, never urql's), and returns it. */
 async function failure<T extends KeywardenError>(promise: Promise<unknown>, Class: abstract new (...args: any[]) => T): Promise<T> {
@@ -39,7 +42,7 @@ beforeAll(async () => {
   owner = createClient({ url: live.url, sessionToken: acme.owner.token });
   const otherOwner = createClient({ url: live.url, sessionToken: other.owner.token });
   otherKeyId = (await otherOwner.keys.create({ name: 'theirs' })).apiKey.id;
-  otherMemberId = other.owner.id;
+  otherMemberId = asId('mem', other.owner.id);
 });
 afterAll(async () => {
   await live?.close();
@@ -93,7 +96,7 @@ describe('from the real server', () => {
     const error = await failure(admin.roles.create({ name: 'Superuser', scopes: ['tenant:admin'] }), ForbiddenError);
     // A union member: the mutation answered (HTTP 200) with a ForbiddenError result.
     expect(error).toMatchObject({ missingScopes: ['tenant:admin'], operation: 'CreateRole', status: undefined });
-    const own = await failure(owner.members.update({ id: acme.owner.id, roleId: acme.roles.ADMIN }), ForbiddenError);
+    const own = await failure(owner.members.update({ id: asId('mem', acme.owner.id), roleId: asId('rol', acme.roles.ADMIN) }), ForbiddenError);
     expect(own).toMatchObject({ missingScopes: [], status: undefined, message: expect.stringMatching(/own role/) });
   });
 

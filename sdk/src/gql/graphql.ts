@@ -22,7 +22,7 @@ export type AccessTokenStatus =
 
 export type ApiKeyFilter = {
   /** Keys whose expiresAt is before this time (expired ones included). */
-  expiringBefore?: string | null | undefined;
+  expiringBefore?: Date | string | null | undefined;
   /** Keys of this identity (none for an unknown one). */
   externalId?: string | null | undefined;
   groupId?: string | null | undefined;
@@ -56,11 +56,11 @@ export type AuditEventFilter = {
   actorId?: string | null | undefined;
   actorType?: AuditActorType | null | undefined;
   /** Events at or after this time. */
-  from?: string | null | undefined;
+  from?: Date | string | null | undefined;
   targetId?: string | null | undefined;
   targetType?: string | null | undefined;
   /** Events before this time. */
-  to?: string | null | undefined;
+  to?: Date | string | null | undefined;
 };
 
 export type BuiltInRole =
@@ -129,7 +129,7 @@ export type CreateKeyInput = {
   /** Allowed endpoint glob patterns, e.g. `GET /v1/tickets/**`; default `*` (all). */
   endpoints?: Array<string> | null | undefined;
   /** An exact expiry (whole seconds); not with expiresIn. */
-  expiresAt?: string | null | undefined;
+  expiresAt?: Date | string | null | undefined;
   /** A preset: 1h, 12h, 1d, 5d, 1y. */
   expiresIn?: string | null | undefined;
   /** Your customer's or user's id (1-256 characters): the key shares that identity's limits. */
@@ -445,7 +445,7 @@ export type UpdateKeyInput = {
   credits?: CreditsInput | null | undefined;
   description?: string | null | undefined;
   endpoints?: Array<string> | null | undefined;
-  expiresAt?: string | null | undefined;
+  expiresAt?: Date | string | null | undefined;
   /** A preset from now: 1h, 12h, 1d, 5d, 1y. */
   expiresIn?: string | null | undefined;
   /** An empty string detaches the key from its identity. */
@@ -559,7 +559,7 @@ export type VerifyRateLimitCharge = {
   name: string;
 };
 
-export type AuditEventFieldsFragment = { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: string, prevHash: string, hash: string };
+export type AuditEventFieldsFragment = { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: Date, prevHash: string, hash: string };
 
 export type ListAuditEventsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -569,7 +569,7 @@ export type ListAuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type ListAuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: string, prevHash: string, hash: string } }> } };
+export type ListAuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: Date, prevHash: string, hash: string } }> } };
 
 export type VerifyAuditChainQueryVariables = Exact<{
   tenantId?: string | null | undefined;
@@ -584,7 +584,7 @@ export type AuditEventsStreamSubscriptionVariables = Exact<{
 }>;
 
 
-export type AuditEventsStreamSubscription = { auditEvents: { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: string, prevHash: string, hash: string } };
+export type AuditEventsStreamSubscription = { auditEvents: { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: Date, prevHash: string, hash: string } };
 
 type ErrorFields_ConflictError_Fragment = { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode };
 
@@ -606,9 +606,9 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type GroupFieldsFragment = { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null };
+export type GroupFieldsFragment = { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null };
 
-export type GroupPayloadFieldsFragment = { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } };
+export type GroupPayloadFieldsFragment = { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } };
 
 export type ListGroupsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -617,14 +617,14 @@ export type ListGroupsQueryVariables = Exact<{
 }>;
 
 
-export type ListGroupsQuery = { groups: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }> } };
+export type ListGroupsQuery = { groups: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }> } };
 
 export type GetGroupQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetGroupQuery = { group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } | null };
+export type GetGroupQuery = { group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } | null };
 
 export type CreateGroupMutationVariables = Exact<{
   input: CreateGroupInput;
@@ -634,7 +634,7 @@ export type CreateGroupMutationVariables = Exact<{
 export type CreateGroupMutation = { createGroup:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }
+    | { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -647,7 +647,7 @@ export type UpdateGroupMutationVariables = Exact<{
 export type UpdateGroupMutation = { updateGroup:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }
+    | { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -665,14 +665,14 @@ export type DeleteGroupMutation = { deleteGroup:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type IdentityFieldsFragment = { externalId: string, keyCount: number, createdAt: string, updatedAt: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: string | null }> };
+export type IdentityFieldsFragment = { externalId: string, keyCount: number, createdAt: Date, updatedAt: Date, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: Date | null }> };
 
 export type GetIdentityQueryVariables = Exact<{
   externalId: string;
 }>;
 
 
-export type GetIdentityQuery = { identity: { externalId: string, keyCount: number, createdAt: string, updatedAt: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: string | null }> } | null };
+export type GetIdentityQuery = { identity: { externalId: string, keyCount: number, createdAt: Date, updatedAt: Date, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: Date | null }> } | null };
 
 export type SetIdentityLimitsMutationVariables = Exact<{
   input: SetIdentityLimitsInput;
@@ -682,35 +682,35 @@ export type SetIdentityLimitsMutationVariables = Exact<{
 export type SetIdentityLimitsMutation = { setIdentityLimits:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'IdentityPayload', identity: { externalId: string, keyCount: number, createdAt: string, updatedAt: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: string | null }> } }
+    | { __typename: 'IdentityPayload', identity: { externalId: string, keyCount: number, createdAt: Date, updatedAt: Date, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: Date | null }> } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type IpRuleFieldsFragment = { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string };
+export type IpRuleFieldsFragment = { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date };
 
-export type IpRulePayloadFieldsFragment = { __typename: 'IpRulePayload', ipRule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string } };
+export type IpRulePayloadFieldsFragment = { __typename: 'IpRulePayload', ipRule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date } };
 
 export type TenantIpRulesQueryVariables = Exact<{
   tenantId?: string | null | undefined;
 }>;
 
 
-export type TenantIpRulesQuery = { tenant: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }> } | null };
+export type TenantIpRulesQuery = { tenant: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }> } | null };
 
 export type GroupIpRulesQueryVariables = Exact<{
   groupId: string;
 }>;
 
 
-export type GroupIpRulesQuery = { group: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }> } | null };
+export type GroupIpRulesQuery = { group: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }> } | null };
 
 export type KeyIpRulesQueryVariables = Exact<{
   apiKeyId: string;
 }>;
 
 
-export type KeyIpRulesQuery = { apiKey: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }> } | null };
+export type KeyIpRulesQuery = { apiKey: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }> } | null };
 
 export type CreateIpRuleMutationVariables = Exact<{
   input: CreateIpRuleInput;
@@ -720,7 +720,7 @@ export type CreateIpRuleMutationVariables = Exact<{
 export type CreateIpRuleMutation = { createIpRule:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'IpRulePayload', ipRule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string } }
+    | { __typename: 'IpRulePayload', ipRule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -738,9 +738,9 @@ export type DeleteIpRuleMutation = { deleteIpRule:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type ApiKeyFieldsFragment = { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null };
+export type ApiKeyFieldsFragment = { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null };
 
-export type ApiKeyPayloadFieldsFragment = { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } };
+export type ApiKeyPayloadFieldsFragment = { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } };
 
 export type ListKeysQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -749,14 +749,14 @@ export type ListKeysQueryVariables = Exact<{
 }>;
 
 
-export type ListKeysQuery = { apiKeys: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }> } };
+export type ListKeysQuery = { apiKeys: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }> } };
 
 export type GetKeyQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetKeyQuery = { apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } | null };
+export type GetKeyQuery = { apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } | null };
 
 export type ExplainAccessQueryVariables = Exact<{
   keyId: string;
@@ -766,7 +766,7 @@ export type ExplainAccessQueryVariables = Exact<{
 }>;
 
 
-export type ExplainAccessQuery = { explainAccess: { allowed: boolean, code: AccessCode, detail: string, effectiveScopes: Array<string>, missingScopes: Array<string>, ipRefusal: { level: IpRuleLevel, reason: IpDenialReason, cidr: string | null, rule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string } | null } | null, apiKey: { id: string, publicId: string, name: string, status: ApiKeyStatus } } | null };
+export type ExplainAccessQuery = { explainAccess: { allowed: boolean, code: AccessCode, detail: string, effectiveScopes: Array<string>, missingScopes: Array<string>, ipRefusal: { level: IpRuleLevel, reason: IpDenialReason, cidr: string | null, rule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date } | null } | null, apiKey: { id: string, publicId: string, name: string, status: ApiKeyStatus } } | null };
 
 export type CreateKeyMutationVariables = Exact<{
   input: CreateKeyInput;
@@ -775,7 +775,7 @@ export type CreateKeyMutationVariables = Exact<{
 
 export type CreateKeyMutation = { createKey:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
-    | { __typename: 'CreateKeyPayload', key: string, clientId: string, clientSecret: string, secret: string, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'CreateKeyPayload', key: string, clientId: string, clientSecret: string, secret: string, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
@@ -788,7 +788,7 @@ export type CreateKeysMutationVariables = Exact<{
 
 export type CreateKeysMutation = { createKeys:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
-    | { __typename: 'CreateKeysPayload', succeeded: number, failed: number, results: Array<{ index: number, created: { key: string, clientId: string, clientSecret: string, secret: string, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } } | null, error:
+    | { __typename: 'CreateKeysPayload', succeeded: number, failed: number, results: Array<{ index: number, created: { key: string, clientId: string, clientSecret: string, secret: string, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } } | null, error:
           | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
           | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
           | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -808,7 +808,7 @@ export type RotateKeysMutation = { rotateKeys:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RotateKeysPayload', succeeded: number, failed: number, results: Array<{ index: number, rotated: { key: string, clientId: string, clientSecret: string, secret: string, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } } | null, error:
+    | { __typename: 'RotateKeysPayload', succeeded: number, failed: number, results: Array<{ index: number, rotated: { key: string, clientId: string, clientSecret: string, secret: string, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } } | null, error:
           | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
           | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
           | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -823,7 +823,7 @@ export type UpdateKeyMutationVariables = Exact<{
 
 
 export type UpdateKeyMutation = { updateKey:
-    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -836,7 +836,7 @@ export type DisableKeyMutationVariables = Exact<{
 
 
 export type DisableKeyMutation = { disableKey:
-    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -849,7 +849,7 @@ export type EnableKeyMutationVariables = Exact<{
 
 
 export type EnableKeyMutation = { enableKey:
-    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -862,7 +862,7 @@ export type RevokeKeyMutationVariables = Exact<{
 
 
 export type RevokeKeyMutation = { revokeKey:
-    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -891,7 +891,7 @@ export type RotateKeyMutation = { rotateKey:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RotateKeyPayload', key: string, clientId: string, clientSecret: string, secret: string, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'RotateKeyPayload', key: string, clientId: string, clientSecret: string, secret: string, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -908,9 +908,9 @@ export type BulkUpdateKeysMutation = { bulkUpdateKeys:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type AccessTokenFieldsFragment = { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: string, revokedAt: string | null, issuedIp: string | null, createdAt: string };
+export type AccessTokenFieldsFragment = { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: Date, revokedAt: Date | null, issuedIp: string | null, createdAt: Date };
 
-export type AccessTokenPayloadFieldsFragment = { __typename: 'AccessTokenPayload', accessToken: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: string, revokedAt: string | null, issuedIp: string | null, createdAt: string } };
+export type AccessTokenPayloadFieldsFragment = { __typename: 'AccessTokenPayload', accessToken: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: Date, revokedAt: Date | null, issuedIp: string | null, createdAt: Date } };
 
 export type ListAccessTokensQueryVariables = Exact<{
   keyId: string;
@@ -919,7 +919,7 @@ export type ListAccessTokensQueryVariables = Exact<{
 }>;
 
 
-export type ListAccessTokensQuery = { apiKey: { accessTokens: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: string, revokedAt: string | null, issuedIp: string | null, createdAt: string } }> } } | null };
+export type ListAccessTokensQuery = { apiKey: { accessTokens: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: Date, revokedAt: Date | null, issuedIp: string | null, createdAt: Date } }> } } | null };
 
 export type RevokeAccessTokenMutationVariables = Exact<{
   id: string;
@@ -927,7 +927,7 @@ export type RevokeAccessTokenMutationVariables = Exact<{
 
 
 export type RevokeAccessTokenMutation = { revokeAccessToken:
-    | { __typename: 'AccessTokenPayload', accessToken: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: string, revokedAt: string | null, issuedIp: string | null, createdAt: string } }
+    | { __typename: 'AccessTokenPayload', accessToken: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: Date, revokedAt: Date | null, issuedIp: string | null, createdAt: Date } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -939,11 +939,11 @@ export type KeyLimitsQueryVariables = Exact<{
 }>;
 
 
-export type KeyLimitsQuery = { apiKey: { id: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number, nextRefillAt: string | null, refill: { amount: number, intervalSeconds: number } | null } | null, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: string | null }> } | null };
+export type KeyLimitsQuery = { apiKey: { id: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number, nextRefillAt: Date | null, refill: { amount: number, intervalSeconds: number } | null } | null, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: Date | null }> } | null };
 
-export type MemberFieldsFragment = { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string };
+export type MemberFieldsFragment = { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date };
 
-export type MemberPayloadFieldsFragment = { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } };
+export type MemberPayloadFieldsFragment = { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } };
 
 export type ListMembersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -953,19 +953,19 @@ export type ListMembersQueryVariables = Exact<{
 }>;
 
 
-export type ListMembersQuery = { members: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }> } };
+export type ListMembersQuery = { members: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }> } };
 
 export type GetMemberQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetMemberQuery = { member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } | null };
+export type GetMemberQuery = { member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string, role: { id: string, name: string, builtIn: BuiltInRole | null, scopes: Array<string> } } | null };
+export type MeQuery = { me: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date, role: { id: string, name: string, builtIn: BuiltInRole | null, scopes: Array<string> } } | null };
 
 export type CreateMemberMutationVariables = Exact<{
   input: CreateMemberInput;
@@ -975,7 +975,7 @@ export type CreateMemberMutationVariables = Exact<{
 export type CreateMemberMutation = { createMember:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -988,7 +988,7 @@ export type UpdateMemberMutationVariables = Exact<{
 export type UpdateMemberMutation = { updateMember:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -1001,7 +1001,7 @@ export type DeactivateMemberMutationVariables = Exact<{
 export type DeactivateMemberMutation = { deactivateMember:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -1014,7 +1014,7 @@ export type ReactivateMemberMutationVariables = Exact<{
 export type ReactivateMemberMutation = { reactivateMember:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -1040,14 +1040,14 @@ export type SetMemberPasswordMutationVariables = Exact<{
 export type SetMemberPasswordMutation = { setMemberPassword:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type RoleFieldsFragment = { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string };
+export type RoleFieldsFragment = { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date };
 
-export type RolePayloadFieldsFragment = { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } };
+export type RolePayloadFieldsFragment = { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } };
 
 export type ListRolesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1057,14 +1057,14 @@ export type ListRolesQueryVariables = Exact<{
 }>;
 
 
-export type ListRolesQuery = { roles: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } }> } };
+export type ListRolesQuery = { roles: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } }> } };
 
 export type GetRoleQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetRoleQuery = { role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } | null };
+export type GetRoleQuery = { role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } | null };
 
 export type CreateRoleMutationVariables = Exact<{
   input: CreateRoleInput;
@@ -1075,7 +1075,7 @@ export type CreateRoleMutation = { createRole:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1088,7 +1088,7 @@ export type UpdateRoleMutation = { updateRole:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1105,14 +1105,14 @@ export type DeleteRoleMutation = { deleteRole:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type RouteMapFieldsFragment = { defaultAction: RouteMapDefault, updatedAt: string | null, routes: Array<{ pattern: string, scopes: Array<string> }> };
+export type RouteMapFieldsFragment = { defaultAction: RouteMapDefault, updatedAt: Date | null, routes: Array<{ pattern: string, scopes: Array<string> }> };
 
 export type TenantRouteMapQueryVariables = Exact<{
   tenantId?: string | null | undefined;
 }>;
 
 
-export type TenantRouteMapQuery = { tenant: { id: string, routeMap: { defaultAction: RouteMapDefault, updatedAt: string | null, routes: Array<{ pattern: string, scopes: Array<string> }> } } | null };
+export type TenantRouteMapQuery = { tenant: { id: string, routeMap: { defaultAction: RouteMapDefault, updatedAt: Date | null, routes: Array<{ pattern: string, scopes: Array<string> }> } } | null };
 
 export type SetRouteMapMutationVariables = Exact<{
   input: SetRouteMapInput;
@@ -1123,13 +1123,13 @@ export type SetRouteMapMutation = { setRouteMap:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RouteMapPayload', routeMap: { defaultAction: RouteMapDefault, updatedAt: string | null, routes: Array<{ pattern: string, scopes: Array<string> }> } }
+    | { __typename: 'RouteMapPayload', routeMap: { defaultAction: RouteMapDefault, updatedAt: Date | null, routes: Array<{ pattern: string, scopes: Array<string> }> } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type ScopeFieldsFragment = { id: string, name: string, description: string, createdAt: string };
+export type ScopeFieldsFragment = { id: string, name: string, description: string, createdAt: Date };
 
-export type ScopePayloadFieldsFragment = { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: string } };
+export type ScopePayloadFieldsFragment = { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: Date } };
 
 export type ListScopesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1139,7 +1139,7 @@ export type ListScopesQueryVariables = Exact<{
 }>;
 
 
-export type ListScopesQuery = { scopes: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, createdAt: string } }> } };
+export type ListScopesQuery = { scopes: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, createdAt: Date } }> } };
 
 export type ManagementScopesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1155,7 +1155,7 @@ export type CreateScopeMutation = { createScope:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: string } }
+    | { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1168,7 +1168,7 @@ export type UpdateScopeMutation = { updateScope:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: string } }
+    | { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1185,9 +1185,9 @@ export type DeleteScopeMutation = { deleteScope:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type SessionFieldsFragment = { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null };
+export type SessionFieldsFragment = { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null };
 
-export type SessionPayloadFieldsFragment = { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null } };
+export type SessionPayloadFieldsFragment = { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null } };
 
 export type LoginMutationVariables = Exact<{
   input: LoginInput;
@@ -1195,7 +1195,7 @@ export type LoginMutationVariables = Exact<{
 
 
 export type LoginMutation = { login:
-    | { __typename: 'LoginPayload', token: string, expiresAt: string, member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'LoginPayload', token: string, expiresAt: Date, member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1206,7 +1206,7 @@ export type LogoutMutation = { logout:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null } }
+    | { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1219,7 +1219,7 @@ export type RevokeSessionMutation = { revokeSession:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null } }
+    | { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1230,11 +1230,11 @@ export type MemberSessionsQueryVariables = Exact<{
 }>;
 
 
-export type MemberSessionsQuery = { member: { id: string, sessions: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null } }> } } | null };
+export type MemberSessionsQuery = { member: { id: string, sessions: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null } }> } } | null };
 
-export type TenantFieldsFragment = { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: Date, updatedAt: Date };
 
-export type TenantPayloadFieldsFragment = { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: string, updatedAt: string } };
+export type TenantPayloadFieldsFragment = { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: Date, updatedAt: Date } };
 
 export type ListTenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1243,14 +1243,14 @@ export type ListTenantsQueryVariables = Exact<{
 }>;
 
 
-export type ListTenantsQuery = { tenants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: string, updatedAt: string } }> } };
+export type ListTenantsQuery = { tenants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: Date, updatedAt: Date } }> } };
 
 export type GetTenantQueryVariables = Exact<{
   id?: string | null | undefined;
 }>;
 
 
-export type GetTenantQuery = { tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: string, updatedAt: string } | null };
+export type GetTenantQuery = { tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: Date, updatedAt: Date } | null };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
@@ -1261,7 +1261,7 @@ export type CreateTenantMutation = { createTenant:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1274,7 +1274,7 @@ export type UpdateTenantMutation = { updateTenant:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1287,7 +1287,7 @@ export type SuspendTenantMutation = { suspendTenant:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1300,7 +1300,7 @@ export type ResumeTenantMutation = { resumeTenant:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1309,7 +1309,7 @@ export type VerifyQueryVariables = Exact<{
 }>;
 
 
-export type VerifyQuery = { verify: { valid: boolean, code: VerifyCode, message: string, credentialType: VerifiedCredentialType | null, keyId: string | null, publicId: string | null, tokenId: string | null, tenantId: string | null, ownerId: string | null, name: string | null, scopes: Array<string> | null, metadata: unknown, expiresAt: string | null, remainingUses: number | null, missingScopes: Array<string> | null, retryAfter: number | null, limitName: string | null, rateLimit: { limit: number, remaining: number, resetAt: string } | null, rateLimits: Array<{ name: string, level: RateLimitLevel, limit: number, remaining: number, resetAt: string }> | null } };
+export type VerifyQuery = { verify: { valid: boolean, code: VerifyCode, message: string, credentialType: VerifiedCredentialType | null, keyId: string | null, publicId: string | null, tokenId: string | null, tenantId: string | null, ownerId: string | null, name: string | null, scopes: Array<string> | null, metadata: unknown, expiresAt: Date | null, remainingUses: number | null, missingScopes: Array<string> | null, retryAfter: number | null, limitName: string | null, rateLimit: { limit: number, remaining: number, resetAt: Date } | null, rateLimits: Array<{ name: string, level: RateLimitLevel, limit: number, remaining: number, resetAt: Date }> | null } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
