@@ -94,17 +94,18 @@ describe('from the real server', () => {
   test('ForbiddenError as a union member: an ADMIN granting a scope it lacks; changing your own role', async () => {
     const admin = createClient({ url: live.url, sessionToken: (await acme.addMember('ADMIN')).token });
     const error = await failure(admin.roles.create({ name: 'Superuser', scopes: ['tenant:admin'] }), ForbiddenError);
-    // A union member: the mutation answered (HTTP 200) with a ForbiddenError result.
-    expect(error).toMatchObject({ missingScopes: ['tenant:admin'], operation: 'CreateRole', status: undefined });
+    // A union member: the mutation answered (HTTP 200) with a ForbiddenError result; status and
+    // request id are the response's.
+    expect(error).toMatchObject({ missingScopes: ['tenant:admin'], operation: 'CreateRole', status: 200, requestId: expect.any(String) });
     const own = await failure(owner.members.update({ id: asId('mem', acme.owner.id), roleId: asId('rol', acme.roles.ADMIN) }), ForbiddenError);
-    expect(own).toMatchObject({ missingScopes: [], status: undefined, message: expect.stringMatching(/own role/) });
+    expect(own).toMatchObject({ missingScopes: [], status: 200, requestId: expect.any(String), message: expect.stringMatching(/own role/) });
   });
 
   test("NotFoundError: another tenant's key by id (top-level), in a mutation (union), and a null lookup", async () => {
     const top = await failure(owner.keys.get(otherKeyId), NotFoundError);
     expect(top).toMatchObject({ code: 'NOT_FOUND', status: 404, path: ['apiKey'] });
     const union = await failure(owner.keys.disable(otherKeyId), NotFoundError);
-    expect(union).toMatchObject({ code: 'NOT_FOUND', resource: 'ApiKey', status: undefined });
+    expect(union).toMatchObject({ code: 'NOT_FOUND', resource: 'ApiKey', status: 200, requestId: expect.any(String) });
     const member = await failure(owner.members.get(otherMemberId), NotFoundError);
     expect(member).toMatchObject({ resource: 'Member', operation: 'GetMember' });
   });
