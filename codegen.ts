@@ -20,9 +20,13 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         // Only what the operations use (their results, inputs and enums), not every schema type.
         onlyOperationTypes: true,
-        scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
+        // DateTime: a Date in results (the transport converts the ISO strings, see transport/dates.ts); a
+        // Date or an ISO string in variables (JSON.stringify writes a Date as its ISO form).
+        scalars: { DateTime: { input: 'Date | string', output: 'Date' }, JSON: 'unknown', ID: 'string' },
       },
     },
+    // The schema's SDL as a string constant: DateTime conversion at run time, `@keywarden/sdk/graphql`.
+    'sdk/src/gql/schema.ts': { plugins: ['./sdk/scripts/codegen-schema-plugin.cjs'] },
   },
 };
 

@@ -14,11 +14,11 @@
 //      the management API, and verifies another service's key like a resource server would.
 // Progress goes to stderr.
 import { readFile } from 'node:fs/promises';
-import { ConflictError, KeywardenError, createClient, isWellFormedKey, type IpRuleInput } from '@keywarden/sdk';
+import { ConflictError, KeywardenError, createClient, isWellFormedKey, type ExpiresIn, type GroupId, type IpRuleInput } from '@keywarden/sdk';
 
 interface ServicesFile {
   group: { name: string; description?: string; ipRules?: IpRuleInput[] };
-  services: { name: string; scopes: string[]; expiresIn?: string; description?: string }[];
+  services: { name: string; scopes: string[]; expiresIn?: ExpiresIn; description?: string }[];
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   }
 
   // 2. The group.
-  let groupId: string;
+  let groupId: GroupId;
   try {
     groupId = (await admin.groups.create({ name: config.group.name, description: config.group.description, ipRules: config.group.ipRules })).id;
     log(`group ${config.group.name}: created`);

@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { resolveCredential, type CredentialOptions } from './credentials.ts';
+import { resolveCredential, type CredentialFields, type CredentialOptions } from './credentials.ts';
 import { ViewerQuery } from './operations/viewer.ts';
 import { auditResource } from './resources/audit.ts';
 import { groupsResource } from './resources/groups.ts';
@@ -18,7 +18,8 @@ import { Transport, type CallOptions, type SubscribeOptions, type TransportOptio
 import type { ServerSentEvent } from './transport/streams.ts';
 import type { VerifyResult, Viewer } from './types.ts';
 
-export interface ClientOptions extends TransportOptions, CredentialOptions {}
+/** The server and settings (TransportOptions) and at most one credential (CredentialOptions). */
+export type ClientOptions = TransportOptions & CredentialOptions;
 
 /**
  * A typed client for one Keywarden server and one credential. Every method returns plain data or
@@ -99,9 +100,9 @@ export class KeywardenClient {
 
   /** A client with the same settings and another credential, e.g. the session from `sessions.login()`. */
   withCredentials(credentials: CredentialOptions): KeywardenClient {
-    const { apiKey: _a, sessionToken: _s, platformToken: _p, credential: _c, ...settings } = this.options;
+    const { apiKey: _a, sessionToken: _s, platformToken: _p, credential: _c, ...settings } = this.options as TransportOptions & CredentialFields;
     const options = { ...settings, ...credentials };
-    return new KeywardenClient(options, this.transport.withCredential(resolveCredential(credentials)));
+    return new KeywardenClient(options as ClientOptions, this.transport.withCredential(resolveCredential(credentials as CredentialFields)));
   }
 }
 

@@ -26,8 +26,8 @@ export type Credential =
   | { type: 'bearer'; token: string }
   | { type: 'provider'; provider: CredentialProvider };
 
-/** The shorthand options createClient accepts; at most one may be given. */
-export interface CredentialOptions {
+/** Every shorthand credential option; CredentialOptions allows at most one of them. */
+export interface CredentialFields {
   /** An API key, e.g. from `keys.create()`. A malformed key is refused before anything is sent. */
   apiKey?: string;
   /** A member's session token (`kws_…`), e.g. from `sessions.login()`. */
@@ -37,6 +37,15 @@ export interface CredentialOptions {
   /** Any of the above in long form, or a CredentialProvider. */
   credential?: Credential | CredentialProvider;
 }
+
+/** Exactly `K` of the fields of `T`, the others absent. */
+type OnlyOne<T> = { [K in keyof T]: Pick<T, K> & { [O in Exclude<keyof T, K>]?: never } }[keyof T];
+
+/**
+ * The credential createClient and withCredentials take: one of `apiKey`, `sessionToken`,
+ * `platformToken`, `credential`, or none (anonymous). Two do not compile.
+ */
+export type CredentialOptions = OnlyOne<CredentialFields> | { [K in keyof CredentialFields]?: never };
 
 /** What the transport uses: the headers for one attempt, and the invalidation hook. */
 export interface ResolvedCredential {
@@ -64,7 +73,7 @@ export function assertWellFormedKey(key: string): void {
   if (!parsed.ok) throw new MalformedKeyError(parsed.problem, `Refusing to send the API key: ${parsed.message}`);
 }
 
-export function resolveCredential(options: CredentialOptions): ResolvedCredential {
+export function resolveCredential(options: CredentialFields): ResolvedCredential {
   const given = (['apiKey', 'sessionToken', 'platformToken', 'credential'] as const).filter((k) => options[k] !== undefined);
   if (given.length > 1) throw new TypeError(`Give one credential, not ${given.join(' and ')}`);
 

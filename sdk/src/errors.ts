@@ -227,7 +227,10 @@ export function errorForStatus(status: number, details: ErrorDetails & { retryAf
 }
 
 /** The first top-level GraphQL error decides the class; all of them stay on `graphQLErrors`. */
-export function errorFromGraphQLErrors(errors: readonly GraphQLErrorInfo[], context: { status?: number; operation?: string; retryAfterHeader?: number }): KeywardenError {
+export function errorFromGraphQLErrors(
+  errors: readonly GraphQLErrorInfo[],
+  context: { status?: number; operation?: string; retryAfterHeader?: number; /** The response's x-request-id. */ requestId?: string },
+): KeywardenError {
   const first = errors[0] ?? { message: 'Unknown error' };
   const ext = first.extensions ?? {};
   const code = str(ext.code);
@@ -235,7 +238,7 @@ export function errorFromGraphQLErrors(errors: readonly GraphQLErrorInfo[], cont
   return errorForCode(code, { ...ext, retryAfter }, {
     message: first.message,
     status: context.status,
-    requestId: str(ext.requestId),
+    requestId: str(ext.requestId) ?? context.requestId,
     path: first.path,
     operation: context.operation,
     graphQLErrors: errors,
@@ -256,7 +259,10 @@ export function isUnionError(value: { __typename: string }): value is UnionError
   return ERROR_TYPENAMES.has(value.__typename) || ('code' in value && 'message' in value && value.__typename.endsWith('Error'));
 }
 
-/** An error member of a mutation's result union (`... on ValidationError { … }`) as a class. */
-export function errorFromUnionMember(member: UnionErrorMember, operation?: string): KeywardenError {
-  return errorForCode(member.code, member, { message: member.message, operation });
+/**
+ * An error member of a mutation's result union (`... on ValidationError { … }`) as a class, with the
+ * status and request id of the response that carried it.
+ */
+export function errorFromUnionMember(member: UnionErrorMember, operation?: string, response?: { status?: number; requestId?: string }): KeywardenError {
+  return errorForCode(member.code, member, { message: member.message, operation, status: response?.status, requestId: response?.requestId });
 }

@@ -1,6 +1,8 @@
 // @keywarden/sdk — a typed client for the Keywarden management API, generated from schema.graphql.
 export { createClient, KeywardenClient, type ClientOptions } from './client.ts';
-export type { Credential, CredentialOptions, CredentialProvider } from './credentials.ts';
+export type { Credential, CredentialFields, CredentialOptions, CredentialProvider } from './credentials.ts';
+export { asId, isId, type IdPrefix } from './ids.ts';
+export { meta, type ResultMeta } from './meta.ts';
 export { clientCredentials, type ClientCredentialsOptions, type ClientCredentialsProvider, type TokenIntrospection } from './clientCredentials.ts';
 export type { CallOptions, FetchLike, SubscribeOptions, TransportOptions } from './transport.ts';
 export { DEFAULT_RETRY, type RetryInfo, type RetryOptions } from './retry.ts';

@@ -3,15 +3,53 @@
 import type * as G from './gql/graphql.ts';
 import type { KeywardenError } from './errors.ts';
 
-export type Tenant = G.TenantFieldsFragment;
-export type Member = G.MemberFieldsFragment;
+// --- ids ----------------------------------------------------------------------------------------
+
+/**
+ * Ids carry their entity's prefix (`key_01jd5x8m…`), and their types say so: a group id where a key
+ * id belongs does not compile. An id from your own storage: `asId('key', text)` checks the prefix.
+ */
+export type TenantId = `ten_${string}`;
+export type MemberId = `mem_${string}`;
+export type RoleId = `rol_${string}`;
+export type ScopeId = `scp_${string}`;
+export type GroupId = `grp_${string}`;
+export type KeyId = `key_${string}`;
+export type IpRuleId = `ipr_${string}`;
+export type AccessTokenId = `tok_${string}`;
+export type SessionId = `ses_${string}`;
+export type AuditEventId = `aud_${string}`;
+
+/** Each entity's id prefix. */
+export interface IdTypes {
+  ten: TenantId;
+  mem: MemberId;
+  rol: RoleId;
+  scp: ScopeId;
+  grp: GroupId;
+  key: KeyId;
+  ipr: IpRuleId;
+  tok: AccessTokenId;
+  ses: SessionId;
+  aud: AuditEventId;
+}
+
+/** `T` with the fields of `M` replaced (the ids of generated types, their branded form). */
+type With<T, M extends { [K in keyof M]: K extends keyof T ? unknown : never }> = { [K in keyof T]: K extends keyof M ? M[K] : T[K] } & {};
+
+// --- results --------------------------------------------------------------------------------------
+
+type BrandedIpRule<T> = { [K in keyof T]: K extends 'id' ? IpRuleId : T[K] } & {};
+
+export type Tenant = With<G.TenantFieldsFragment, { id: TenantId }>;
+export type Member = With<G.MemberFieldsFragment, { id: MemberId }>;
 /** The calling member with their role (`members.me()`). */
-export type Me = NonNullable<G.MeQuery['me']>;
-export type Role = G.RoleFieldsFragment;
-export type Scope = G.ScopeFieldsFragment;
+export type Me = With<NonNullable<G.MeQuery['me']>, { id: MemberId }>;
+export type Role = With<G.RoleFieldsFragment, { id: RoleId }>;
+export type Scope = With<G.ScopeFieldsFragment, { id: ScopeId }>;
 export type ManagementScope = G.ManagementScopesQuery['managementScopes'][number];
-export type Group = G.GroupFieldsFragment;
-export type ApiKey = G.ApiKeyFieldsFragment;
+export type Group = With<G.GroupFieldsFragment, { id: GroupId; ipRules: BrandedIpRule<G.GroupFieldsFragment['ipRules'][number]>[] }>;
+export type ApiKey = With<G.ApiKeyFieldsFragment, { id: KeyId; ipRules: BrandedIpRule<G.ApiKeyFieldsFragment['ipRules'][number]>[] }>;
 /** Your customer or user (externalId) and the rate limits all its keys share. */
 export type Identity = G.IdentityFieldsFragment;
 /** A key's limits in full, with what is left of each window now (`keys.limits(id)`). */
@@ -21,15 +59,86 @@ export type KeyNetwork = NonNullable<G.KeyNetworksQuery['apiKey']>['networks'][n
 /** A limit in force for a key or identity and what is left of its window. */
 export type RateLimitStatus = KeyLimits['rateLimitStatus'][number];
 /** An access token issued to a key by POST /oauth/token (its text is never readable here). */
-export type AccessToken = G.AccessTokenFieldsFragment;
-export type IpRule = G.IpRuleFieldsFragment;
+export type AccessToken = With<G.AccessTokenFieldsFragment, { id: AccessTokenId }>;
+export type IpRule = BrandedIpRule<G.IpRuleFieldsFragment>;
 export type RouteMap = G.RouteMapFieldsFragment;
-export type Session = G.SessionFieldsFragment;
+export type Session = With<G.SessionFieldsFragment, { id: SessionId }>;
 export type Viewer = G.ViewerQuery['viewer'];
 export type AccessExplanation = NonNullable<G.ExplainAccessQuery['explainAccess']>;
-export type VerifyResult = G.VerifyQuery['verify'];
-export type AuditEvent = G.AuditEventFieldsFragment;
+export type AuditEvent = With<G.AuditEventFieldsFragment, { id: AuditEventId; tenantId: TenantId }>;
 export type AuditChainVerification = G.VerifyAuditChainQuery['verifyAuditChain'];
+
+type VerifyFields = G.VerifyQuery['verify'];
+
+/** `valid: true`: who the credential is and what it holds (every field of the key set). */
+export type VerifyAccepted = With<
+  VerifyFields,
+  {
+    valid: true;
+    code: 'VALID';
+    credentialType: NonNullable<VerifyFields['credentialType']>;
+    keyId: KeyId;
+    publicId: string;
+    /** The access token's id, when an access token (not the key itself) was presented. */
+    tokenId: AccessTokenId | null;
+    tenantId: TenantId;
+    ownerId: MemberId;
+    name: string;
+    scopes: string[];
+  }
+>;
+
+/** `valid: false`: why (`code`, `message`; `missingScopes`, `retryAfter`, `limitName` when they apply). */
+export type VerifyRefused = With<
+  VerifyFields,
+  {
+    valid: false;
+    code: Exclude<VerifyFields['code'], 'VALID'>;
+    /** Set when the key was found (e.g. a DISABLED or INSUFFICIENT_SCOPES verdict). */
+    keyId: KeyId | null;
+    tenantId: TenantId | null;
+    tokenId: AccessTokenId | null;
+    ownerId: MemberId | null;
+  }
+>;
+
+/** A verification's verdict: `if (result.valid)` narrows to VerifyAccepted, else VerifyRefused. */
+export type VerifyResult = VerifyAccepted | VerifyRefused;
+
+// --- inputs ---------------------------------------------------------------------------------------
+
+/** The server's expiry presets (`expiresIn: '1d'`). */
+export type ExpiryPreset = '1h' | '12h' | '1d' | '5d' | '1y';
+
+/** A lifetime from now, e.g. `{ days: 30 }` (sent as `expiresAt`, whole seconds). */
+export interface Duration {
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+}
+
+/** A key's lifetime from now: a server preset or a duration. */
+export type ExpiresIn = ExpiryPreset | Duration;
+
+export type CreateKeyInput = With<G.CreateKeyInput, { expiresIn?: ExpiresIn | null; groupId?: GroupId | null; ownerId?: MemberId | null }>;
+export type CreateKeysInput = With<G.CreateKeysInput, { items: CreateKeyInput[] }>;
+export type UpdateKeyInput = With<G.UpdateKeyInput, { id: KeyId; expiresIn?: ExpiresIn | null; groupId?: GroupId | null; ownerId?: MemberId | null }>;
+export type RevokeKeyInput = With<G.RevokeKeyInput, { id: KeyId }>;
+export type RotateKeyInput = With<G.RotateKeyInput, { id: KeyId }>;
+export type RotateKeysInput = With<G.RotateKeysInput, { items: RotateKeyInput[] }>;
+export type BulkUpdateKeysInput = With<G.BulkUpdateKeysInput, { ids?: KeyId[] | null }>;
+export type UpdateGroupInput = With<G.UpdateGroupInput, { id: GroupId }>;
+export type DeleteGroupInput = With<G.DeleteGroupInput, { id: GroupId; moveKeysTo?: GroupId | null }>;
+export type CreateMemberInput = With<G.CreateMemberInput, { roleId: RoleId }>;
+export type UpdateMemberInput = With<G.UpdateMemberInput, { id: MemberId; roleId?: RoleId | null }>;
+export type UpdateRoleInput = With<G.UpdateRoleInput, { id: RoleId }>;
+export type DeleteRoleInput = With<G.DeleteRoleInput, { id: RoleId }>;
+export type UpdateScopeInput = With<G.UpdateScopeInput, { id: ScopeId }>;
+export type DeleteScopeInput = With<G.DeleteScopeInput, { id: ScopeId }>;
+export type UpdateTenantInput = With<G.UpdateTenantInput, { id: TenantId }>;
+export type SetMemberPasswordInput = With<G.SetMemberPasswordInput, { memberId: MemberId }>;
+export type CreateIpRuleInput = With<G.CreateIpRuleInput, { groupId?: GroupId | null; apiKeyId?: KeyId | null }>;
 
 /** A new or rotated key. The key text is shown this once: store it now. */
 export interface IssuedKey {
@@ -88,7 +197,7 @@ export interface LeakedKeyReport {
 export interface LoginResult {
   /** The session token: `createClient({ url, sessionToken: token })` or `client.withCredentials(...)`. */
   token: string;
-  expiresAt: string;
+  expiresAt: Date;
   member: Member;
 }
 
@@ -100,24 +209,16 @@ export type {
   AuditEventFilter,
   BuiltInRole,
   BulkKeyAction,
-  BulkUpdateKeysInput,
   CallerKind,
   CreateGroupInput,
-  CreateIpRuleInput,
-  CreateKeyInput,
   CreditsInput,
   NamedRateLimitInput,
   RateLimitInput,
   SetIdentityLimitsInput,
   VerifyRateLimitCharge,
-  CreateKeysInput,
-  CreateMemberInput,
   CreateRoleInput,
   CreateScopeInput,
   CreateTenantInput,
-  DeleteGroupInput,
-  DeleteRoleInput,
-  DeleteScopeInput,
   ErrorCode as ServerErrorCode,
   GroupFilter,
   InitialKeyStatus,
@@ -133,23 +234,13 @@ export type {
   MemberFilter,
   MemberStatus,
   ReportLeakedKeyInput,
-  RevokeKeyInput,
-  RotateKeysInput,
   RoleFilter,
   RouteInput,
   RouteMapDefault,
-  RotateKeyInput,
   ScopeFilter,
-  SetMemberPasswordInput,
   SetRouteMapInput,
   TenantFilter,
   TenantStatus,
-  UpdateGroupInput,
-  UpdateKeyInput,
-  UpdateMemberInput,
-  UpdateRoleInput,
-  UpdateScopeInput,
-  UpdateTenantInput,
   VerifiedCredentialType,
   VerifyCode,
   VerifyInput,

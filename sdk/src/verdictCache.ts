@@ -212,7 +212,7 @@ export class VerdictCache {
     const { id } = lookup;
     if (id === null || !result.valid || !result.keyId || !result.cacheableUntil) return;
     if (!this.follower.live || this.follower.generation !== lookup.generation) return;
-    const until = Math.min(Date.now() + this.maxAgeMs, Date.parse(result.cacheableUntil));
+    const until = Math.min(Date.now() + this.maxAgeMs, new Date(result.cacheableUntil).getTime());
     if (!(until > Date.now())) return;
     const previous = this.entries.get(id);
     if (previous) this.remove(id, previous);

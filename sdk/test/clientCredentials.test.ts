@@ -1,7 +1,7 @@
 // OAuth 2.0 client credentials through the SDK against a real server: the client sends short-lived
 // access tokens instead of its key, fetched once, shared, refreshed before expiry and after a refusal.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AuthenticationError, clientCredentials, ForbiddenError, createClient, MalformedKeyError, parseKey, type KeywardenClient, type ParsedKey } from '../src/index.ts';
+import { AuthenticationError, asId, clientCredentials, ForbiddenError, createClient, MalformedKeyError, parseKey, type KeywardenClient, type ParsedKey } from '../src/index.ts';
 import { startLiveServer, type LiveServer, type TestTenant } from './helpers/liveServer.ts';
 
 let live: LiveServer;
@@ -132,7 +132,7 @@ describe('clientCredentials()', () => {
   });
 
   test("token lifetimes and exchange-only keys through the SDK: the tenant's maximum, a group's and a key's lifetime, refused beyond", async () => {
-    const tenantNow = await owner.tenants.update({ id: tenant.id, maxTokenTtlSeconds: 7200, defaultTokenTtlSeconds: 3600 });
+    const tenantNow = await owner.tenants.update({ id: asId('ten', tenant.id), maxTokenTtlSeconds: 7200, defaultTokenTtlSeconds: 3600 });
     expect(tenantNow).toMatchObject({ maxTokenTtlSeconds: 7200, defaultTokenTtlSeconds: 3600 });
     try {
       const group = await owner.groups.create({ name: 'short-lived tokens', tokenTtlSeconds: 600 });
@@ -148,11 +148,11 @@ describe('clientCredentials()', () => {
       const provider = clientCredentials({ url: live.url, key: created.key });
       expect(await createClient({ url: live.url, credential: provider }).viewer()).toMatchObject({ kind: 'ACCESS_TOKEN' });
       const [token] = await owner.keys.accessTokens(created.apiKey.id).toArray();
-      const lifetime = (Date.parse(token!.expiresAt) - Date.now()) / 1000;
+      const lifetime = (token!.expiresAt.getTime() - Date.now()) / 1000;
       expect(lifetime).toBeGreaterThan(900 - 60);
       expect(lifetime).toBeLessThanOrEqual(900);
     } finally {
-      await owner.tenants.update({ id: tenant.id, defaultTokenTtlSeconds: 86_400, maxTokenTtlSeconds: 2_592_000 });
+      await owner.tenants.update({ id: asId('ten', tenant.id), defaultTokenTtlSeconds: 86_400, maxTokenTtlSeconds: 2_592_000 });
     }
   });
 });

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   AbortedError, AuthenticationError, BadRequestError, ConflictError, ForbiddenError, KeywardenError, MalformedKeyError, NetworkError,
   NotFoundError, RateLimitedError, ServerError, TimeoutError, ValidationError, createClient, type CredentialProvider, type KeywardenClient,
+  asId,
+  type KeyId,
+  type MemberId,
 } from '../src/index.ts';
 import { ViewerQuery } from '../src/operations/viewer.ts';
 import { closedPort, startLiveServer, startScriptedServer, type LiveServer, type TestTenant } from './helpers/liveServer.ts';
@@ -14,8 +17,8 @@ let live: LiveServer;
 let acme: TestTenant;
 let other: TestTenant;
 let owner: KeywardenClient;
-let otherKeyId: string;
-let otherMemberId: string;
+let otherKeyId: KeyId;
+let otherMemberId: MemberId;
 
 /** Awaits the rejection, checks it is `Class` (and a KeywardenError, never urql's), and returns it. */
 async function failure<T extends KeywardenError>(promise: Promise<unknown>, Class: abstract new (...args: any[]) => T): Promise<T> {
@@ -39,7 +42,7 @@ beforeAll(async () => {
   owner = createClient({ url: live.url, sessionToken: acme.owner.token });
   const otherOwner = createClient({ url: live.url, sessionToken: other.owner.token });
   otherKeyId = (await otherOwner.keys.create({ name: 'theirs' })).apiKey.id;
-  otherMemberId = other.owner.id;
+  otherMemberId = asId('mem', other.owner.id);
 });
 afterAll(async () => {
   await live?.close();
@@ -91,17 +94,18 @@ describe('from the real server', () => {
   test('ForbiddenError as a union member: an ADMIN granting a scope it lacks; changing your own role', async () => {
     const admin = createClient({ url: live.url, sessionToken: (await acme.addMember('ADMIN')).token });
     const error = await failure(admin.roles.create({ name: 'Superuser', scopes: ['tenant:admin'] }), ForbiddenError);
-    // A union member: the mutation answered (HTTP 200) with a ForbiddenError result.
-    expect(error).toMatchObject({ missingScopes: ['tenant:admin'], operation: 'CreateRole', status: undefined });
-    const own = await failure(owner.members.update({ id: acme.owner.id, roleId: acme.roles.ADMIN }), ForbiddenError);
-    expect(own).toMatchObject({ missingScopes: [], status: undefined, message: expect.stringMatching(/own role/) });
+    // A union member: the mutation answered (HTTP 200) with a ForbiddenError result; status and
+    // request id are the response's.
+    expect(error).toMatchObject({ missingScopes: ['tenant:admin'], operation: 'CreateRole', status: 200, requestId: expect.any(String) });
+    const own = await failure(owner.members.update({ id: asId('mem', acme.owner.id), roleId: asId('rol', acme.roles.ADMIN) }), ForbiddenError);
+    expect(own).toMatchObject({ missingScopes: [], status: 200, requestId: expect.any(String), message: expect.stringMatching(/own role/) });
   });
 
   test("NotFoundError: another tenant's key by id (top-level), in a mutation (union), and a null lookup", async () => {
     const top = await failure(owner.keys.get(otherKeyId), NotFoundError);
     expect(top).toMatchObject({ code: 'NOT_FOUND', status: 404, path: ['apiKey'] });
     const union = await failure(owner.keys.disable(otherKeyId), NotFoundError);
-    expect(union).toMatchObject({ code: 'NOT_FOUND', resource: 'ApiKey', status: undefined });
+    expect(union).toMatchObject({ code: 'NOT_FOUND', resource: 'ApiKey', status: 200, requestId: expect.any(String) });
     const member = await failure(owner.members.get(otherMemberId), NotFoundError);
     expect(member).toMatchObject({ resource: 'Member', operation: 'GetMember' });
   });

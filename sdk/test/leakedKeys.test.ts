@@ -1,7 +1,7 @@
 // Reporting a leaked key through the SDK against a real server: the tenant's policy applies once,
 // and another tenant's key is NOT_FOUND like any text that is not a live key of the caller's tenant.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, NotFoundError, type KeywardenClient } from '../src/index.ts';
+import { asId, createClient, NotFoundError, type KeywardenClient } from '../src/index.ts';
 import { startLiveServer, type LiveServer, type TestTenant } from './helpers/liveServer.ts';
 
 let live: LiveServer;
@@ -25,7 +25,7 @@ describe('keys.reportLeaked', () => {
     expect((await owner.keys.get(apiKey.id)).status).toBe('REVOKED');
     expect(await owner.keys.reportLeaked({ key, url: 'https://paste.example.test/1' })).toMatchObject({ alreadyReported: true });
 
-    const tenantRecord = await owner.tenants.update({ id: tenant.id, leakedKeyPolicy: 'NOTIFY' });
+    const tenantRecord = await owner.tenants.update({ id: asId('ten', tenant.id), leakedKeyPolicy: 'NOTIFY' });
     expect(tenantRecord.leakedKeyPolicy).toBe('NOTIFY');
     const other = await owner.keys.create({ name: 'exposed too' });
     expect(await owner.keys.reportLeaked({ key: other.key, note: 'in a screenshot' })).toMatchObject({ policy: 'NOTIFY', status: 'ACTIVE' });

@@ -49,7 +49,7 @@ afterAll(async () => {
 test('the packed tarball holds the build, not the sources or tests', async () => {
   const listing = await run('tar', ['tzf', (await readdir(outside)).find((f) => f.endsWith('.tgz'))!], { cwd: outside });
   const files = listing.stdout.trim().split('\n');
-  expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/keyFormat.js', 'package/README.md']));
+  expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/keyFormat.js', 'package/dist/graphql.js', 'package/dist/graphql.d.ts', 'package/README.md']));
   expect(files).toEqual(expect.arrayContaining(GUARDS.flatMap((g) => [`package/dist/guards/${g}.js`, `package/dist/guards/${g}.d.ts`])));
   expect(files.some((f) => /\/(src|test|examples)\//.test(f))).toBe(false);
   expect(files).toContain('package/LICENSE');
@@ -79,7 +79,7 @@ test('a CommonJS TypeScript project type-checks (strict, NodeNext) and its compi
   await writeFile(
     path.join(cjs, 'index.ts'),
     `
-import { createClient, NotFoundError, type Tenant } from '@keywarden/sdk';
+import { asId, createClient, NotFoundError, type Tenant } from '@keywarden/sdk';
 import { isWellFormedKey } from '@keywarden/sdk/key-format';
 import { withKey } from '@keywarden/sdk/fetch';
 import { keywarden } from '@keywarden/sdk/hono';
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const tenant: Tenant = await platform.tenants.create({ name: 'CommonJS', slug, keyPrefix: 'cjs' });
   let missing = '';
   try {
-    await platform.tenants.get('ten_' + '0'.repeat(26));
+    await platform.tenants.get(asId('ten', 'ten_' + '0'.repeat(26)));
   } catch (error) {
     missing = error instanceof NotFoundError ? error.code : String(error);
   }
@@ -126,6 +126,7 @@ test('a plain .mjs script outside the repository provisions a key against a live
 import { createClient, isWellFormedKey, ConflictError, KeywardenError } from '@keywarden/sdk';
 import { parseKey } from '@keywarden/sdk/key-format';
 import { withKey } from '@keywarden/sdk/fetch';
+import { graphql, schemaSDL } from '@keywarden/sdk/graphql';
 
 const url = process.env.KEYWARDEN_URL;
 const platform = createClient({ url, platformToken: process.env.KEYWARDEN_PLATFORM_TOKEN });
@@ -140,6 +141,9 @@ const owner = createClient({ url, sessionToken: token });
 const { apiKey, secret } = await owner.keys.create({ name: 'from-outside', scopes: ['keys:read'] });
 const listed = await createClient({ url, apiKey: secret }).keys.list().toArray();
 
+const KeyName = graphql('query KeyName($id: ID!) { apiKey(id: $id) { name createdAt } }');
+const custom = (await owner.request(KeyName, { id: apiKey.id })).apiKey;
+
 let conflict = null;
 try { await platform.tenants.create({ name: 'Again', slug }); } catch (error) { conflict = error instanceof ConflictError && error instanceof KeywardenError ? error.code : String(error); }
 // The Fetch guard from the package, verifying the key against the server.
@@ -148,7 +152,7 @@ const route = withKey((request, verdict) => Response.json({ valid: verdict.valid
 const guarded = [await route(new Request('http://api.test/x', { headers: { authorization: 'Bearer ' + secret } })), await route(new Request('http://api.test/x'))].map((r) => r.status);
 const subpaths = [];
 for (const name of ${JSON.stringify(GUARDS)}) subpaths.push(typeof (await import('@keywarden/sdk/' + name)).keywarden);
-console.log(JSON.stringify({ tenant: tenant.slug, keyId: apiKey.id, wellFormed: isWellFormedKey(secret), prefix: parseKey(secret).prefix, listed: listed.map((k) => k.id), conflict, guarded, subpaths }));
+console.log(JSON.stringify({ tenant: tenant.slug, keyId: apiKey.id, wellFormed: isWellFormedKey(secret), prefix: parseKey(secret).prefix, listed: listed.map((k) => k.id), conflict, guarded, subpaths, custom: { name: custom.name, date: custom.createdAt instanceof Date }, schema: schemaSDL.includes('type ApiKey') }));
 `,
   );
   const result = await run(process.execPath, ['provision.mjs'], {
@@ -158,7 +162,7 @@ console.log(JSON.stringify({ tenant: tenant.slug, keyId: apiKey.id, wellFormed: 
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const output = JSON.parse(result.stdout);
-  expect(output).toMatchObject({ tenant: expect.stringMatching(/^outside-/), wellFormed: true, prefix: 'out', conflict: 'CONFLICT' });
+  expect(output).toMatchObject({ tenant: expect.stringMatching(/^outside-/), wellFormed: true, prefix: 'out', conflict: 'CONFLICT', custom: { name: 'from-outside', date: true }, schema: true });
   expect(output.listed).toEqual([output.keyId]);
   expect(output.guarded).toEqual([200, 401]);
   // withKey is the Fetch guard's export; the others export `keywarden`.
@@ -171,6 +175,15 @@ test('the declarations type-check a TypeScript consumer through the exports map'
     `
 import { createClient, NotFoundError, ValidationError, type ApiKey, type IssuedKey, type VerifyResult } from '@keywarden/sdk';
 import { isWellFormedKey } from '@keywarden/sdk/key-format';
+import { graphql, schema, type ApiKeyStatus } from '@keywarden/sdk/graphql';
+
+const KeyStatus = graphql<{ apiKey: { status: ApiKeyStatus; expiresAt: Date | null } | null }, { id: string }>(
+  'query KeyStatus($id: ID!) { apiKey(id: $id) { status expiresAt } }',
+);
+export async function keyStatus(url: string, sessionToken: string, id: string): Promise<ApiKeyStatus | undefined> {
+  schema().getType('ApiKey');
+  return (await createClient({ url, sessionToken }).request(KeyStatus, { id })).apiKey?.status;
+}
 
 export async function rotateAll(url: string, sessionToken: string): Promise<string[]> {
   const client = createClient({ url, sessionToken, retry: { maxAttempts: 5 } });

@@ -80,7 +80,11 @@ test('the examples run with a script key against a live server', async () => {
   const [group] = await owner.groups.list({ filter: { search: 'integrations' } }).toArray();
   expect(group).toMatchObject({ name: 'integrations', keyCount: 1 });
   const made = await owner.keys.list({ filter: { ownerId: env.KEYWARDEN_OWNER_ID } }).toArray();
-  expect(made.map((k) => k.name).sort()).toEqual(['billing-sync', 'metered', 'provisioning script', 'ticket-sync']);
+  expect(made.map((k) => k.name).sort()).toEqual(['billing-sync', 'metered', 'nightly-export', 'provisioning script', 'ticket-sync']);
+  // The types example: a 30-day key (expiresIn as a duration), disabled by the example itself.
+  const nightly = made.find((k) => k.name === 'nightly-export')!;
+  expect(nightly.status).toBe('DISABLED');
+  expect(nightly.expiresAt!.getTime() - nightly.createdAt.getTime()).toBeGreaterThan(30 * 86_400_000 - 10_000);
   // The limits example: the metered key's identity, its limits and credits as set.
   const metered = made.find((k) => k.name === 'metered')!;
   expect(metered).toMatchObject({ externalId: 'cust-42', rateLimit: { limit: 100, windowMs: 60_000 } });

@@ -2,7 +2,7 @@
 // tenant and its first owner, the owner logs in and manages scopes, roles, members, groups, keys and
 // IP rules, and a resource server verifies keys. Tests run in order and share what they create.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AuthenticationError, createClient, isWellFormedKey, parseKey, type KeywardenClient } from '../src/index.ts';
+import { AuthenticationError, asId, createClient, isWellFormedKey, parseKey, type GroupId, type IpRuleId, type KeyId, type KeywardenClient, type MemberId, type RoleId, type TenantId } from '../src/index.ts';
 import { startLiveServer, type LiveServer } from './helpers/liveServer.ts';
 
 let live: LiveServer;
@@ -11,7 +11,7 @@ let owner: KeywardenClient;
 const slug = `acme-${Date.now().toString(36)}`;
 const ownerEmail = 'owner@acme.test';
 const ownerPassword = 'correct horse battery staple';
-const ids: Record<string, string> = {};
+const ids: { group?: GroupId; key?: KeyId; keyRule?: IpRuleId; owner?: MemberId; sam?: MemberId; supportRole?: RoleId; tenant?: TenantId; [scope: string]: string | undefined } = {};
 const secrets: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -65,7 +65,8 @@ describe('a member session', () => {
     const login = await anonymous.sessions.login({ tenant: slug, email: ownerEmail, password: ownerPassword });
     expect(login.token).toMatch(/^kws_/);
     expect(login.member.id).toBe(ids.owner);
-    expect(Date.parse(login.expiresAt)).toBeGreaterThan(Date.now());
+    expect(login.expiresAt).toBeInstanceOf(Date);
+    expect(login.expiresAt.getTime()).toBeGreaterThan(Date.now());
     owner = anonymous.withCredentials({ sessionToken: login.token });
 
     expect(await owner.viewer()).toMatchObject({ kind: 'MEMBER', tenantId: ids.tenant, scopes: ['*'] });
@@ -82,10 +83,10 @@ describe('a member session', () => {
     }
     const listed = await owner.scopes.list().toArray();
     expect(listed.map((s) => s.name)).toEqual(['tickets:read', 'tickets:write', 'reports:read']);
-    expect(await owner.scopes.update({ id: ids['reports:read']!, description: 'Reports' })).toMatchObject({ description: 'Reports' });
+    expect(await owner.scopes.update({ id: asId('scp', ids['reports:read']!), description: 'Reports' })).toMatchObject({ description: 'Reports' });
     const management = await owner.scopes.management();
     expect(management.map((s) => s.name)).toEqual(expect.arrayContaining(['keys:read', 'keys:write', 'keys:verify', 'audit:read']));
-    expect(await owner.scopes.delete({ id: ids['reports:read']!, cascade: true })).toEqual({ deletedScopeId: ids['reports:read'] });
+    expect(await owner.scopes.delete({ id: asId('scp', ids['reports:read']!), cascade: true })).toEqual({ deletedScopeId: ids['reports:read'] });
     expect((await owner.scopes.list({ filter: { search: 'reports' } }).toArray())).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 // kind of change reaches the guard within a second, the stream's outage and reset make it ask
 // again, keys with limits always ask, and the key text is kept nowhere.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, requireKey, type GuardRequest, type KeyGuard, type KeywardenClient } from '../src/index.ts';
+import { createClient, requireKey, type GuardRequest, type KeyGuard, type KeyId, type KeywardenClient } from '../src/index.ts';
 import { VerdictCache } from '../src/verdictCache.ts';
 import { startLiveServer, type LiveServer } from './helpers/liveServer.ts';
 
@@ -131,7 +131,7 @@ describe('a warm verdict', () => {
 });
 
 describe('a change reaches the guard within a second', () => {
-  const changes: [string, (id: string) => Promise<unknown>][] = [
+  const changes: [string, (id: KeyId) => Promise<unknown>][] = [
     ['revoke', (id) => owner.keys.revoke({ id, reason: 'leaked' })],
     ['disable', (id) => owner.keys.disable(id)],
     ['rotate', (id) => owner.keys.rotate({ id })],

@@ -22,7 +22,7 @@ export type AccessTokenStatus =
 
 export type ApiKeyFilter = {
   /** Keys whose expiresAt is before this time (expired ones included). */
-  expiringBefore?: string | null | undefined;
+  expiringBefore?: Date | string | null | undefined;
   /** Keys of this identity (none for an unknown one). */
   externalId?: string | null | undefined;
   groupId?: string | null | undefined;
@@ -56,11 +56,11 @@ export type AuditEventFilter = {
   actorId?: string | null | undefined;
   actorType?: AuditActorType | null | undefined;
   /** Events at or after this time. */
-  from?: string | null | undefined;
+  from?: Date | string | null | undefined;
   targetId?: string | null | undefined;
   targetType?: string | null | undefined;
   /** Events before this time. */
-  to?: string | null | undefined;
+  to?: Date | string | null | undefined;
 };
 
 export type BuiltInRole =
@@ -133,7 +133,7 @@ export type CreateKeyInput = {
   /** Allowed endpoint glob patterns, e.g. `GET /v1/tickets/**`; default `*` (all). */
   endpoints?: Array<string> | null | undefined;
   /** An exact expiry (whole seconds); not with expiresIn. */
-  expiresAt?: string | null | undefined;
+  expiresAt?: Date | string | null | undefined;
   /** A preset: 1h, 12h, 1d, 5d, 1y. */
   expiresIn?: string | null | undefined;
   /** Your customer's or user's id (1-256 characters): the key shares that identity's limits. */
@@ -509,7 +509,7 @@ export type UpdateKeyInput = {
   credits?: CreditsInput | null | undefined;
   description?: string | null | undefined;
   endpoints?: Array<string> | null | undefined;
-  expiresAt?: string | null | undefined;
+  expiresAt?: Date | string | null | undefined;
   /** A preset from now: 1h, 12h, 1d, 5d, 1y. */
   expiresIn?: string | null | undefined;
   /** An empty string detaches the key from its identity. */
@@ -648,7 +648,7 @@ export type WebhookEndpointStatus =
   /** Events are kept and delivered on resume. */
   | 'PAUSED';
 
-export type AuditEventFieldsFragment = { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: string, prevHash: string, hash: string };
+export type AuditEventFieldsFragment = { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: Date, prevHash: string, hash: string };
 
 export type ListAuditEventsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -658,7 +658,7 @@ export type ListAuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type ListAuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: string, prevHash: string, hash: string } }> } };
+export type ListAuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: Date, prevHash: string, hash: string } }> } };
 
 export type VerifyAuditChainQueryVariables = Exact<{
   tenantId?: string | null | undefined;
@@ -673,7 +673,7 @@ export type AuditEventsStreamSubscriptionVariables = Exact<{
 }>;
 
 
-export type AuditEventsStreamSubscription = { auditEvents: { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: string, prevHash: string, hash: string } };
+export type AuditEventsStreamSubscription = { auditEvents: { id: string, tenantId: string, seq: number, actorType: AuditActorType, actorId: string | null, actorPublicId: string | null, action: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, requestId: string | null, changes: unknown, createdAt: Date, prevHash: string, hash: string } };
 
 type ErrorFields_ConflictError_Fragment = { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode };
 
@@ -695,9 +695,9 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type GroupFieldsFragment = { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null };
+export type GroupFieldsFragment = { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null };
 
-export type GroupPayloadFieldsFragment = { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } };
+export type GroupPayloadFieldsFragment = { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } };
 
 export type ListGroupsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -706,14 +706,14 @@ export type ListGroupsQueryVariables = Exact<{
 }>;
 
 
-export type ListGroupsQuery = { groups: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }> } };
+export type ListGroupsQuery = { groups: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }> } };
 
 export type GetGroupQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetGroupQuery = { group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } | null };
+export type GetGroupQuery = { group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } | null };
 
 export type CreateGroupMutationVariables = Exact<{
   input: CreateGroupInput;
@@ -723,7 +723,7 @@ export type CreateGroupMutationVariables = Exact<{
 export type CreateGroupMutation = { createGroup:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }
+    | { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -736,7 +736,7 @@ export type UpdateGroupMutationVariables = Exact<{
 export type UpdateGroupMutation = { updateGroup:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: string, updatedAt: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }
+    | { __typename: 'GroupPayload', group: { id: string, name: string, description: string, defaultScopes: Array<string>, limitsScopes: boolean, scopeLimit: Array<string>, defaultExpirySeconds: number | null, tokenTtlSeconds: number | null, keyCount: number, createdAt: Date, updatedAt: Date, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number } | null } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -754,14 +754,14 @@ export type DeleteGroupMutation = { deleteGroup:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type IdentityFieldsFragment = { externalId: string, keyCount: number, createdAt: string, updatedAt: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: string | null }> };
+export type IdentityFieldsFragment = { externalId: string, keyCount: number, createdAt: Date, updatedAt: Date, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: Date | null }> };
 
 export type GetIdentityQueryVariables = Exact<{
   externalId: string;
 }>;
 
 
-export type GetIdentityQuery = { identity: { externalId: string, keyCount: number, createdAt: string, updatedAt: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: string | null }> } | null };
+export type GetIdentityQuery = { identity: { externalId: string, keyCount: number, createdAt: Date, updatedAt: Date, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: Date | null }> } | null };
 
 export type SetIdentityLimitsMutationVariables = Exact<{
   input: SetIdentityLimitsInput;
@@ -771,35 +771,35 @@ export type SetIdentityLimitsMutationVariables = Exact<{
 export type SetIdentityLimitsMutation = { setIdentityLimits:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'IdentityPayload', identity: { externalId: string, keyCount: number, createdAt: string, updatedAt: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: string | null }> } }
+    | { __typename: 'IdentityPayload', identity: { externalId: string, keyCount: number, createdAt: Date, updatedAt: Date, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: Date | null }> } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type IpRuleFieldsFragment = { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string };
+export type IpRuleFieldsFragment = { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date };
 
-export type IpRulePayloadFieldsFragment = { __typename: 'IpRulePayload', ipRule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string } };
+export type IpRulePayloadFieldsFragment = { __typename: 'IpRulePayload', ipRule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date } };
 
 export type TenantIpRulesQueryVariables = Exact<{
   tenantId?: string | null | undefined;
 }>;
 
 
-export type TenantIpRulesQuery = { tenant: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }> } | null };
+export type TenantIpRulesQuery = { tenant: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }> } | null };
 
 export type GroupIpRulesQueryVariables = Exact<{
   groupId: string;
 }>;
 
 
-export type GroupIpRulesQuery = { group: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }> } | null };
+export type GroupIpRulesQuery = { group: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }> } | null };
 
 export type KeyIpRulesQueryVariables = Exact<{
   apiKeyId: string;
 }>;
 
 
-export type KeyIpRulesQuery = { apiKey: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }> } | null };
+export type KeyIpRulesQuery = { apiKey: { id: string, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }> } | null };
 
 export type CreateIpRuleMutationVariables = Exact<{
   input: CreateIpRuleInput;
@@ -809,7 +809,7 @@ export type CreateIpRuleMutationVariables = Exact<{
 export type CreateIpRuleMutation = { createIpRule:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'IpRulePayload', ipRule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string } }
+    | { __typename: 'IpRulePayload', ipRule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -827,9 +827,9 @@ export type DeleteIpRuleMutation = { deleteIpRule:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type ApiKeyFieldsFragment = { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null };
+export type ApiKeyFieldsFragment = { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null };
 
-export type ApiKeyPayloadFieldsFragment = { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } };
+export type ApiKeyPayloadFieldsFragment = { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } };
 
 export type ListKeysQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -838,14 +838,14 @@ export type ListKeysQueryVariables = Exact<{
 }>;
 
 
-export type ListKeysQuery = { apiKeys: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }> } };
+export type ListKeysQuery = { apiKeys: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }> } };
 
 export type GetKeyQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetKeyQuery = { apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } | null };
+export type GetKeyQuery = { apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } | null };
 
 export type ExplainAccessQueryVariables = Exact<{
   keyId: string;
@@ -855,7 +855,7 @@ export type ExplainAccessQueryVariables = Exact<{
 }>;
 
 
-export type ExplainAccessQuery = { explainAccess: { allowed: boolean, code: AccessCode, detail: string, effectiveScopes: Array<string>, missingScopes: Array<string>, ipRefusal: { level: IpRuleLevel, reason: IpDenialReason, cidr: string | null, rule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string } | null } | null, apiKey: { id: string, publicId: string, name: string, status: ApiKeyStatus } } | null };
+export type ExplainAccessQuery = { explainAccess: { allowed: boolean, code: AccessCode, detail: string, effectiveScopes: Array<string>, missingScopes: Array<string>, ipRefusal: { level: IpRuleLevel, reason: IpDenialReason, cidr: string | null, rule: { id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date } | null } | null, apiKey: { id: string, publicId: string, name: string, status: ApiKeyStatus } } | null };
 
 export type CreateKeyMutationVariables = Exact<{
   input: CreateKeyInput;
@@ -864,7 +864,7 @@ export type CreateKeyMutationVariables = Exact<{
 
 export type CreateKeyMutation = { createKey:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
-    | { __typename: 'CreateKeyPayload', key: string | null, clientId: string, clientSecret: string | null, secret: string | null, revealUrl: string | null, revealLinkExpiresAt: string | null, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'CreateKeyPayload', key: string | null, clientId: string, clientSecret: string | null, secret: string | null, revealUrl: string | null, revealLinkExpiresAt: Date | null, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
@@ -877,7 +877,7 @@ export type CreateKeysMutationVariables = Exact<{
 
 export type CreateKeysMutation = { createKeys:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
-    | { __typename: 'CreateKeysPayload', succeeded: number, failed: number, results: Array<{ index: number, created: { key: string | null, clientId: string, clientSecret: string | null, secret: string | null, revealUrl: string | null, revealLinkExpiresAt: string | null, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } } | null, error:
+    | { __typename: 'CreateKeysPayload', succeeded: number, failed: number, results: Array<{ index: number, created: { key: string | null, clientId: string, clientSecret: string | null, secret: string | null, revealUrl: string | null, revealLinkExpiresAt: Date | null, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } } | null, error:
           | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
           | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
           | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -897,7 +897,7 @@ export type RotateKeysMutation = { rotateKeys:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RotateKeysPayload', succeeded: number, failed: number, results: Array<{ index: number, rotated: { key: string | null, clientId: string, clientSecret: string | null, secret: string | null, revealUrl: string | null, revealLinkExpiresAt: string | null, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } } | null, error:
+    | { __typename: 'RotateKeysPayload', succeeded: number, failed: number, results: Array<{ index: number, rotated: { key: string | null, clientId: string, clientSecret: string | null, secret: string | null, revealUrl: string | null, revealLinkExpiresAt: Date | null, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } } | null, error:
           | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
           | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
           | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -912,7 +912,7 @@ export type UpdateKeyMutationVariables = Exact<{
 
 
 export type UpdateKeyMutation = { updateKey:
-    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -925,7 +925,7 @@ export type DisableKeyMutationVariables = Exact<{
 
 
 export type DisableKeyMutation = { disableKey:
-    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -938,7 +938,7 @@ export type EnableKeyMutationVariables = Exact<{
 
 
 export type EnableKeyMutation = { enableKey:
-    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -951,7 +951,7 @@ export type RevokeKeyMutationVariables = Exact<{
 
 
 export type RevokeKeyMutation = { revokeKey:
-    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'ApiKeyPayload', apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -980,7 +980,7 @@ export type RotateKeyMutation = { rotateKey:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RotateKeyPayload', key: string | null, clientId: string, clientSecret: string | null, secret: string | null, revealUrl: string | null, revealLinkExpiresAt: string | null, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: string | null, rotationGraceEndsAt: string | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: string | null, lastUsedIp: string | null, usageCount: number, revokedAt: string | null, revokedReason: string | null, createdAt: string, updatedAt: string, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: string }>, rotation: { state: RotationState, graceEndsAt: string | null, waitUntil: string | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: string | null } | null } }
+    | { __typename: 'RotateKeyPayload', key: string | null, clientId: string, clientSecret: string | null, secret: string | null, revealUrl: string | null, revealLinkExpiresAt: Date | null, apiKey: { id: string, publicId: string, maskedKey: string, name: string, description: string, contactEmail: string | null, status: ApiKeyStatus, scopes: Array<string>, effectiveScopes: Array<string>, endpoints: Array<string>, expiresAt: Date | null, rotationGraceEndsAt: Date | null, metadata: unknown, tokenTtlSeconds: number | null, tokenExchangeOnly: boolean, canary: boolean, lastUsedAt: Date | null, lastUsedIp: string | null, usageCount: number, revokedAt: Date | null, revokedReason: string | null, createdAt: Date, updatedAt: Date, externalId: string | null, ipRules: Array<{ id: string, action: IpRuleAction, cidr: string, description: string, level: IpRuleLevel, createdAt: Date }>, rotation: { state: RotationState, graceEndsAt: Date | null, waitUntil: Date | null, gracePeriodSeconds: number | null } | null, createdBy: { type: KeyCreatorType, id: string, displayName: string | null } | null, rateLimit: { limit: number, windowMs: number } | null, credits: { remaining: number, nextRefillAt: Date | null } | null } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -997,9 +997,9 @@ export type BulkUpdateKeysMutation = { bulkUpdateKeys:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type AccessTokenFieldsFragment = { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: string, revokedAt: string | null, issuedIp: string | null, createdAt: string };
+export type AccessTokenFieldsFragment = { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: Date, revokedAt: Date | null, issuedIp: string | null, createdAt: Date };
 
-export type AccessTokenPayloadFieldsFragment = { __typename: 'AccessTokenPayload', accessToken: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: string, revokedAt: string | null, issuedIp: string | null, createdAt: string } };
+export type AccessTokenPayloadFieldsFragment = { __typename: 'AccessTokenPayload', accessToken: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: Date, revokedAt: Date | null, issuedIp: string | null, createdAt: Date } };
 
 export type ListAccessTokensQueryVariables = Exact<{
   keyId: string;
@@ -1008,7 +1008,7 @@ export type ListAccessTokensQueryVariables = Exact<{
 }>;
 
 
-export type ListAccessTokensQuery = { apiKey: { accessTokens: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: string, revokedAt: string | null, issuedIp: string | null, createdAt: string } }> } } | null };
+export type ListAccessTokensQuery = { apiKey: { accessTokens: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: Date, revokedAt: Date | null, issuedIp: string | null, createdAt: Date } }> } } | null };
 
 export type RevokeAccessTokenMutationVariables = Exact<{
   id: string;
@@ -1016,7 +1016,7 @@ export type RevokeAccessTokenMutationVariables = Exact<{
 
 
 export type RevokeAccessTokenMutation = { revokeAccessToken:
-    | { __typename: 'AccessTokenPayload', accessToken: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: string, revokedAt: string | null, issuedIp: string | null, createdAt: string } }
+    | { __typename: 'AccessTokenPayload', accessToken: { id: string, scopes: Array<string>, status: AccessTokenStatus, expiresAt: Date, revokedAt: Date | null, issuedIp: string | null, createdAt: Date } }
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
@@ -1028,7 +1028,7 @@ export type KeyLimitsQueryVariables = Exact<{
 }>;
 
 
-export type KeyLimitsQuery = { apiKey: { id: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number, nextRefillAt: string | null, refill: { amount: number, intervalSeconds: number } | null } | null, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: string | null }> } | null };
+export type KeyLimitsQuery = { apiKey: { id: string, rateLimit: { limit: number, windowMs: number } | null, namedRateLimits: Array<{ name: string, limit: number, windowMs: number }>, credits: { remaining: number, nextRefillAt: Date | null, refill: { amount: number, intervalSeconds: number } | null } | null, rateLimitStatus: Array<{ name: string, counting: RateLimitCounting, source: RateLimitSource, limit: number, windowMs: number, remaining: number, resetAt: Date | null }> } | null };
 
 export type ReportLeakedKeyMutationVariables = Exact<{
   input: ReportLeakedKeyInput;
@@ -1048,11 +1048,11 @@ export type KeyNetworksQueryVariables = Exact<{
 }>;
 
 
-export type KeyNetworksQuery = { apiKey: { id: string, networks: Array<{ network: string, firstSeenAt: string, lastSeenAt: string, lastAddress: string }> } | null };
+export type KeyNetworksQuery = { apiKey: { id: string, networks: Array<{ network: string, firstSeenAt: Date, lastSeenAt: Date, lastAddress: string }> } | null };
 
-export type MemberFieldsFragment = { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string };
+export type MemberFieldsFragment = { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date };
 
-export type MemberPayloadFieldsFragment = { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } };
+export type MemberPayloadFieldsFragment = { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } };
 
 export type ListMembersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1062,19 +1062,19 @@ export type ListMembersQueryVariables = Exact<{
 }>;
 
 
-export type ListMembersQuery = { members: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }> } };
+export type ListMembersQuery = { members: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }> } };
 
 export type GetMemberQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetMemberQuery = { member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } | null };
+export type GetMemberQuery = { member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string, role: { id: string, name: string, builtIn: BuiltInRole | null, scopes: Array<string> } } | null };
+export type MeQuery = { me: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date, role: { id: string, name: string, builtIn: BuiltInRole | null, scopes: Array<string> } } | null };
 
 export type CreateMemberMutationVariables = Exact<{
   input: CreateMemberInput;
@@ -1084,7 +1084,7 @@ export type CreateMemberMutationVariables = Exact<{
 export type CreateMemberMutation = { createMember:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -1097,7 +1097,7 @@ export type UpdateMemberMutationVariables = Exact<{
 export type UpdateMemberMutation = { updateMember:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -1110,7 +1110,7 @@ export type DeactivateMemberMutationVariables = Exact<{
 export type DeactivateMemberMutation = { deactivateMember:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -1123,7 +1123,7 @@ export type ReactivateMemberMutationVariables = Exact<{
 export type ReactivateMemberMutation = { reactivateMember:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
@@ -1149,14 +1149,14 @@ export type SetMemberPasswordMutationVariables = Exact<{
 export type SetMemberPasswordMutation = { setMemberPassword:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
-    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'MemberPayload', member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type RoleFieldsFragment = { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string };
+export type RoleFieldsFragment = { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date };
 
-export type RolePayloadFieldsFragment = { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } };
+export type RolePayloadFieldsFragment = { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } };
 
 export type ListRolesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1166,14 +1166,14 @@ export type ListRolesQueryVariables = Exact<{
 }>;
 
 
-export type ListRolesQuery = { roles: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } }> } };
+export type ListRolesQuery = { roles: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } }> } };
 
 export type GetRoleQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetRoleQuery = { role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } | null };
+export type GetRoleQuery = { role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } | null };
 
 export type CreateRoleMutationVariables = Exact<{
   input: CreateRoleInput;
@@ -1184,7 +1184,7 @@ export type CreateRoleMutation = { createRole:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1197,7 +1197,7 @@ export type UpdateRoleMutation = { updateRole:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'RolePayload', role: { id: string, name: string, description: string, builtIn: BuiltInRole | null, scopes: Array<string>, memberCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1214,14 +1214,14 @@ export type DeleteRoleMutation = { deleteRole:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type RouteMapFieldsFragment = { defaultAction: RouteMapDefault, updatedAt: string | null, routes: Array<{ pattern: string, scopes: Array<string> }> };
+export type RouteMapFieldsFragment = { defaultAction: RouteMapDefault, updatedAt: Date | null, routes: Array<{ pattern: string, scopes: Array<string> }> };
 
 export type TenantRouteMapQueryVariables = Exact<{
   tenantId?: string | null | undefined;
 }>;
 
 
-export type TenantRouteMapQuery = { tenant: { id: string, routeMap: { defaultAction: RouteMapDefault, updatedAt: string | null, routes: Array<{ pattern: string, scopes: Array<string> }> } } | null };
+export type TenantRouteMapQuery = { tenant: { id: string, routeMap: { defaultAction: RouteMapDefault, updatedAt: Date | null, routes: Array<{ pattern: string, scopes: Array<string> }> } } | null };
 
 export type SetRouteMapMutationVariables = Exact<{
   input: SetRouteMapInput;
@@ -1232,13 +1232,13 @@ export type SetRouteMapMutation = { setRouteMap:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'RouteMapPayload', routeMap: { defaultAction: RouteMapDefault, updatedAt: string | null, routes: Array<{ pattern: string, scopes: Array<string> }> } }
+    | { __typename: 'RouteMapPayload', routeMap: { defaultAction: RouteMapDefault, updatedAt: Date | null, routes: Array<{ pattern: string, scopes: Array<string> }> } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type ScopeFieldsFragment = { id: string, name: string, description: string, createdAt: string };
+export type ScopeFieldsFragment = { id: string, name: string, description: string, createdAt: Date };
 
-export type ScopePayloadFieldsFragment = { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: string } };
+export type ScopePayloadFieldsFragment = { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: Date } };
 
 export type ListScopesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1248,7 +1248,7 @@ export type ListScopesQueryVariables = Exact<{
 }>;
 
 
-export type ListScopesQuery = { scopes: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, createdAt: string } }> } };
+export type ListScopesQuery = { scopes: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, createdAt: Date } }> } };
 
 export type ManagementScopesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1264,7 +1264,7 @@ export type CreateScopeMutation = { createScope:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: string } }
+    | { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1277,7 +1277,7 @@ export type UpdateScopeMutation = { updateScope:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: string } }
+    | { __typename: 'ScopePayload', scope: { id: string, name: string, description: string, createdAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1294,9 +1294,9 @@ export type DeleteScopeMutation = { deleteScope:
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
-export type SessionFieldsFragment = { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null };
+export type SessionFieldsFragment = { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null };
 
-export type SessionPayloadFieldsFragment = { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null } };
+export type SessionPayloadFieldsFragment = { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null } };
 
 export type LoginMutationVariables = Exact<{
   input: LoginInput;
@@ -1304,7 +1304,7 @@ export type LoginMutationVariables = Exact<{
 
 
 export type LoginMutation = { login:
-    | { __typename: 'LoginPayload', token: string, expiresAt: string, member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: string, updatedAt: string } }
+    | { __typename: 'LoginPayload', token: string, expiresAt: Date, member: { id: string, email: string, name: string, status: MemberStatus, hasPassword: boolean, apiKeyCount: number, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1315,7 +1315,7 @@ export type LogoutMutation = { logout:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null } }
+    | { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1328,7 +1328,7 @@ export type RevokeSessionMutation = { revokeSession:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null } }
+    | { __typename: 'SessionPayload', session: { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1339,11 +1339,11 @@ export type MemberSessionsQueryVariables = Exact<{
 }>;
 
 
-export type MemberSessionsQuery = { member: { id: string, sessions: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, current: boolean, createdAt: string, expiresAt: string, revokedAt: string | null, lastUsedAt: string | null, ip: string | null, userAgent: string | null } }> } } | null };
+export type MemberSessionsQuery = { member: { id: string, sessions: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, current: boolean, createdAt: Date, expiresAt: Date, revokedAt: Date | null, lastUsedAt: Date | null, ip: string | null, userAgent: string | null } }> } } | null };
 
-export type TenantFieldsFragment = { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: Date, updatedAt: Date };
 
-export type TenantPayloadFieldsFragment = { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: string, updatedAt: string } };
+export type TenantPayloadFieldsFragment = { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: Date, updatedAt: Date } };
 
 export type ListTenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1352,14 +1352,14 @@ export type ListTenantsQueryVariables = Exact<{
 }>;
 
 
-export type ListTenantsQuery = { tenants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: string, updatedAt: string } }> } };
+export type ListTenantsQuery = { tenants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: Date, updatedAt: Date } }> } };
 
 export type GetTenantQueryVariables = Exact<{
   id?: string | null | undefined;
 }>;
 
 
-export type GetTenantQuery = { tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: string, updatedAt: string } | null };
+export type GetTenantQuery = { tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: Date, updatedAt: Date } | null };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
@@ -1370,7 +1370,7 @@ export type CreateTenantMutation = { createTenant:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: string, updatedAt: string } }
+    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1383,7 +1383,7 @@ export type UpdateTenantMutation = { updateTenant:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: string, updatedAt: string } }
+    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1396,7 +1396,7 @@ export type SuspendTenantMutation = { suspendTenant:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: string, updatedAt: string } }
+    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1409,7 +1409,7 @@ export type ResumeTenantMutation = { resumeTenant:
     | { __typename: 'ConflictError', field: string | null, message: string, code: ErrorCode }
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
-    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: string, updatedAt: string } }
+    | { __typename: 'TenantPayload', tenant: { id: string, name: string, slug: string, status: TenantStatus, apiEnabled: boolean, keyPrefix: string, maxKeyLifetimeSeconds: number | null, defaultTokenTtlSeconds: number, maxTokenTtlSeconds: number, allowQueryParamKey: boolean, auditRetentionDays: number | null, leakedKeyPolicy: LeakedKeyPolicy, createdAt: Date, updatedAt: Date } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1418,16 +1418,16 @@ export type VerifyQueryVariables = Exact<{
 }>;
 
 
-export type VerifyQuery = { verify: { valid: boolean, code: VerifyCode, message: string, credentialType: VerifiedCredentialType | null, keyId: string | null, publicId: string | null, tokenId: string | null, tenantId: string | null, ownerId: string | null, name: string | null, scopes: Array<string> | null, metadata: unknown, expiresAt: string | null, remainingUses: number | null, cacheableUntil: string | null, missingScopes: Array<string> | null, retryAfter: number | null, limitName: string | null, rateLimit: { limit: number, remaining: number, resetAt: string } | null, rateLimits: Array<{ name: string, level: RateLimitLevel, limit: number, remaining: number, resetAt: string }> | null } };
+export type VerifyQuery = { verify: { valid: boolean, code: VerifyCode, message: string, credentialType: VerifiedCredentialType | null, keyId: string | null, publicId: string | null, tokenId: string | null, tenantId: string | null, ownerId: string | null, name: string | null, scopes: Array<string> | null, metadata: unknown, expiresAt: Date | null, remainingUses: number | null, cacheableUntil: Date | null, missingScopes: Array<string> | null, retryAfter: number | null, limitName: string | null, rateLimit: { limit: number, remaining: number, resetAt: Date } | null, rateLimits: Array<{ name: string, level: RateLimitLevel, limit: number, remaining: number, resetAt: Date }> | null } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ViewerQuery = { viewer: { kind: CallerKind, tenantId: string | null, address: string, scopes: Array<string> } };
 
-export type WebhookEndpointFieldsFragment = { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: string | null, secretRotatedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string };
+export type WebhookEndpointFieldsFragment = { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: Date | null, secretRotatedAt: Date | null, previousSecretExpiresAt: Date | null, createdAt: Date, updatedAt: Date };
 
-export type WebhookDeliveryFieldsFragment = { id: string, eventType: string, status: WebhookDeliveryStatus, attempts: number, payload: string, nextAttemptAt: string | null, lastAttemptAt: string | null, lastResponseStatus: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ attempt: number, startedAt: string, durationMs: number, responseStatus: number | null, error: string | null }> };
+export type WebhookDeliveryFieldsFragment = { id: string, eventType: string, status: WebhookDeliveryStatus, attempts: number, payload: string, nextAttemptAt: Date | null, lastAttemptAt: Date | null, lastResponseStatus: number | null, lastError: string | null, deliveredAt: Date | null, createdAt: Date, attemptLog: Array<{ attempt: number, startedAt: Date, durationMs: number, responseStatus: number | null, error: string | null }> };
 
 export type ListWebhookEndpointsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1435,7 +1435,7 @@ export type ListWebhookEndpointsQueryVariables = Exact<{
 }>;
 
 
-export type ListWebhookEndpointsQuery = { webhookEndpoints: { edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: string | null, secretRotatedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListWebhookEndpointsQuery = { webhookEndpoints: { edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: Date | null, secretRotatedAt: Date | null, previousSecretExpiresAt: Date | null, createdAt: Date, updatedAt: Date } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type WebhookDeliveriesQueryVariables = Exact<{
   endpointId?: string | null | undefined;
@@ -1444,7 +1444,7 @@ export type WebhookDeliveriesQueryVariables = Exact<{
 }>;
 
 
-export type WebhookDeliveriesQuery = { webhookDeliveries: { edges: Array<{ node: { id: string, eventType: string, status: WebhookDeliveryStatus, attempts: number, payload: string, nextAttemptAt: string | null, lastAttemptAt: string | null, lastResponseStatus: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ attempt: number, startedAt: string, durationMs: number, responseStatus: number | null, error: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type WebhookDeliveriesQuery = { webhookDeliveries: { edges: Array<{ node: { id: string, eventType: string, status: WebhookDeliveryStatus, attempts: number, payload: string, nextAttemptAt: Date | null, lastAttemptAt: Date | null, lastResponseStatus: number | null, lastError: string | null, deliveredAt: Date | null, createdAt: Date, attemptLog: Array<{ attempt: number, startedAt: Date, durationMs: number, responseStatus: number | null, error: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateWebhookEndpointMutationVariables = Exact<{
   input: CreateWebhookEndpointInput;
@@ -1456,7 +1456,7 @@ export type CreateWebhookEndpointMutation = { createWebhookEndpoint:
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
-    | { __typename: 'WebhookEndpointSecretPayload', secret: string, endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: string | null, secretRotatedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'WebhookEndpointSecretPayload', secret: string, endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: Date | null, secretRotatedAt: Date | null, previousSecretExpiresAt: Date | null, createdAt: Date, updatedAt: Date } }
    };
 
 export type UpdateWebhookEndpointMutationVariables = Exact<{
@@ -1469,7 +1469,7 @@ export type UpdateWebhookEndpointMutation = { updateWebhookEndpoint:
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
-    | { __typename: 'WebhookEndpointPayload', endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: string | null, secretRotatedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'WebhookEndpointPayload', endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: Date | null, secretRotatedAt: Date | null, previousSecretExpiresAt: Date | null, createdAt: Date, updatedAt: Date } }
    };
 
 export type RotateWebhookSecretMutationVariables = Exact<{
@@ -1482,7 +1482,7 @@ export type RotateWebhookSecretMutation = { rotateWebhookSecret:
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
-    | { __typename: 'WebhookEndpointSecretPayload', secret: string, endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: string | null, secretRotatedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'WebhookEndpointSecretPayload', secret: string, endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: Date | null, secretRotatedAt: Date | null, previousSecretExpiresAt: Date | null, createdAt: Date, updatedAt: Date } }
    };
 
 export type PauseWebhookEndpointMutationVariables = Exact<{
@@ -1495,7 +1495,7 @@ export type PauseWebhookEndpointMutation = { pauseWebhookEndpoint:
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
-    | { __typename: 'WebhookEndpointPayload', endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: string | null, secretRotatedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'WebhookEndpointPayload', endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: Date | null, secretRotatedAt: Date | null, previousSecretExpiresAt: Date | null, createdAt: Date, updatedAt: Date } }
    };
 
 export type ResumeWebhookEndpointMutationVariables = Exact<{
@@ -1508,7 +1508,7 @@ export type ResumeWebhookEndpointMutation = { resumeWebhookEndpoint:
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
-    | { __typename: 'WebhookEndpointPayload', endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: string | null, secretRotatedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string } }
+    | { __typename: 'WebhookEndpointPayload', endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, status: WebhookEndpointStatus, disabledReason: string | null, failingSince: Date | null, secretRotatedAt: Date | null, previousSecretExpiresAt: Date | null, createdAt: Date, updatedAt: Date } }
    };
 
 export type DeleteWebhookEndpointMutationVariables = Exact<{
@@ -1534,7 +1534,7 @@ export type RedeliverWebhookMutation = { redeliverWebhook:
     | { __typename: 'ForbiddenError', missingScopes: Array<string>, message: string, code: ErrorCode }
     | { __typename: 'NotFoundError', resource: string, message: string, code: ErrorCode }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
-    | { __typename: 'WebhookDeliveryPayload', delivery: { id: string, eventType: string, status: WebhookDeliveryStatus, attempts: number, payload: string, nextAttemptAt: string | null, lastAttemptAt: string | null, lastResponseStatus: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ attempt: number, startedAt: string, durationMs: number, responseStatus: number | null, error: string | null }> } }
+    | { __typename: 'WebhookDeliveryPayload', delivery: { id: string, eventType: string, status: WebhookDeliveryStatus, attempts: number, payload: string, nextAttemptAt: Date | null, lastAttemptAt: Date | null, lastResponseStatus: number | null, lastError: string | null, deliveredAt: Date | null, createdAt: Date, attemptLog: Array<{ attempt: number, startedAt: Date, durationMs: number, responseStatus: number | null, error: string | null }> } }
    };
 
 export const AuditEventFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditEventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"tenantId"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"actorType"}},{"kind":"Field","name":{"kind":"Name","value":"actorId"}},{"kind":"Field","name":{"kind":"Name","value":"actorPublicId"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"targetType"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"ip"}},{"kind":"Field","name":{"kind":"Name","value":"userAgent"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"changes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"prevHash"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}}]}}]} as unknown as DocumentNode<AuditEventFieldsFragment, unknown>;

@@ -3,7 +3,13 @@ import { AbortedError, NetworkError } from '../errors.ts';
 import { backoffDelay, sleep } from '../retry.ts';
 import type { CallOptions, SubscribeOptions, Transport } from '../transport.ts';
 import type { AuditChainVerification, AuditEvent, AuditEventFilter } from '../types.ts';
+import { reviveDatesAs } from '../transport/dates.ts';
 import { listed } from './shared.ts';
+
+/** Export lines with their times as Dates, like every other result. */
+async function* reviveEach(lines: AsyncGenerator<AuditEvent, void, undefined>): AsyncGenerator<AuditEvent, void, undefined> {
+  for await (const line of lines) yield reviveDatesAs('AuditEvent', line);
+}
 
 export interface AuditListFilter extends AuditEventFilter {
   /** Platform operator only. */
@@ -58,7 +64,7 @@ export function auditResource(t: Transport) {
           for await (const data of t.subscribe(AuditEventsSubscription, { afterId, tenantId: tenantId ?? null }, subscribe)) {
             failures = 0;
             afterId = data.auditEvents.id;
-            yield data.auditEvents;
+            yield data.auditEvents as AuditEvent;
           }
           failures = 0;
         } catch (error) {
@@ -78,7 +84,7 @@ export function auditResource(t: Transport) {
      */
     export(options: AuditExportOptions = {}): AsyncGenerator<AuditEvent, void, undefined> {
       const { since, tenantId, ...call } = options;
-      return t.getLines<AuditEvent>('/v1/audit/export', { since, tenantId }, call);
+      return reviveEach(t.getLines<AuditEvent>('/v1/audit/export', { since, tenantId }, call));
     },
   };
 }

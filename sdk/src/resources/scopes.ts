@@ -20,12 +20,12 @@ export function scopesResource(t: Transport) {
 
     /** Add `resource:action` to the catalogue. */
     async create(input: CreateScopeInput, call?: CallOptions): Promise<Scope> {
-      return (await t.mutate(CreateScopeMutation, { input }, 'ScopePayload', call)).scope;
+      return (await t.mutate(CreateScopeMutation, { input }, 'ScopePayload', call)).scope as Scope;
     },
 
     /** Only the description can change: keys and roles refer to the name. */
     async update(input: UpdateScopeInput, call?: CallOptions): Promise<Scope> {
-      return (await t.mutate(UpdateScopeMutation, { input }, 'ScopePayload', call)).scope;
+      return (await t.mutate(UpdateScopeMutation, { input }, 'ScopePayload', call)).scope as Scope;
     },
 
     /** Refused while keys, roles or groups name the scope, unless `cascade: true`. */

@@ -1,11 +1,13 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { NotFoundError } from '../errors.ts';
 import { clampPageSize, pageOf, PageIterator, type ListOptions, type Page, type PageInfo, type PageRequest } from '../pagination.ts';
+import { meta, withMeta } from '../meta.ts';
 import { operationOf, rootField, type CallOptions, type Transport } from '../transport.ts';
 
 /** `get(id)` of a record the server answered null for: the same error as a server-side NOT_FOUND. */
-function notFound(resource: string, id: string | undefined, operation: string): NotFoundError {
-  return new NotFoundError({ message: id ? `${resource} ${id} was not found` : `${resource} was not found`, resource, operation });
+function notFound(resource: string, id: string | undefined, operation: string, response?: { status?: number; requestId?: string }): NotFoundError {
+  const message = id ? `${resource} ${id} was not found` : `${resource} was not found`;
+  return new NotFoundError({ message, resource, operation, status: response?.status, requestId: response?.requestId });
 }
 
 /** A query whose one root field answers a record or null: the record, or NotFoundError for null. */
@@ -17,8 +19,9 @@ export async function found<TData, TVariables extends Record<string, unknown>>(
   id: string | undefined,
   call?: CallOptions,
 ): Promise<NonNullable<TData[keyof TData]>> {
-  const record = rootField(document, await t.request(document, variables, call));
-  if (record == null) throw notFound(resource, id, operationOf(document).name);
+  const data = await t.request(document, variables, call);
+  const record = rootField(document, data);
+  if (record == null) throw notFound(resource, id, operationOf(document).name, meta(data as object));
   return record;
 }
 
@@ -41,15 +44,17 @@ type Connection<T> = { edges: readonly { node: T }[]; pageInfo: PageInfo };
 /**
  * `page()` and `list()` of a list query (`first`, `after`, `filter`) whose root field is a
  * connection. A query that also takes `tenantId` (platform operator only) gets it out of the filter.
+ * `T`: the node as the SDK types it (its ids branded), which the generated type is read as.
  */
-export function listed<T, F extends object>(
+export function listed<T extends object, F extends object>(
   t: Transport,
-  document: TypedDocumentNode<Record<string, Connection<T>>, { first: number; after: string | null; filter?: F | null; tenantId?: string | null }>,
+  document: TypedDocumentNode<Record<string, Connection<object>>, { first: number; after: string | null; filter?: F | null; tenantId?: string | null }>,
 ) {
   const byTenant = operationOf(document).variables.includes('tenantId');
   return paginated<T, F>(async ({ first, after, filter }, call) => {
     const { tenantId, ...rest } = (filter ?? {}) as F & { tenantId?: string };
     const variables = byTenant ? { first, after, filter: rest as F, tenantId: tenantId ?? null } : { first, after, filter };
-    return pageOf(rootField(document, await t.request(document, variables, call)));
+    const data = await t.request(document, variables, call);
+    return withMeta(pageOf(rootField(document, data) as Connection<T>), meta(data));
   });
 }

@@ -1,5 +1,7 @@
 import { VerifyQuery } from '../operations/verify.ts';
 import type { CallOptions, Transport } from '../transport.ts';
+import { meta, withMeta } from '../meta.ts';
+import { reviveDatesAs } from '../transport/dates.ts';
 import type { VerifyResult } from '../types.ts';
 
 export interface VerifyRequest {
@@ -24,7 +26,7 @@ export interface VerifyOptions extends CallOptions {
 
 /** POST /v1/verify leaves out what does not apply; the SDK always returns every field (null when unset). */
 function fromRest(body: Record<string, any>): VerifyResult {
-  return {
+  const result = {
     valid: body.valid === true,
     code: body.code,
     message: typeof body.message === 'string' ? body.message : '',
@@ -45,7 +47,8 @@ function fromRest(body: Record<string, any>): VerifyResult {
     missingScopes: body.missingScopes ?? null,
     retryAfter: body.retryAfter ?? null,
     limitName: body.limitName ?? null,
-  };
+  } as VerifyResult;
+  return withMeta(reviveDatesAs('VerifyResult', result), meta(body));
 }
 
 /**
@@ -67,7 +70,7 @@ export async function verify(t: Transport, input: VerifyRequest, options: Verify
       },
       call,
     );
-    return result;
+    return result as VerifyResult;
   }
   const body: Record<string, unknown> = { key: input.key };
   if (input.scopes) body.scopes = input.scopes;

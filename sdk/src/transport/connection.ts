@@ -202,7 +202,8 @@ export class Connection {
     const retryAfter = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
     const text = body?.trim().slice(0, 200);
     const message = `${operation}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${text ? `: ${text}` : ''}`;
-    const error = errorForStatus(response.status, { message, status: response.status, operation, retryAfter });
+    const requestId = response.headers.get('x-request-id') ?? undefined;
+    const error = errorForStatus(response.status, { message, status: response.status, requestId, operation, retryAfter });
     const retryable = response.status === 429 || response.status === 503;
     return { ok: false, error, retryable, ...(retryable && retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
@@ -253,7 +254,12 @@ export class Connection {
     const retryAfterSeconds = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
     const retryable = response.status === 429 || response.status === 503;
     if (Array.isArray(json?.errors) && json.errors.length > 0) {
-      const error = errorFromGraphQLErrors(plainErrors(json.errors), { status: response.status, operation, retryAfterHeader: retryAfterSeconds });
+      const error = errorFromGraphQLErrors(plainErrors(json.errors), {
+        status: response.status,
+        operation,
+        retryAfterHeader: retryAfterSeconds,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+      });
       const wait = error instanceof RateLimitedError ? error.retryAfter * 1000 : retryAfterMs;
       return { ok: false, error, retryable: retryable || error.code === 'RATE_LIMITED', ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
     }
@@ -263,7 +269,7 @@ export class Connection {
       const details = {
         message: String(failure.message ?? `HTTP ${response.status}`),
         status: response.status,
-        requestId: typeof failure.requestId === 'string' ? failure.requestId : undefined,
+        requestId: typeof failure.requestId === 'string' ? failure.requestId : (response.headers.get('x-request-id') ?? undefined),
         operation,
       };
       const seconds = wait === undefined ? undefined : Math.ceil(wait / 1000);

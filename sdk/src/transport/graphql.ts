@@ -14,7 +14,9 @@ import {
   isUnionError,
   type UnionErrorMember,
 } from '../errors.ts';
+import { meta, responseMeta, withMeta, type ResultMeta } from '../meta.ts';
 import { parseRetryAfter } from '../retry.ts';
+import { datesExchange, reviveDates } from './dates.ts';
 import { IDEMPOTENCY_HEADER } from './connection.ts';
 import { plainErrors, type Attempt, type CallOptions, type Connection, type FetchLike, type Kind, type Outcome, type SubscribeOptions } from './connection.ts';
 import { readServerSentEvents, readStream } from './streams.ts';
@@ -45,7 +47,7 @@ export class GraphQLChannel {
   constructor(private readonly connection: Connection) {
     this.urql = new Client({
       url: connection.graphqlUrl,
-      exchanges: [fetchExchange],
+      exchanges: [datesExchange, fetchExchange],
       requestPolicy: 'network-only',
       preferGetMethod: false,
     });
@@ -88,15 +90,15 @@ export class GraphQLChannel {
       if (!type.includes('text/event-stream')) {
         // A single JSON result: the subscription was refused before it started.
         const result = JSON.parse(await response.text());
-        if (result?.errors?.length) throw errorFromGraphQLErrors(plainErrors(result.errors), { status: response.status, operation: name });
+        if (result?.errors?.length) throw errorFromGraphQLErrors(plainErrors(result.errors), { ...responseMeta(response, name), operation: name });
         throw new ServerError({ message: `${name}: expected an event stream, got ${type || 'no content type'}`, status: response.status, operation: name });
       }
       for await (const message of readServerSentEvents(response.body!, onActivity)) {
         if (message.event === 'complete') return;
         if (message.event !== 'next' && message.event !== 'message') continue;
         const result = JSON.parse(message.data);
-        if (result?.errors?.length) throw errorFromGraphQLErrors(plainErrors(result.errors), { status: response.status, operation: name });
-        if (result?.data != null) yield result.data as TData;
+        if (result?.errors?.length) throw errorFromGraphQLErrors(plainErrors(result.errors), { ...responseMeta(response, name), operation: name });
+        if (result?.data != null) yield withMeta(reviveDates(document, result.data as TData), responseMeta(response, name));
       }
       throw new NetworkError({ message: `${name}: the event stream ended without completing`, operation: name });
     });
@@ -105,8 +107,10 @@ export class GraphQLChannel {
   private async graphqlAttempt<TData>(document: DocumentNode, variables: Record<string, unknown>, kind: Kind, operation: string, attempt: Attempt): Promise<Outcome<TData>> {
     const fetchImpl = this.connection.fetchImpl;
     // urql aborts its own signal on teardown; ours adds the timeout and the caller's signal.
-    const fetchForAttempt: FetchLike = (input, init) =>
-      fetchImpl(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, attempt.signal]) : attempt.signal });
+    // The response is kept for its x-request-id and status (urql does not hand them out on success).
+    let response: Response | undefined;
+    const fetchForAttempt: FetchLike = async (input, init) =>
+      (response = await fetchImpl(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, attempt.signal]) : attempt.signal }));
     // A unique key per call: urql shares in-flight queries with equal keys, but each call here has
     // its own credential, signal and retry state.
     const request = { ...createRequest(document, variables), key: ++operationKey };
@@ -116,16 +120,17 @@ export class GraphQLChannel {
       requestPolicy: 'network-only',
     });
     const result: OperationResult = await this.urql.executeRequestOperation(op).toPromise();
-    return this.classifyGraphQL<TData>(result, kind, operation, attempt);
+    return this.classifyGraphQL<TData>(result, kind, operation, attempt, responseMeta(response, operation));
   }
 
-  private classifyGraphQL<TData>(result: OperationResult, kind: Kind, operation: string, attempt: Attempt): Outcome<TData> {
+  private classifyGraphQL<TData>(result: OperationResult, kind: Kind, operation: string, attempt: Attempt, received: ResultMeta): Outcome<TData> {
     const combined = result.error;
     if (!combined) {
       if (result.data == null) {
-        return { ok: false, error: new ServerError({ message: `${operation}: the server answered without data`, operation }), retryable: false };
+        const { status, requestId } = received;
+        return { ok: false, error: new ServerError({ message: `${operation}: the server answered without data`, operation, status, requestId }), retryable: false };
       }
-      return { ok: true, value: result.data as TData };
+      return { ok: true, value: withMeta(result.data as TData, received) };
     }
     const response = combined.response as Response | undefined;
     const status = response?.status;
@@ -134,6 +139,7 @@ export class GraphQLChannel {
       const error = errorFromGraphQLErrors(plainErrors(combined.graphQLErrors), {
         status,
         operation,
+        requestId: response?.headers?.get('x-request-id') ?? received.requestId,
         retryAfterHeader: retryAfterHeaderMs === undefined ? undefined : Math.ceil(retryAfterHeaderMs / 1000),
       });
       // RATE_LIMITED (429) and 503 come before the server does anything: safe to repeat.
@@ -169,10 +175,12 @@ export function expectPayload<R extends { __typename: string }, N extends R['__t
   typename: N,
   operation?: string,
 ): Payload<R, N> {
+  const received = meta(result);
   if (result.__typename === typename) {
     const { __typename: _, ...payload } = result as Extract<R, { __typename: N }>;
-    return payload;
+    return withMeta(payload, received);
   }
-  if (isUnionError(result)) throw errorFromUnionMember(result as unknown as UnionErrorMember, operation);
-  throw new ServerError({ message: `${operation ?? 'The operation'} answered an unexpected ${result.__typename}`, operation });
+  if (isUnionError(result)) throw errorFromUnionMember(result as unknown as UnionErrorMember, operation, received);
+  const { status, requestId } = received ?? {};
+  throw new ServerError({ message: `${operation ?? 'The operation'} answered an unexpected ${result.__typename}`, operation, status, requestId });
 }

@@ -2,6 +2,7 @@
 // connection's credentials, timeouts, retries and error classes.
 
 import { ServerError } from '../errors.ts';
+import { responseMeta, withMeta } from '../meta.ts';
 import type { Attempt, CallOptions, Connection, Kind, Outcome } from './connection.ts';
 
 /** POSTs JSON to a REST path of the server and parses the JSON answer. */
@@ -20,8 +21,8 @@ async function attemptPost<T>(connection: Connection, path: string, body: unknow
     return connection.transportFailure(error, kind, operation, attempt);
   }
   try {
-    return { ok: true, value: JSON.parse(text) as T };
+    return { ok: true, value: withMeta(JSON.parse(text) as T, responseMeta(opened.value, operation)) };
   } catch {
-    return { ok: false, error: new ServerError({ message: `${operation}: the answer was not JSON`, status: opened.value.status, operation }), retryable: false };
+    return { ok: false, error: new ServerError({ message: `${operation}: the answer was not JSON`, ...responseMeta(opened.value, operation) }), retryable: false };
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTenant } from '../../harness/fixtures.ts';
 import { newId } from '../../../src/domain/ids.ts';
 import { typedDocument } from '../../harness/operation.ts';
-import type { CreateKeyInput, RotateKeyInput } from '@keywarden/sdk';
+import type { CreateKeyInput, RotateKeyInput } from '@keywarden/sdk/graphql';
 import {
   ERRORS, KEY, addScopes, auditEvents, call, expectFieldError, expectTypename, issue, secretAccepted, t, tenantState, useKeysApp,
   type Failure, type Key, type Outcome,

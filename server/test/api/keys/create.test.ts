@@ -5,7 +5,7 @@ import { newId } from '../../../src/domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
 import { scopeSet } from '../../../src/domain/scopes.ts';
 import { verifySecret } from '../../../src/domain/secrets.ts';
-import type { CreateKeyInput } from '@keywarden/sdk';
+import type { CreateKeyInput } from '@keywarden/sdk/graphql';
 import { typedDocument, type TypedDocumentNode } from '../../harness/operation.ts';
 import {
   CREATE, DISABLE, ENABLE, EXPLAIN, GET, KEY, LIST, REVOKE, ROTATE, START, UPDATE, addScopes, at, auditEvents, call, customRole,

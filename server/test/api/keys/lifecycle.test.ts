@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTenant } from '../../harness/fixtures.ts';
 import { newId } from '../../../src/domain/ids.ts';
 import { parseKey } from '@keywarden/sdk/key-format';
-import type { BulkUpdateKeysInput } from '@keywarden/sdk';
+import type { BulkUpdateKeysInput } from '@keywarden/sdk/graphql';
 import { typedDocument } from '../../harness/operation.ts';
 import {
   BULK, DELETE, DISABLE, ENABLE, GET, REVOKE, ROTATE, START, UPDATE, at, auditEvents, call, callFor, expectFieldError, expectTypename, issue,

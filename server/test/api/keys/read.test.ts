@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant } from '../../harness/fixtures.ts';
 import { newId } from '../../../src/domain/ids.ts';
-import type { ApiKeyFilter } from '@keywarden/sdk';
+import type { ApiKeyFilter } from '@keywarden/sdk/graphql';
 import { EXPLAIN, GET, LIST, REVOKE, START, addScopes, at, call, issue, t, useKeysApp } from './support.ts';
 
 useKeysApp();

@@ -8,8 +8,8 @@ import { verifySecret } from '../../../src/domain/secrets.ts';
 import { typedDocument, type TypedDocumentNode } from '../../harness/operation.ts';
 import type {
   AccessCode, ApiKeyFilter, ApiKeyStatus, BulkUpdateKeysInput, CreateKeyInput, IpRuleAction, IpRuleLevel, RevokeKeyInput, RotateKeyInput,
-  ServerErrorCode, UpdateKeyInput,
-} from '@keywarden/sdk';
+  ErrorCode as ServerErrorCode, UpdateKeyInput,
+} from '@keywarden/sdk/graphql';
 
 // The app's clock is ours to move. Fixture sessions live one real hour from their creation, so
 // the clock starts half an hour in the past and tests move it by minutes at most.

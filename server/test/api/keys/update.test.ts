@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant } from '../../harness/fixtures.ts';
 import { newId } from '../../../src/domain/ids.ts';
-import type { UpdateKeyInput } from '@keywarden/sdk';
+import type { UpdateKeyInput } from '@keywarden/sdk/graphql';
 import {
   EXPLAIN, GET, KEY, START, UPDATE, addScopes, at, auditEvents, call, callFor, customRole, expectFieldError, expectTypename, issue, storedKey, t,
   tenantState, useKeysApp,
