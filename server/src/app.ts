@@ -41,6 +41,7 @@ export function createApp(options: AppOptions): App {
   app.auditStream = new AuditStream(app.db, app.logger, options.audit);
   app.auditRetention = startAuditRetention(app, options.audit?.retentionIntervalMs);
   app.webhooks = startWebhookWorker(app, options.webhooks);
+  app.verification.canaries.onRecorded = () => app.webhooks.nudge();
   app.close = async () => {
     await Promise.all([app.verification.close(), app.auditStream.close(), app.auditRetention.stop(), app.webhooks.stop()]);
   };

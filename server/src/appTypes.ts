@@ -36,6 +36,8 @@ export interface App {
     runOnce(): Promise<number>;
     /** One pass of the time-driven events now; answers how many events were written. */
     runExpiry(): Promise<number>;
+    /** A delivery round as soon as possible (an urgent event was just committed), when on a timer. */
+    nudge(): void;
     /** Stops the timers, ends attempts in flight and hands their deliveries back at once. */
     stop(): Promise<void>;
   };

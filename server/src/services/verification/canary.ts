@@ -53,6 +53,8 @@ export class CanaryAlarm {
   private loading: Promise<Set<string>> | null = null;
   /** Events written so far (tests, metrics). */
   triggered = 0;
+  /** Called after each event commits: its webhooks go out at once, not at the next poll. */
+  onRecorded: () => void = () => {};
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -144,6 +146,7 @@ export class CanaryAlarm {
           },
         }));
       this.triggered++;
+      this.onRecorded();
       this.logger.warn({ keyId: use.keyId, tenantId: use.tenantId, address: use.address, via: use.via, requestId: request?.id }, 'canary key used');
     } catch (error) {
       this.logger.error({ err: error, keyId: use.keyId, tenantId: use.tenantId, address: use.address }, 'could not record a canary key use');

@@ -159,24 +159,40 @@ export function startWebhookWorker(app: App, overrides: Partial<WebhookWorkerOpt
   };
   const runExpiry = () => (stopped ? Promise.resolve(0) : sendKeyExpiryEvents(app));
 
-  const loops: Promise<unknown>[] = [];
+  const loops = new Set<Promise<unknown>>();
   const timers: NodeJS.Timeout[] = [];
+  let deliverNow: (() => void) | null = null;
   const every = (intervalMs: number | null, run: () => Promise<number>, what: string) => {
     if (intervalMs === null) return;
     let running: Promise<unknown> | null = null;
-    const tick = async () => {
-      if (running || stopped) return;
-      running = (async () => {
+    // Asked for while a round ran (which may have claimed before the new event committed): once more.
+    let again = false;
+    const tick = () => {
+      if (stopped) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      const round: Promise<unknown> = (async () => {
         // A full batch: more may be due, go on at once.
         while (!stopped && (await run()) >= options.batchSize && what === 'delivery');
       })()
         .catch((error) => app.logger.error({ err: error }, `webhook ${what} round failed`))
-        .finally(() => (running = null));
-      loops.push(running);
+        .finally(() => {
+          running = null;
+          loops.delete(round);
+          if (again) {
+            again = false;
+            tick();
+          }
+        });
+      running = round;
+      loops.add(round);
     };
-    const timer = setInterval(() => void tick(), intervalMs);
+    const timer = setInterval(tick, intervalMs);
     timer.unref();
     timers.push(timer);
+    if (what === 'delivery') deliverNow = tick;
   };
   every(options.pollIntervalMs, runOnce, 'delivery');
   every(options.expiryIntervalMs, runExpiry, 'expiry');
@@ -184,6 +200,7 @@ export function startWebhookWorker(app: App, overrides: Partial<WebhookWorkerOpt
   return {
     runOnce,
     runExpiry,
+        nudge: () => deliverNow?.(),
     stop: async () => {
       stopped = true;
       for (const timer of timers) clearInterval(timer);
