@@ -27,10 +27,10 @@ export interface LiveServer {
 }
 
 /** The server's test app, or (with app options, e.g. a short audit stream) one built the same way. */
-async function testApp(options?: Pick<AppOptions, 'audit'>): Promise<TestApp> {
-  if (!options) return createTestApp();
+async function testApp(options?: LiveServerOptions): Promise<TestApp> {
+  if (!options?.audit) return createTestApp({ env: options?.env, webhooks: options?.webhooks });
   const db = await openTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'info', KEYWARDEN_SERVER_SECRET: 'test-secret-test-secret-test-secret!' });
+  const config = loadConfig({ LOG_LEVEL: 'info', KEYWARDEN_SERVER_SECRET: 'test-secret-test-secret-test-secret!', ...options.env });
   const logs = new LogCapture();
   const app = createApp({ config, db, logger: createLogger(config.logLevel, logs), ...options });
   const unsupported = () => Promise.reject(new Error('use the live server over HTTP'));
@@ -47,7 +47,10 @@ async function testApp(options?: Pick<AppOptions, 'audit'>): Promise<TestApp> {
   };
 }
 
-export async function startLiveServer(options?: Pick<AppOptions, 'audit'>): Promise<LiveServer> {
+/** Settings (as environment variables) and app options of the server under test. */
+export type LiveServerOptions = Pick<AppOptions, 'audit' | 'webhooks'> & { env?: Record<string, string> };
+
+export async function startLiveServer(options?: LiveServerOptions): Promise<LiveServer> {
   const harness = await testApp(options);
   const server = http.createServer(harness.app.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
