@@ -64,7 +64,12 @@ test('create, receive a signed key.revoked, read its delivery log, pause, rotate
   expect(payload.data.target.id).toBe(key.apiKey.id);
   expect(delivery.body).not.toContain(key.key);
 
-  const log = await owner.webhooks.deliveries({ endpointId: endpoint.id });
+  // The receiver has answered; the worker records the attempt right after.
+  let log = await owner.webhooks.deliveries({ endpointId: endpoint.id });
+  while (log.items[0]?.status === 'PENDING') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    log = await owner.webhooks.deliveries({ endpointId: endpoint.id });
+  }
   expect(log.items[0]).toMatchObject({ eventType: 'key.revoked', status: 'DELIVERED', attempts: 1, lastResponseStatus: 204 });
 
   expect((await owner.webhooks.pause(endpoint.id)).status).toBe('PAUSED');
