@@ -57,7 +57,9 @@ const PASSWORD = 'correct horse battery staple';
 plaintexts.push(PASSWORD);
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // Events are counted exactly, in every tenant: no timed usage flush may add a
+  // key.used_from_new_network event (keys are callers here too) while a mutation is measured.
+  t = await createTestApp({ env: { KEYWARDEN_USAGE_FLUSH_MS: '3600000' } });
   platform = await platformToken(t.app);
   platformId = (await t.app.db.prisma.platformCredential.findFirstOrThrow()).id;
   plaintexts.push(platform);

@@ -29,7 +29,9 @@ const write = (tenantId: string, action: string, by = 'plt_one', target: { targe
   t.app.db.prisma.$transaction((tx) => recordAudit(tx, actor(by), { tenantId, action, ...target, changes: { note: action } }));
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // The trail's sequence numbers are asserted exactly: no timed usage flush may add a
+  // key.used_from_new_network event (the key below is also a caller) between two reads.
+  t = await createTestApp({ env: { KEYWARDEN_USAGE_FLUSH_MS: '3600000' } });
   platform = await platformToken(t.app);
   tenant = await createTenant(t.app, 'Queried');
   other = await createTenant(t.app, 'Other');
