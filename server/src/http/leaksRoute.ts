@@ -5,7 +5,7 @@ import { checkReportSignature } from '../domain/secretScanning.ts';
 import { handleSecretScanningReport, readSecretScanningReport, secretScanningKeys } from '../services/leaks.ts';
 import { restFailure } from './errors.ts';
 import { JSON_HEADERS, type TextReply } from './reply.ts';
-import type { RestRequest } from './rest.ts';
+import { readBoundedBody, type RestRequest } from './rest.ts';
 
 export const GITHUB_LEAKS_PATH = '/v1/leaks/github';
 /** A report of a thousand matches is about 300 kB; GitHub sends far fewer at once. */
@@ -65,23 +65,6 @@ function refused(app: App, requestId: string, reason: string): AuthenticationErr
 }
 
 /** The body exactly as sent (the signature is over these bytes), refusing more than MAX_LEAK_REPORT_BYTES. */
-async function readRawBody(request: Request): Promise<Uint8Array> {
-  const tooLarge = () => new BadRequestError(`The report must be at most ${MAX_LEAK_REPORT_BYTES} bytes`);
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > MAX_LEAK_REPORT_BYTES) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_LEAK_REPORT_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+function readRawBody(request: Request): Promise<Uint8Array> {
+  return readBoundedBody(request, MAX_LEAK_REPORT_BYTES, () => new BadRequestError(`The report must be at most ${MAX_LEAK_REPORT_BYTES} bytes`));
 }

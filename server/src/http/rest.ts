@@ -75,9 +75,14 @@ function readNodeBody(req: IncomingMessage): Promise<string> {
 
 /** The body of a fetch Request, refusing more than MAX_VERIFY_BODY_BYTES (16 KiB) without reading it all. */
 async function readFetchBody(request: Request): Promise<string> {
+  return Buffer.from(await readBoundedBody(request, MAX_VERIFY_BODY_BYTES, () => new BadRequestError(TOO_LARGE))).toString('utf8');
+}
+
+/** A fetch Request's body as sent, refusing (with `tooLarge()`) one declared or found over `maxBytes` without reading on. */
+export async function readBoundedBody(request: Request, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > MAX_VERIFY_BODY_BYTES) throw new BadRequestError(TOO_LARGE);
-  if (!request.body) return '';
+  if (declared > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -85,11 +90,11 @@ async function readFetchBody(request: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_VERIFY_BODY_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new BadRequestError(TOO_LARGE);
+      throw tooLarge();
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
