@@ -24,7 +24,7 @@
 // DATABASE_URL (default: a temporary PGlite folder), BENCH_PROFILE=<dir> (CPU profiles of the
 // first round's a0, a, a+, b, c, e, and of d), BENCH_NODE_ARGS.
 import type { GraphQLObjectType } from 'graphql';
-import { fork, type ChildProcess } from 'node:child_process';
+import { startBenchChild, type BenchChild, type ChildMessage } from './benchChild.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -38,7 +38,6 @@ const SERVER_DIR = path.resolve(path.dirname(SELF), '..');
 // ---------------------------------------------------------------------------------------------
 // Child: one server (bare or Keywarden), controlled over IPC.
 
-type ChildMessage = { port: number } | { stats: Record<string, number> };
 
 /** CPU the server process has used so far, in microseconds (user + system). */
 function cpuMicros(): number {
@@ -179,49 +178,11 @@ async function seed(database: { kind: 'pglite'; dataDir: string } | { kind: 'pos
   });
 }
 
-interface Child {
-  process: ChildProcess;
-  url: string;
-  stats(): Promise<Record<string, number>>;
-  /** Sends a command and waits for the child's next stats message. */
-  command(message: string): Promise<Record<string, number>>;
-  stop(): Promise<void>;
-}
+type Child = BenchChild & { stats(): Promise<Record<string, number>> };
 
 async function startChild(env: Record<string, string>): Promise<Child> {
-  const child = fork(SELF, ['serve'], {
-    cwd: SERVER_DIR,
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    child.on('message', (m: ChildMessage) => 'port' in m && resolve(m.port));
-  });
-  const command = (message: string) =>
-    new Promise<Record<string, number>>((resolve) => {
-      const onMessage = (m: ChildMessage) => {
-        if ('stats' in m) {
-          child.off('message', onMessage);
-          resolve(m.stats);
-        }
-      };
-      child.on('message', onMessage);
-      child.send(message);
-    });
-  return {
-    process: child,
-    url: `http://127.0.0.1:${port}`,
-    stats: () => command('stats'),
-    command,
-    stop: () =>
-      new Promise((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
-  };
+  const child = await startBenchChild(SELF, env);
+  return { ...child, stats: () => child.command('stats') };
 }
 
 interface Row {

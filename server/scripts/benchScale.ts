@@ -13,7 +13,7 @@
 //   --soak-seconds N   the mixed soak (default 60)
 //   DATABASE_URL       PostgreSQL (default: a temporary PGlite folder)
 //   BENCH_NODE_ARGS    extra node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
-import { fork, type ChildProcess } from 'node:child_process';
+import { startBenchChild, type BenchChild, type ChildMessage } from './benchChild.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -36,7 +36,6 @@ function arg(name: string): number | undefined {
 // ---------------------------------------------------------------------------------------------
 // Child: the server, controlled over IPC (stats, a retention run, stop).
 
-type ChildMessage = { port: number } | { stats: Record<string, number> };
 
 async function serve(): Promise<void> {
   const send = (message: ChildMessage) => process.send!(message);
@@ -96,46 +95,10 @@ async function serve(): Promise<void> {
   });
 }
 
-interface Child {
-  process: ChildProcess;
-  url: string;
-  command(message: string): Promise<Record<string, number>>;
-  stop(): Promise<void>;
-}
+type Child = BenchChild;
 
-async function startChild(env: Record<string, string>): Promise<Child> {
-  const child = fork(SELF, ['serve'], {
-    cwd: SERVER_DIR,
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    child.on('message', (m: ChildMessage) => 'port' in m && resolve(m.port));
-  });
-  const command = (message: string) =>
-    new Promise<Record<string, number>>((resolve) => {
-      const onMessage = (m: ChildMessage) => {
-        if ('stats' in m) {
-          child.off('message', onMessage);
-          resolve(m.stats);
-        }
-      };
-      child.on('message', onMessage);
-      child.send(message);
-    });
-  return {
-    process: child,
-    url: `http://127.0.0.1:${port}`,
-    command,
-    stop: () =>
-      new Promise((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
-  };
+function startChild(env: Record<string, string>): Promise<Child> {
+  return startBenchChild(SELF, env, ['--expose-gc']);
 }
 
 // ---------------------------------------------------------------------------------------------
