@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `pnpm test`: the server suite, then the SDK suite whatever the first one's result, then one line
+// `pnpm test`: the server suite, then the SDK suite, then the console's browser suite, each whatever the
+// earlier ones' result, then one line
 // "N passed, N failed" summed from vitest's JSON reports; exits non-zero on any failure.
-// Arguments are passed to both vitest runs (e.g. a file filter). KEYWARDEN_TEST_REPORT, when set,
-// is the path prefix of the reports (<prefix>-server.json, <prefix>-sdk.json), which .ci/run sums.
+// Arguments are passed to every vitest run (e.g. a file filter). KEYWARDEN_TEST_REPORT, when set,
+// is the path prefix of the reports (<prefix>-server.json, <prefix>-sdk.json, <prefix>-console.json),
+// which .ci/run sums.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const SUITES = ['server', 'sdk'];
+const SUITES = ['server', 'sdk', 'console'];
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const scratch = process.env.KEYWARDEN_TEST_REPORT ? null : mkdtempSync(path.join(tmpdir(), 'keywarden-test-'));
 const prefix = process.env.KEYWARDEN_TEST_REPORT ?? path.join(scratch, 'report');

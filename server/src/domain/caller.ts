@@ -24,7 +24,7 @@ export interface RequestInfo {
 
 /** A credential as presented on a request, before anything is looked up. */
 export type PresentedCredential =
-  | { kind: 'token'; text: string; source: 'bearer' | 'x-api-key' | 'rest_api_key' | 'query' }
+  | { kind: 'token'; text: string; source: 'bearer' | 'x-api-key' | 'rest_api_key' | 'query' | 'cookie' }
   | { kind: 'basic'; publicId: string; secret: string };
 
 /** Opaque bearer tokens announce their kind by prefix; anything else is read as an API key. */

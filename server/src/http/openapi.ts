@@ -451,8 +451,41 @@ const REVEAL_OPERATIONS: ApiOperation[] = [
 ];
 
 /** Every REST operation. */
+/** The web console's session cookie (http/consoleRoute.ts); its pages under /console are not API. */
+const CONSOLE_OPERATIONS: ApiOperation[] = [
+  {
+    path: '/console/session',
+    method: 'post',
+    operationId: 'consoleSessionCookie',
+    summary: "Keep a member's session in the console's HttpOnly cookie",
+    description: 'Send the session token from `login` as Authorization: Bearer with X-Keywarden-Console. The answer sets an HttpOnly, SameSite=Strict cookie that the server accepts as that session only on requests carrying X-Keywarden-Console.',
+    tags: ['console'],
+    parameters: [{ name: 'X-Keywarden-Console', in: 'header', description: 'Any value: only the console sends it.', required: true, schema: { type: 'string' } }],
+    responses: {
+      204: { description: 'The cookie is set.', headers: { 'Set-Cookie': { description: 'kw_console=…; HttpOnly; SameSite=Strict; Path=/', required: true, schema: { type: 'string' } } } },
+      400: ERRORS[400],
+      401: ERRORS[401],
+      405: ERRORS[405],
+      500: ERRORS[500],
+      503: ERRORS[503],
+    },
+  },
+  {
+    path: '/console/session',
+    method: 'delete',
+    operationId: 'consoleSessionCookieClear',
+    summary: "Clear the console's cookie (end the session itself with the logout mutation)",
+    tags: ['console'],
+    responses: {
+      204: { description: 'The cookie is cleared.', headers: { 'Set-Cookie': { description: 'kw_console=; Max-Age=0', required: true, schema: { type: 'string' } } } },
+      405: ERRORS[405],
+    },
+  },
+];
+
 export const API_OPERATIONS: readonly ApiOperation[] = [
   ...REVEAL_OPERATIONS,
+  ...CONSOLE_OPERATIONS,
   // TRACE aside: fetch() refuses to send it, and no proxy asks with it.
   ...HTTP_METHODS.filter((method) => method !== 'trace').map(forwardAuth),
   {
@@ -706,6 +739,7 @@ export function openApiDocument(operations: readonly ApiOperation[] = API_OPERAT
       { name: 'keys', description: 'Single-use reveal links for key texts.' },
       { name: 'leaks', description: 'Reports of published keys.' },
       { name: 'operations', description: 'Health, readiness, metrics, this document.' },
+      { name: 'console', description: "The web console's session cookie." },
     ],
     paths,
     components: {

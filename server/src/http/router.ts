@@ -24,6 +24,7 @@ import { INVALIDATIONS_PATH, invalidationsRoute } from './invalidationsRoute.ts'
 import { FORWARD_AUTH_PATH, forwardAuthRoute, isForwardAuthPath } from './forwardAuthRoute.ts';
 import { isRevealPath, revealRoute } from './revealRoute.ts';
 import { GITHUB_LEAKS_PATH, githubLeaksRoute } from './leaksRoute.ts';
+import { consoleRoute, isConsolePath } from './consoleRoute.ts';
 
 // Every route of the server, and the order requests meet Yoga's plugins in.
 //
@@ -42,6 +43,7 @@ import { GITHUB_LEAKS_PATH, githubLeaksRoute } from './leaksRoute.ts';
 //   GET  /metrics           metricsRoute      Prometheus text format (KEYWARDEN_METRICS; bearer KEYWARDEN_METRICS_TOKEN)
 //   GET  /openapi.json      openApiRoute      the OpenAPI 3.1 document of these REST routes (openapi.ts)
 //   POST /v1/leaks/github   githubLeaksRoute  GitHub secret scanning's leaked-key reports (KEYWARDEN_SECRET_SCANNING_KEYS_FILE)
+//   GET  /console/…         consoleRoute      the web console (console/dist); POST|DELETE /console/session its session cookie
 
 /** The REST routes by path: answered before any GraphQL work. */
 const REST_ROUTES: ReadonlyMap<string, RestRoute> = new Map<string, RestRoute>([
@@ -138,7 +140,7 @@ function useRestRoutes(app: App): Plugin<Record<string, unknown>, ServerContext>
   const routes = restRoutes(app);
   return {
     onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
-      const route = routes.get(url.pathname) ?? (isForwardAuthPath(url.pathname) ? forwardAuthRoute : isRevealPath(url.pathname) ? revealRoute : undefined);
+      const route = routes.get(url.pathname) ?? prefixRoute(url.pathname);
       if (route === undefined) return;
       return route(app, fetchRestRequest(request, url.pathname, serverContext), fetchAPI).then((r) =>
         // A copy: the Response may add to the object it is given (Content-Length), and r.headers
@@ -147,6 +149,14 @@ function useRestRoutes(app: App): Plugin<Record<string, unknown>, ServerContext>
       );
     },
   };
+}
+
+/** The routes that own every path under a prefix. */
+function prefixRoute(pathname: string): RestRoute | undefined {
+  if (isForwardAuthPath(pathname)) return forwardAuthRoute;
+  if (isRevealPath(pathname)) return revealRoute;
+  if (isConsolePath(pathname)) return consoleRoute;
+  return undefined;
 }
 
 function useReadiness(app: App): Plugin {
