@@ -14,11 +14,17 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleKeysDocument,
+    "\n  query KeyFilterGroups { groups(first: 100) { edges { node { id name } } } }\n": typeof types.KeyFilterGroupsDocument,
+    "\n  query KeyFilterOwners { members(first: 100) { edges { node { id name email } } } }\n": typeof types.KeyFilterOwnersDocument,
+    "\n  query KeyFilterScopes { scopes(first: 100) { edges { node { id name } } } }\n": typeof types.KeyFilterScopesDocument,
+    "\n  query ConsoleKeys($first: Int, $after: String, $last: Int, $before: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      edges {\n        node {\n          id name publicId maskedKey status expiresAt lastUsedAt\n          group { id name }\n          owner { id name email }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ConsoleKeysDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": typeof types.ConsoleSessionDocument,
 };
 const documents: Documents = {
-    "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleKeysDocument,
+    "\n  query KeyFilterGroups { groups(first: 100) { edges { node { id name } } } }\n": types.KeyFilterGroupsDocument,
+    "\n  query KeyFilterOwners { members(first: 100) { edges { node { id name email } } } }\n": types.KeyFilterOwnersDocument,
+    "\n  query KeyFilterScopes { scopes(first: 100) { edges { node { id name } } } }\n": types.KeyFilterScopesDocument,
+    "\n  query ConsoleKeys($first: Int, $after: String, $last: Int, $before: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      edges {\n        node {\n          id name publicId maskedKey status expiresAt lastUsedAt\n          group { id name }\n          owner { id name email }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ConsoleKeysDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": types.ConsoleSessionDocument,
 };
 
@@ -39,7 +45,19 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query KeyFilterGroups { groups(first: 100) { edges { node { id name } } } }\n"): (typeof documents)["\n  query KeyFilterGroups { groups(first: 100) { edges { node { id name } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeyFilterOwners { members(first: 100) { edges { node { id name email } } } }\n"): (typeof documents)["\n  query KeyFilterOwners { members(first: 100) { edges { node { id name email } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeyFilterScopes { scopes(first: 100) { edges { node { id name } } } }\n"): (typeof documents)["\n  query KeyFilterScopes { scopes(first: 100) { edges { node { id name } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleKeys($first: Int, $after: String, $last: Int, $before: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      edges {\n        node {\n          id name publicId maskedKey status expiresAt lastUsedAt\n          group { id name }\n          owner { id name email }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleKeys($first: Int, $after: String, $last: Int, $before: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      edges {\n        node {\n          id name publicId maskedKey status expiresAt lastUsedAt\n          group { id name }\n          owner { id name email }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
