@@ -49,7 +49,8 @@ async function openKeys(page: Page, query = ''): Promise<void> {
   await page.getByText('Loading keys…').waitFor({ state: 'hidden' });
 }
 
-describe.skipIf(!HAS_CHROMIUM)(`The keys list${SKIP_REASON}`, () => {
+// Several pages and dialogs per test: room for a machine loaded by other work (no speed is asserted).
+describe.skipIf(!HAS_CHROMIUM)(`The keys list${SKIP_REASON}`, { timeout: 300_000 }, () => {
   let paymentsPublicId = '';
   beforeAll(async () => {
     c = await startConsole();
