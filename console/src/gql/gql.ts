@@ -14,10 +14,18 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ConsoleKey($id: ID!) {\n    apiKey(id: $id) {\n      id name description contactEmail publicId maskedKey status canary tokenExchangeOnly tokenTtlSeconds externalId\n      scopes effectiveScopes endpoints metadata\n      ipRules { id action cidr description }\n      expiresAt createdAt updatedAt revokedAt revokedReason\n      createdBy { type id displayName }\n      lastUsedAt lastUsedIp usageCount\n      credits { remaining nextRefillAt refill { amount intervalSeconds } }\n      rateLimitStatus { name limit windowMs remaining resetAt source counting }\n      rotation { state graceEndsAt waitUntil gracePeriodSeconds }\n      networks { network lastAddress firstSeenAt lastSeenAt }\n    }\n  }\n": typeof types.ConsoleKeyDocument,
+    "\n  query ConsoleKeyOwner($id: ID!) {\n    apiKey(id: $id) { id owner { id name email status } }\n  }\n": typeof types.ConsoleKeyOwnerDocument,
+    "\n  query ConsoleKeyGroup($id: ID!) {\n    apiKey(id: $id) { id group { id name limitsScopes scopeLimit ipRules { id action cidr description } } }\n  }\n": typeof types.ConsoleKeyGroupDocument,
+    "\n  query ConsoleTenantIpRules {\n    tenant { id ipRules { id action cidr description } }\n  }\n": typeof types.ConsoleTenantIpRulesDocument,
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleKeysDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": typeof types.ConsoleSessionDocument,
 };
 const documents: Documents = {
+    "\n  query ConsoleKey($id: ID!) {\n    apiKey(id: $id) {\n      id name description contactEmail publicId maskedKey status canary tokenExchangeOnly tokenTtlSeconds externalId\n      scopes effectiveScopes endpoints metadata\n      ipRules { id action cidr description }\n      expiresAt createdAt updatedAt revokedAt revokedReason\n      createdBy { type id displayName }\n      lastUsedAt lastUsedIp usageCount\n      credits { remaining nextRefillAt refill { amount intervalSeconds } }\n      rateLimitStatus { name limit windowMs remaining resetAt source counting }\n      rotation { state graceEndsAt waitUntil gracePeriodSeconds }\n      networks { network lastAddress firstSeenAt lastSeenAt }\n    }\n  }\n": types.ConsoleKeyDocument,
+    "\n  query ConsoleKeyOwner($id: ID!) {\n    apiKey(id: $id) { id owner { id name email status } }\n  }\n": types.ConsoleKeyOwnerDocument,
+    "\n  query ConsoleKeyGroup($id: ID!) {\n    apiKey(id: $id) { id group { id name limitsScopes scopeLimit ipRules { id action cidr description } } }\n  }\n": types.ConsoleKeyGroupDocument,
+    "\n  query ConsoleTenantIpRules {\n    tenant { id ipRules { id action cidr description } }\n  }\n": types.ConsoleTenantIpRulesDocument,
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleKeysDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": types.ConsoleSessionDocument,
 };
@@ -36,6 +44,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleKey($id: ID!) {\n    apiKey(id: $id) {\n      id name description contactEmail publicId maskedKey status canary tokenExchangeOnly tokenTtlSeconds externalId\n      scopes effectiveScopes endpoints metadata\n      ipRules { id action cidr description }\n      expiresAt createdAt updatedAt revokedAt revokedReason\n      createdBy { type id displayName }\n      lastUsedAt lastUsedIp usageCount\n      credits { remaining nextRefillAt refill { amount intervalSeconds } }\n      rateLimitStatus { name limit windowMs remaining resetAt source counting }\n      rotation { state graceEndsAt waitUntil gracePeriodSeconds }\n      networks { network lastAddress firstSeenAt lastSeenAt }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleKey($id: ID!) {\n    apiKey(id: $id) {\n      id name description contactEmail publicId maskedKey status canary tokenExchangeOnly tokenTtlSeconds externalId\n      scopes effectiveScopes endpoints metadata\n      ipRules { id action cidr description }\n      expiresAt createdAt updatedAt revokedAt revokedReason\n      createdBy { type id displayName }\n      lastUsedAt lastUsedIp usageCount\n      credits { remaining nextRefillAt refill { amount intervalSeconds } }\n      rateLimitStatus { name limit windowMs remaining resetAt source counting }\n      rotation { state graceEndsAt waitUntil gracePeriodSeconds }\n      networks { network lastAddress firstSeenAt lastSeenAt }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleKeyOwner($id: ID!) {\n    apiKey(id: $id) { id owner { id name email status } }\n  }\n"): (typeof documents)["\n  query ConsoleKeyOwner($id: ID!) {\n    apiKey(id: $id) { id owner { id name email status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleKeyGroup($id: ID!) {\n    apiKey(id: $id) { id group { id name limitsScopes scopeLimit ipRules { id action cidr description } } }\n  }\n"): (typeof documents)["\n  query ConsoleKeyGroup($id: ID!) {\n    apiKey(id: $id) { id group { id name limitsScopes scopeLimit ipRules { id action cidr description } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleTenantIpRules {\n    tenant { id ipRules { id action cidr description } }\n  }\n"): (typeof documents)["\n  query ConsoleTenantIpRules {\n    tenant { id ipRules { id action cidr description } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
