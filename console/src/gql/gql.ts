@@ -14,10 +14,20 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query CreateKeyTenant {\n    tenant { id maxKeyLifetimeSeconds }\n  }\n": typeof types.CreateKeyTenantDocument,
+    "\n  query CreateKeyGroups($after: String) {\n    groups(first: 100, after: $after) {\n      edges { node { id name defaultScopes defaultExpirySeconds } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.CreateKeyGroupsDocument,
+    "\n  query CreateKeyMembers($after: String) {\n    members(first: 100, after: $after, filter: { status: ACTIVE }) {\n      edges { node { id name email } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.CreateKeyMembersDocument,
+    "\n  query CreateKeyScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.CreateKeyScopesDocument,
+    "\n  query CreateKeyManagementScopes {\n    managementScopes { name description }\n  }\n": typeof types.CreateKeyManagementScopesDocument,
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleKeysDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": typeof types.ConsoleSessionDocument,
 };
 const documents: Documents = {
+    "\n  query CreateKeyTenant {\n    tenant { id maxKeyLifetimeSeconds }\n  }\n": types.CreateKeyTenantDocument,
+    "\n  query CreateKeyGroups($after: String) {\n    groups(first: 100, after: $after) {\n      edges { node { id name defaultScopes defaultExpirySeconds } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.CreateKeyGroupsDocument,
+    "\n  query CreateKeyMembers($after: String) {\n    members(first: 100, after: $after, filter: { status: ACTIVE }) {\n      edges { node { id name email } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.CreateKeyMembersDocument,
+    "\n  query CreateKeyScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.CreateKeyScopesDocument,
+    "\n  query CreateKeyManagementScopes {\n    managementScopes { name description }\n  }\n": types.CreateKeyManagementScopesDocument,
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleKeysDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": types.ConsoleSessionDocument,
 };
@@ -36,6 +46,26 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CreateKeyTenant {\n    tenant { id maxKeyLifetimeSeconds }\n  }\n"): (typeof documents)["\n  query CreateKeyTenant {\n    tenant { id maxKeyLifetimeSeconds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CreateKeyGroups($after: String) {\n    groups(first: 100, after: $after) {\n      edges { node { id name defaultScopes defaultExpirySeconds } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query CreateKeyGroups($after: String) {\n    groups(first: 100, after: $after) {\n      edges { node { id name defaultScopes defaultExpirySeconds } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CreateKeyMembers($after: String) {\n    members(first: 100, after: $after, filter: { status: ACTIVE }) {\n      edges { node { id name email } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query CreateKeyMembers($after: String) {\n    members(first: 100, after: $after, filter: { status: ACTIVE }) {\n      edges { node { id name email } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CreateKeyScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query CreateKeyScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CreateKeyManagementScopes {\n    managementScopes { name description }\n  }\n"): (typeof documents)["\n  query CreateKeyManagementScopes {\n    managementScopes { name description }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
