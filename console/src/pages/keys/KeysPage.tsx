@@ -3,8 +3,10 @@ import { kw } from '../../api.ts';
 import { graphql } from '../../gql/index.ts';
 import type { ConsoleKeysQuery } from '../../gql/graphql.ts';
 import { Link, useTitle } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import type { PageProps } from '../index.ts';
+import { CreateKeyDialog } from './CreateKeyDialog.tsx';
 
 const ConsoleKeys = graphql(`
   query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {
@@ -22,6 +24,8 @@ export function KeysPage({ query }: PageProps) {
   const search = query.get('search') ?? '';
   const [data, setData] = useState<ConsoleKeysQuery | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
+  const { can } = useSession();
   const load = useCallback(async () => {
     try {
       setData(await kw.request(ConsoleKeys, { first: PAGE_SIZE, filter: search ? { search } : null }));
@@ -34,6 +38,14 @@ export function KeysPage({ query }: PageProps) {
   return (
     <main>
       <h1>API keys</h1>
+      {can('keys:write') && (
+        <div className="toolbar">
+          <button type="button" className="primary" onClick={() => setCreating(true)}>
+            Create key
+          </button>
+        </div>
+      )}
+      <CreateKeyDialog open={creating} onClose={() => setCreating(false)} onCreated={() => void load()} />
       <ErrorNotice error={error} />
       {data && (
         <table>
