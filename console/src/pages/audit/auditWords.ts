@@ -78,7 +78,9 @@ export function actionInWords(action: string): string {
 export function changesInWords(changes: unknown): string[] {
   if (changes === null || changes === undefined) return [];
   if (typeof changes !== 'object' || Array.isArray(changes)) return [valueInWords(changes)];
-  return Object.entries(changes as Record<string, unknown>).map(([field, change]) => {
+  // A created record is recorded whole: its empty fields say nothing.
+  const said = Object.entries(changes as Record<string, unknown>).filter(([, change]) => !(change === null || change === '' || (Array.isArray(change) && change.length === 0)));
+  return said.map(([field, change]) => {
     const name = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
     if (change !== null && typeof change === 'object' && !Array.isArray(change) && ('before' in change || 'after' in change)) {
       const { before, after } = change as { before?: unknown; after?: unknown };
