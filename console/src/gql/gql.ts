@@ -14,11 +14,17 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query OrgGroups($after: String, $filter: GroupFilter) {\n    groups(first: 50, after: $after, filter: $filter) {\n      edges {\n        node {\n          id name description keyCount defaultScopes limitsScopes scopeLimit defaultExpirySeconds tokenTtlSeconds updatedAt\n          ipRules { id action cidr description }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n    scopes(first: 100) { edges { node { name } } }\n    managementScopes { name }\n  }\n": typeof types.OrgGroupsDocument,
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleKeysDocument,
+    "\n  query OrgScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n    managementScopes { name description }\n  }\n": typeof types.OrgScopesDocument,
+    "\n  query OrgTenantSettings {\n    tenant {\n      id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds maxTokenTtlSeconds\n      allowQueryParamKey leakedKeyPolicy auditRetentionDays updatedAt\n      ipRules { id action cidr description createdAt }\n    }\n  }\n": typeof types.OrgTenantSettingsDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": typeof types.ConsoleSessionDocument,
 };
 const documents: Documents = {
+    "\n  query OrgGroups($after: String, $filter: GroupFilter) {\n    groups(first: 50, after: $after, filter: $filter) {\n      edges {\n        node {\n          id name description keyCount defaultScopes limitsScopes scopeLimit defaultExpirySeconds tokenTtlSeconds updatedAt\n          ipRules { id action cidr description }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n    scopes(first: 100) { edges { node { name } } }\n    managementScopes { name }\n  }\n": types.OrgGroupsDocument,
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleKeysDocument,
+    "\n  query OrgScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n    managementScopes { name description }\n  }\n": types.OrgScopesDocument,
+    "\n  query OrgTenantSettings {\n    tenant {\n      id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds maxTokenTtlSeconds\n      allowQueryParamKey leakedKeyPolicy auditRetentionDays updatedAt\n      ipRules { id action cidr description createdAt }\n    }\n  }\n": types.OrgTenantSettingsDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": types.ConsoleSessionDocument,
 };
 
@@ -39,7 +45,19 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query OrgGroups($after: String, $filter: GroupFilter) {\n    groups(first: 50, after: $after, filter: $filter) {\n      edges {\n        node {\n          id name description keyCount defaultScopes limitsScopes scopeLimit defaultExpirySeconds tokenTtlSeconds updatedAt\n          ipRules { id action cidr description }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n    scopes(first: 100) { edges { node { name } } }\n    managementScopes { name }\n  }\n"): (typeof documents)["\n  query OrgGroups($after: String, $filter: GroupFilter) {\n    groups(first: 50, after: $after, filter: $filter) {\n      edges {\n        node {\n          id name description keyCount defaultScopes limitsScopes scopeLimit defaultExpirySeconds tokenTtlSeconds updatedAt\n          ipRules { id action cidr description }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n    scopes(first: 100) { edges { node { name } } }\n    managementScopes { name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrgScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n    managementScopes { name description }\n  }\n"): (typeof documents)["\n  query OrgScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n    managementScopes { name description }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrgTenantSettings {\n    tenant {\n      id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds maxTokenTtlSeconds\n      allowQueryParamKey leakedKeyPolicy auditRetentionDays updatedAt\n      ipRules { id action cidr description createdAt }\n    }\n  }\n"): (typeof documents)["\n  query OrgTenantSettings {\n    tenant {\n      id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds maxTokenTtlSeconds\n      allowQueryParamKey leakedKeyPolicy auditRetentionDays updatedAt\n      ipRules { id action cidr description createdAt }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
