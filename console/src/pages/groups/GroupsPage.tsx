@@ -21,6 +21,12 @@ const OrgGroups = graphql(`
       }
       pageInfo { hasNextPage endCursor }
     }
+  }
+`);
+
+// Apart from the groups: a role may read groups without the scope catalogue.
+const OrgGroupScopeChoices = graphql(`
+  query OrgGroupScopeChoices {
     scopes(first: 100) { edges { node { name } } }
     managementScopes { name }
   }
@@ -47,7 +53,6 @@ export function GroupsPage(_props: PageProps) {
         const page = result.groups.edges.map((edge) => edge.node);
         setGroups((previous) => (after && previous ? [...previous, ...page] : page));
         setMore(result.groups.pageInfo.hasNextPage ? (result.groups.pageInfo.endCursor ?? null) : null);
-        setCatalogue({ resource: result.scopes.edges.map((e) => e.node.name), management: result.managementScopes.map((s) => s.name) });
         setLoadError(null);
       } catch (caught) {
         setLoadError(caught);
@@ -56,6 +61,12 @@ export function GroupsPage(_props: PageProps) {
     [search],
   );
   useEffect(() => void load(), [load]);
+  useEffect(() => {
+    kw.request(OrgGroupScopeChoices, {}).then(
+      (result) => setCatalogue({ resource: result.scopes.edges.map((e) => e.node.name), management: result.managementScopes.map((s) => s.name) }),
+      () => undefined,
+    );
+  }, [editing]);
 
   return (
     <main>
@@ -104,7 +115,7 @@ export function GroupsPage(_props: PageProps) {
                   {group.description && <div className="muted">{group.description}</div>}
                 </td>
                 <td>
-                  <Link to={`/keys?group=${encodeURIComponent(group.id)}`} aria-label={`${group.keyCount} keys in ${group.name}`}>
+                  <Link to={`/keys?group=${encodeURIComponent(group.id)}`} aria-label={`${group.keyCount} ${group.keyCount === 1 ? 'key' : 'keys'} in ${group.name}`}>
                     {group.keyCount} {group.keyCount === 1 ? 'key' : 'keys'}
                   </Link>
                 </td>
