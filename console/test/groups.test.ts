@@ -51,7 +51,7 @@ describe.skipIf(!HAS_CHROMIUM)(`The key groups page${SKIP_REASON}`, () => {
       await dialog.getByLabel('Note 1').fill('VPN');
       await dialog.getByRole('button', { name: 'Add an IP rule' }).click();
       await dialog.getByLabel('Address or CIDR 2').fill('10.9.9.9');
-      await dialog.getByLabel('Rule 2').selectOption('DENY');
+      await dialog.getByRole('combobox', { name: /^Rule 2/ }).selectOption('DENY');
       await dialog.getByRole('button', { name: 'Create group' }).click();
       await dialog.waitFor({ state: 'hidden' });
       const table = page.getByRole('table', { name: 'Key groups' });
