@@ -153,6 +153,11 @@ function SettingsForm({ tenant, onSaved }: { tenant: TenantSettings; onSaved: (t
   return (
     <section aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Settings of {tenant.name}</h2>
+      {!tenant.apiEnabled && (
+        <p className="error" role="status">
+          The API is off: every API key and access token of this tenant is refused.
+        </p>
+      )}
       {!mayChange && <p className="muted">Your role does not hold tenant:admin: you can read these settings but not change them.</p>}
       <form className="settings-form" onSubmit={submit} aria-label="Tenant settings" noValidate>
         <fieldset disabled={!mayChange || busy}>
