@@ -14,21 +14,19 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query AuditTrail($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      edges { node { ...AuditRow } }\n      pageInfo { hasNextPage endCursor }\n    }\n    newest: auditEvents(first: 1) { edges { node { id } } }\n  }\n": typeof types.AuditTrailDocument,
-    "\n  subscription AuditLive($afterId: ID) {\n    auditEvents(afterId: $afterId) { ...AuditRow }\n  }\n": typeof types.AuditLiveDocument,
-    "\n  fragment AuditRow on AuditEvent {\n    id seq action actorType actorId actorPublicId targetType targetId ip userAgent requestId changes createdAt\n  }\n": typeof types.AuditRowFragmentDoc,
-    "\n  query ExplainAccess($keyId: ID!, $ip: String!, $endpoint: String, $scopes: [String!]) {\n    explainAccess(keyId: $keyId, ip: $ip, endpoint: $endpoint, scopes: $scopes) {\n      allowed\n      code\n      detail\n      effectiveScopes\n      missingScopes\n      ipRefusal { level reason cidr rule { id cidr action level description } }\n      apiKey { id name publicId maskedKey status expiresAt revokedAt revokedReason endpoints group { id name } owner { id name } }\n    }\n  }\n": typeof types.ExplainAccessDocument,
-    "\n  query ExplainKeyByPublicId($search: String!) {\n    apiKeys(first: 20, filter: { search: $search }) { edges { node { id publicId } } }\n  }\n": typeof types.ExplainKeyByPublicIdDocument,
+    "\n  query OrgGroups($after: String, $filter: GroupFilter) {\n    groups(first: 50, after: $after, filter: $filter) {\n      edges {\n        node {\n          id name description keyCount defaultScopes limitsScopes scopeLimit defaultExpirySeconds tokenTtlSeconds updatedAt\n          ipRules { id action cidr description }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.OrgGroupsDocument,
+    "\n  query OrgGroupScopeChoices {\n    scopes(first: 100) { edges { node { name } } }\n    managementScopes { name }\n  }\n": typeof types.OrgGroupScopeChoicesDocument,
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleKeysDocument,
+    "\n  query OrgScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n    managementScopes { name description }\n  }\n": typeof types.OrgScopesDocument,
+    "\n  query OrgTenantSettings {\n    tenant {\n      id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds maxTokenTtlSeconds\n      allowQueryParamKey leakedKeyPolicy auditRetentionDays updatedAt\n      ipRules { id action cidr description createdAt }\n    }\n  }\n": typeof types.OrgTenantSettingsDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": typeof types.ConsoleSessionDocument,
 };
 const documents: Documents = {
-    "\n  query AuditTrail($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      edges { node { ...AuditRow } }\n      pageInfo { hasNextPage endCursor }\n    }\n    newest: auditEvents(first: 1) { edges { node { id } } }\n  }\n": types.AuditTrailDocument,
-    "\n  subscription AuditLive($afterId: ID) {\n    auditEvents(afterId: $afterId) { ...AuditRow }\n  }\n": types.AuditLiveDocument,
-    "\n  fragment AuditRow on AuditEvent {\n    id seq action actorType actorId actorPublicId targetType targetId ip userAgent requestId changes createdAt\n  }\n": types.AuditRowFragmentDoc,
-    "\n  query ExplainAccess($keyId: ID!, $ip: String!, $endpoint: String, $scopes: [String!]) {\n    explainAccess(keyId: $keyId, ip: $ip, endpoint: $endpoint, scopes: $scopes) {\n      allowed\n      code\n      detail\n      effectiveScopes\n      missingScopes\n      ipRefusal { level reason cidr rule { id cidr action level description } }\n      apiKey { id name publicId maskedKey status expiresAt revokedAt revokedReason endpoints group { id name } owner { id name } }\n    }\n  }\n": types.ExplainAccessDocument,
-    "\n  query ExplainKeyByPublicId($search: String!) {\n    apiKeys(first: 20, filter: { search: $search }) { edges { node { id publicId } } }\n  }\n": types.ExplainKeyByPublicIdDocument,
+    "\n  query OrgGroups($after: String, $filter: GroupFilter) {\n    groups(first: 50, after: $after, filter: $filter) {\n      edges {\n        node {\n          id name description keyCount defaultScopes limitsScopes scopeLimit defaultExpirySeconds tokenTtlSeconds updatedAt\n          ipRules { id action cidr description }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.OrgGroupsDocument,
+    "\n  query OrgGroupScopeChoices {\n    scopes(first: 100) { edges { node { name } } }\n    managementScopes { name }\n  }\n": types.OrgGroupScopeChoicesDocument,
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleKeysDocument,
+    "\n  query OrgScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n    managementScopes { name description }\n  }\n": types.OrgScopesDocument,
+    "\n  query OrgTenantSettings {\n    tenant {\n      id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds maxTokenTtlSeconds\n      allowQueryParamKey leakedKeyPolicy auditRetentionDays updatedAt\n      ipRules { id action cidr description createdAt }\n    }\n  }\n": types.OrgTenantSettingsDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": types.ConsoleSessionDocument,
 };
 
@@ -49,27 +47,23 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AuditTrail($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      edges { node { ...AuditRow } }\n      pageInfo { hasNextPage endCursor }\n    }\n    newest: auditEvents(first: 1) { edges { node { id } } }\n  }\n"): (typeof documents)["\n  query AuditTrail($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      edges { node { ...AuditRow } }\n      pageInfo { hasNextPage endCursor }\n    }\n    newest: auditEvents(first: 1) { edges { node { id } } }\n  }\n"];
+export function graphql(source: "\n  query OrgGroups($after: String, $filter: GroupFilter) {\n    groups(first: 50, after: $after, filter: $filter) {\n      edges {\n        node {\n          id name description keyCount defaultScopes limitsScopes scopeLimit defaultExpirySeconds tokenTtlSeconds updatedAt\n          ipRules { id action cidr description }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query OrgGroups($after: String, $filter: GroupFilter) {\n    groups(first: 50, after: $after, filter: $filter) {\n      edges {\n        node {\n          id name description keyCount defaultScopes limitsScopes scopeLimit defaultExpirySeconds tokenTtlSeconds updatedAt\n          ipRules { id action cidr description }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription AuditLive($afterId: ID) {\n    auditEvents(afterId: $afterId) { ...AuditRow }\n  }\n"): (typeof documents)["\n  subscription AuditLive($afterId: ID) {\n    auditEvents(afterId: $afterId) { ...AuditRow }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment AuditRow on AuditEvent {\n    id seq action actorType actorId actorPublicId targetType targetId ip userAgent requestId changes createdAt\n  }\n"): (typeof documents)["\n  fragment AuditRow on AuditEvent {\n    id seq action actorType actorId actorPublicId targetType targetId ip userAgent requestId changes createdAt\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query ExplainAccess($keyId: ID!, $ip: String!, $endpoint: String, $scopes: [String!]) {\n    explainAccess(keyId: $keyId, ip: $ip, endpoint: $endpoint, scopes: $scopes) {\n      allowed\n      code\n      detail\n      effectiveScopes\n      missingScopes\n      ipRefusal { level reason cidr rule { id cidr action level description } }\n      apiKey { id name publicId maskedKey status expiresAt revokedAt revokedReason endpoints group { id name } owner { id name } }\n    }\n  }\n"): (typeof documents)["\n  query ExplainAccess($keyId: ID!, $ip: String!, $endpoint: String, $scopes: [String!]) {\n    explainAccess(keyId: $keyId, ip: $ip, endpoint: $endpoint, scopes: $scopes) {\n      allowed\n      code\n      detail\n      effectiveScopes\n      missingScopes\n      ipRefusal { level reason cidr rule { id cidr action level description } }\n      apiKey { id name publicId maskedKey status expiresAt revokedAt revokedReason endpoints group { id name } owner { id name } }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query ExplainKeyByPublicId($search: String!) {\n    apiKeys(first: 20, filter: { search: $search }) { edges { node { id publicId } } }\n  }\n"): (typeof documents)["\n  query ExplainKeyByPublicId($search: String!) {\n    apiKeys(first: 20, filter: { search: $search }) { edges { node { id publicId } } }\n  }\n"];
+export function graphql(source: "\n  query OrgGroupScopeChoices {\n    scopes(first: 100) { edges { node { name } } }\n    managementScopes { name }\n  }\n"): (typeof documents)["\n  query OrgGroupScopeChoices {\n    scopes(first: 100) { edges { node { name } } }\n    managementScopes { name }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrgScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n    managementScopes { name description }\n  }\n"): (typeof documents)["\n  query OrgScopes($after: String) {\n    scopes(first: 100, after: $after) {\n      edges { node { id name description createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n    managementScopes { name description }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrgTenantSettings {\n    tenant {\n      id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds maxTokenTtlSeconds\n      allowQueryParamKey leakedKeyPolicy auditRetentionDays updatedAt\n      ipRules { id action cidr description createdAt }\n    }\n  }\n"): (typeof documents)["\n  query OrgTenantSettings {\n    tenant {\n      id name slug status apiEnabled keyPrefix maxKeyLifetimeSeconds defaultTokenTtlSeconds maxTokenTtlSeconds\n      allowQueryParamKey leakedKeyPolicy auditRetentionDays updatedAt\n      ipRules { id action cidr description createdAt }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
