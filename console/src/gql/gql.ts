@@ -15,10 +15,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleKeysDocument,
+    "\n  query ConsoleMembers($first: Int!, $after: String, $search: String) {\n    members(first: $first, after: $after, filter: { search: $search }) {\n      edges { node { id name email status hasPassword apiKeyCount createdAt role { id name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n    roles(first: 100) { edges { node { id name builtIn } } }\n  }\n": typeof types.ConsoleMembersDocument,
+    "\n  query ConsoleRoles {\n    roles(first: 100) { edges { node { id name description builtIn scopes memberCount } } }\n    managementScopes { name description }\n    scopes(first: 100) { edges { node { id name description } } }\n  }\n": typeof types.ConsoleRolesDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": typeof types.ConsoleSessionDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleKeysDocument,
+    "\n  query ConsoleMembers($first: Int!, $after: String, $search: String) {\n    members(first: $first, after: $after, filter: { search: $search }) {\n      edges { node { id name email status hasPassword apiKeyCount createdAt role { id name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n    roles(first: 100) { edges { node { id name builtIn } } }\n  }\n": types.ConsoleMembersDocument,
+    "\n  query ConsoleRoles {\n    roles(first: 100) { edges { node { id name description builtIn scopes memberCount } } }\n    managementScopes { name description }\n    scopes(first: 100) { edges { node { id name description } } }\n  }\n": types.ConsoleRolesDocument,
     "\n  query ConsoleSession {\n    me { id name email role { id name } }\n    viewer { kind scopes tenantId }\n    tenant { id name slug }\n  }\n": types.ConsoleSessionDocument,
 };
 
@@ -40,6 +44,14 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleKeys($first: Int!, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges { node { id name publicId status expiresAt lastUsedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleMembers($first: Int!, $after: String, $search: String) {\n    members(first: $first, after: $after, filter: { search: $search }) {\n      edges { node { id name email status hasPassword apiKeyCount createdAt role { id name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n    roles(first: 100) { edges { node { id name builtIn } } }\n  }\n"): (typeof documents)["\n  query ConsoleMembers($first: Int!, $after: String, $search: String) {\n    members(first: $first, after: $after, filter: { search: $search }) {\n      edges { node { id name email status hasPassword apiKeyCount createdAt role { id name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n    roles(first: 100) { edges { node { id name builtIn } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleRoles {\n    roles(first: 100) { edges { node { id name description builtIn scopes memberCount } } }\n    managementScopes { name description }\n    scopes(first: 100) { edges { node { id name description } } }\n  }\n"): (typeof documents)["\n  query ConsoleRoles {\n    roles(first: 100) { edges { node { id name description builtIn scopes memberCount } } }\n    managementScopes { name description }\n    scopes(first: 100) { edges { node { id name description } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /**
  * A modal dialog on the browser's own <dialog>: focus moves in and is trapped while it is open,
@@ -7,6 +7,8 @@ import { useEffect, useRef, type ReactNode } from 'react';
  */
 export function Dialog({ title, open, onClose, closable = true, children }: { title: string; open: boolean; onClose: () => void; closable?: boolean; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several dialogs can be in the page at once: each names itself by its own heading.
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -16,13 +18,13 @@ export function Dialog({ title, open, onClose, closable = true, children }: { ti
   return (
     <dialog
       ref={ref}
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
         if (closable) onClose();
       }}
     >
-      <h2 id="dialog-title">{title}</h2>
+      <h2 id={titleId}>{title}</h2>
       {open && children}
     </dialog>
   );
