@@ -48,7 +48,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   if (who === null) return <LoginPage onLoggedIn={load} />;
   const state: SessionState = {
     who,
-    can: (scope) => who.viewer.scopes.includes('*') || who.viewer.scopes.includes(scope),
+    // A role's `!scope` excludes what its `*` would grant (ADMIN: `*` and `!tenant:admin`).
+    can: (scope) => !who.viewer.scopes.includes(`!${scope}`) && (who.viewer.scopes.includes('*') || who.viewer.scopes.includes(scope)),
     logOut: async () => {
       await logOut().catch(() => undefined);
       setWho(null);

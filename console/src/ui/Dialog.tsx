@@ -7,15 +7,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  */
 export function Dialog({ title, open, onClose, closable = true, children }: { title: string; open: boolean; onClose: () => void; closable?: boolean; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
-<<<<<<< HEAD
-<<<<<<< HEAD
   // Its own title id: a page may hold several (closed) dialogs at once.
-=======
-  // Its own title id: a page may hold several dialogs (only one open at a time).
->>>>>>> console-org
-=======
-  // Several dialogs can be in the page at once: each names itself by its own heading.
->>>>>>> console-people
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;

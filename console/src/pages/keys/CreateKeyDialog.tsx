@@ -1,20 +1,3 @@
-<<<<<<< HEAD
-import { Dialog } from '../../ui/Dialog.tsx';
-
-// Placeholder so the keys list compiles: the create dialog itself is built in its own branch.
-export function CreateKeyDialog({ open, onClose, onCreated: _onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
-  return (
-    <Dialog title="Create a key" open={open} onClose={onClose}>
-      <p>Not built yet.</p>
-      <div className="actions">
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </div>
-    </Dialog>
-  );
-}
-=======
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { ConflictError, ValidationError, type CreateKeyInput, type ExpiresIn, type GroupId, type MemberId } from '@keywarden/sdk';
 import { kw } from '../../api.ts';
@@ -646,4 +629,3 @@ function CreateKeyForm({ busy, setBusy, onCancel, onIssued }: { busy: boolean; s
     </form>
   );
 }
->>>>>>> console-create

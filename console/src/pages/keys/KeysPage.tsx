@@ -2,24 +2,17 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { kw } from '../../api.ts';
 import { graphql } from '../../gql/index.ts';
 import type { ConsoleKeysQuery } from '../../gql/graphql.ts';
-<<<<<<< HEAD
 import { Link, navigate, useTitle } from '../../router.tsx';
-=======
-import { Link, useTitle } from '../../router.tsx';
->>>>>>> console-create
 import { useSession } from '../../session.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import type { PageProps } from '../index.ts';
 import { CreateKeyDialog } from './CreateKeyDialog.tsx';
-<<<<<<< HEAD
 import { KeyBulkActions, type Outcome, type SelectedKey } from './KeyBulkActions.tsx';
 import { KeyFilters, statusLabel } from './KeyFilters.tsx';
 import { filterOf, hasFilter, keysHref, pageArgs } from './keyListQuery.ts';
 
 // The tenant's keys, 50 at a time. Pages are cursors on the key id (the API's connection): no
 // count and no offset, so the 2,000th page costs what the first does at 100,000 keys.
-=======
->>>>>>> console-create
 
 const ConsoleKeys = graphql(`
   query ConsoleKeys($first: Int, $after: String, $last: Int, $before: String, $filter: ApiKeyFilter) {
@@ -54,16 +47,11 @@ export function KeysPage({ query }: PageProps) {
   const [data, setData] = useState<ConsoleKeysQuery | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
-<<<<<<< HEAD
   const [selected, setSelected] = useState<Map<string, SelectedKey>>(() => new Map());
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [creating, setCreating] = useState(false);
   const latest = useRef(0);
 
-=======
-  const [creating, setCreating] = useState(false);
-  const { can } = useSession();
->>>>>>> console-create
   const load = useCallback(async () => {
     const params = new URLSearchParams(queryText);
     // Only the answer to the newest request is shown (filters change faster than answers come).
@@ -120,7 +108,6 @@ export function KeysPage({ query }: PageProps) {
   const filtered = hasFilter(query);
 
   return (
-<<<<<<< HEAD
     <main className="keys-page">
       <div className="page-head">
         <h1>API keys</h1>
@@ -195,22 +182,6 @@ export function KeysPage({ query }: PageProps) {
       {rows.length > 0 && (
         <table className="keys-table" aria-busy={loading}>
           <caption className="visually-hidden">The tenant's API keys{filtered ? ' matching the filters' : ''}</caption>
-=======
-    <main>
-      <h1>API keys</h1>
-      {can('keys:write') && (
-        <div className="toolbar">
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
-            Create key
-          </button>
-        </div>
-      )}
-      <CreateKeyDialog open={creating} onClose={() => setCreating(false)} onCreated={() => void load()} />
-      <ErrorNotice error={error} />
-      {data && (
-        <table>
-          <caption className="visually-hidden">The tenant's API keys</caption>
->>>>>>> console-create
           <thead>
             <tr>
               {writer && (
