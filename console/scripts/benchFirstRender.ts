@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   const empty = await seed(database, 'Empty', 0);
   console.log(`Seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s.`);
 
-  const server = await startBenchChild(SELF, { ...dbEnv, KEYWARDEN_MIGRATE_ON_START: 'false', KEYWARDEN_BOOTSTRAP_ON_START: 'false', KEYWARDEN_CONSOLE_DIR: path.join(CONSOLE_DIR, 'dist') });
+  const server = await startBenchChild(SELF, { ...dbEnv, KEYWARDEN_MIGRATE_ON_START: 'false', KEYWARDEN_BOOTSTRAP_ON_START: 'false' });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -27,8 +27,8 @@ import type { RestRequest } from './rest.ts';
 export const CONSOLE_PATH = '/console';
 export const CONSOLE_SESSION_PATH = '/console/session';
 
-/** Where the built console is: KEYWARDEN_CONSOLE_DIR in tests, else the workspace's console/dist. */
-const DEFAULT_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+/** Where the built console is: the workspace's console/dist. */
+const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
 
 /** The console's pages may reach only this origin; Vite's build has no inline script or style. */
 export const CONSOLE_CONTENT_SECURITY_POLICY = [
@@ -94,7 +94,7 @@ export async function consoleRoute(app: App, http: RestRequest): Promise<TextRep
   try {
     if (http.path === CONSOLE_SESSION_PATH) return await sessionCookie(app, http, requestId);
     if (http.method !== 'GET' && http.method !== 'HEAD') throw new MethodNotAllowedError('GET, HEAD');
-    const files = consoleFiles(process.env.KEYWARDEN_CONSOLE_DIR ?? DEFAULT_DIST);
+    const files = consoleFiles(CONSOLE_DIST);
     const page = (status: number, body: string): TextReply => ({
       status,
       headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-cache', 'content-security-policy': CONSOLE_CONTENT_SECURITY_POLICY, 'x-request-id': requestId },
