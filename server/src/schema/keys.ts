@@ -21,7 +21,7 @@ import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRules.ts';
 import { CreditsInputRef, CreditsRef, NamedRateLimitInputRef, NamedRateLimitRef, RateLimitInputRef, RateLimitRef, RateLimitStatusRef } from './limits.ts';
 import { defaultLimitOf, readNamedLimits } from '../domain/limits.ts';
 import { keyCredits, keyRateLimitStatus } from '../services/limits.ts';
-import { assertCursorVisible } from './pagination.ts';
+import { assertCursorVisible, keysetById } from './pagination.ts';
 
 const READ = { scope: 'keys:read' } as const;
 const WRITE = { scope: 'keys:write' } as const;
@@ -274,7 +274,7 @@ builder.queryFields((t) => ({
       await assertCursorVisible(ctx.db.apiKey, args);
       const filter = keyFilter(args.filter);
       await assertFilterTargetsExist(ctx.db, filter);
-      return ctx.db.apiKey.findMany({ ...query, where: keyWhere(filter, ctx.app.clock()), orderBy: { id: 'asc' } });
+      return ctx.db.apiKey.findMany({ ...keysetById(query, keyWhere(filter, ctx.app.clock())), orderBy: { id: 'asc' } });
     },
   }),
   apiKey: t.prismaField({
