@@ -79,6 +79,9 @@ const RotationRef = builder.objectRef<Rotation>('KeyRotation').implement({
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
+  // Select mode: a key is read with only the columns its requested fields name (each field's
+  // `select`), never whole: a page of keys leaves the secret hashes and unasked columns unread.
+  select: { id: true },
   // node(id:) of a record outside the caller's tenant answers null, like a missing one.
   nullable: true,
   description: 'An API key. Its secret is shown once, by createKey or rotateKey; afterwards only maskedKey.',

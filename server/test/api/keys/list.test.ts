@@ -3,12 +3,13 @@ import type { ApiKeyFilter } from '@keywarden/sdk/graphql';
 import { createTenant, type TestTenant } from '../../harness/fixtures.ts';
 import { createTestGroup } from '../../harness/keys.ts';
 import { typedDocument } from '../../harness/operation.ts';
+import { sqlStatements } from '../../harness/sqlStatements.ts';
 import { newId } from '../../../src/domain/ids.ts';
 import { generatePublicId } from '../../../src/domain/keyFormat.ts';
-import { DELETE, call, t, useKeysApp } from './support.ts';
+import { DELETE, GET, KEY, call, t, useKeysApp } from './support.ts';
 
 // The key list pages by key id (`id > cursor`, `id < cursor` backwards), inside the tenant and the
-// filter.
+// filter, and reads only the columns the query asks for.
 
 useKeysApp();
 
@@ -110,5 +111,26 @@ describe('paging the key list', () => {
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
     // The neighbours of the deleted key still page as before.
     expect((await page({ first: 2, after: own.edges[0]!.cursor }, a.owner.token)).edges.map((e) => e.node.id)).toEqual([mine![2]]);
+  });
+});
+
+describe('columns the key list reads', () => {
+  it('a page of keys, and one key, read no secret hash and no password hash, whatever fields are asked for', async () => {
+    const a = await createTenant(t.app, 'A');
+    const group = await createTestGroup(t.app, a.id);
+    const [ids] = await addInterleavedKeys([a], 3, () => ({ groupId: group, previousSecretHash: '$argon2id$previous' }));
+    const fields = `${KEY} maskedKey rotation { state } rateLimitStatus { remaining } credits { remaining }
+      owner { id name email status role { name } } group { id name scopeLimit }`;
+    await call(GET, { id: ids![0]! }, a.owner.token); // the session, authenticated and cached
+    const statements = await sqlStatements(t.app.db, async () => {
+      const response = await t.graphql(`{ apiKeys(first: 10) { edges { node { ${fields} } } } }`, {}, { token: a.owner.token });
+      expect(response.errors, response.body).toBeUndefined();
+      expect(response.data.apiKeys.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(ids);
+      const one = await t.graphql(`query($id: ID!) { apiKey(id: $id) { ${fields} } }`, { id: ids![1] }, { token: a.owner.token });
+      expect(one.data?.apiKey?.owner?.id, one.body).toBe(a.owner.id);
+    });
+    expect(statements.filter((sql) => /FROM "public"\."ApiKey"/.test(sql)).length).toBeGreaterThanOrEqual(2);
+    expect(statements.filter((sql) => /FROM "public"\."Member"/.test(sql)).length).toBeGreaterThanOrEqual(1);
+    for (const sql of statements) expect(sql).not.toMatch(/secretHash|passwordHash/i);
   });
 });
