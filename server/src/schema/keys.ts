@@ -274,10 +274,18 @@ builder.queryFields((t) => ({
     authScopes: READ,
     args: { filter: t.arg({ type: ApiKeyFilterRef, required: false }) },
     resolve: async (query, _root, args, ctx) => {
-      await assertCursorVisible(ctx.db.apiKey, args);
       const filter = keyFilter(args.filter);
-      await assertFilterTargetsExist(ctx.db, filter);
-      return ctx.db.apiKey.findMany({ ...keysetById(query, keyWhere(filter, ctx.app.clock())), orderBy: { id: 'asc' } });
+      // The checks and the page go to the database at once, not one after another; a failed check
+      // answers its error (the cursor's first) and the page is dropped.
+      const [cursor, targets, page] = await Promise.allSettled([
+        assertCursorVisible(ctx.db.apiKey, args),
+        assertFilterTargetsExist(ctx.db, filter),
+        ctx.db.apiKey.findMany({ ...keysetById(query, keyWhere(filter, ctx.app.clock())), orderBy: { id: 'asc' } }),
+      ]);
+      if (cursor.status === 'rejected') throw cursor.reason;
+      if (targets.status === 'rejected') throw targets.reason;
+      if (page.status === 'rejected') throw page.reason;
+      return page.value;
     },
   }),
   apiKey: t.prismaField({

@@ -94,7 +94,7 @@ describe('paging the key list', () => {
     expect(before.pageInfo.hasPreviousPage).toBe(true);
   });
 
-  it("a cursor of another tenant's key or of a deleted key is NOT_FOUND, either way; a malformed one is BAD_REQUEST", async () => {
+  it("a cursor of another tenant's key or of a deleted key, or a filter naming another tenant's group, is NOT_FOUND; a malformed cursor is BAD_REQUEST", async () => {
     const a = await createTenant(t.app, 'A');
     const b = await createTenant(t.app, 'B');
     const [mine, theirs] = await addInterleavedKeys([a, b], 3);
@@ -107,6 +107,12 @@ describe('paging the key list', () => {
       expect(response.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe('NOT_FOUND');
       expect(response.body).not.toContain(theirs![0]);
     }
+    // A filter naming another tenant's group is NOT_FOUND too, and so is its cursor when both are wrong.
+    const theirGroup = await createTestGroup(t.app, b.id);
+    const byGroup = await t.executeOperation(PAGE, { first: 2, filter: { groupId: theirGroup } }, { token: a.owner.token });
+    expect(byGroup.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', resource: 'Group' });
+    const both = await t.executeOperation(PAGE, { first: 2, after: foreign, filter: { groupId: theirGroup } }, { token: a.owner.token });
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', resource: 'Cursor' });
     const malformed = await t.executeOperation(PAGE, { first: 2, after: 'not-a-cursor' }, { token: a.owner.token });
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
     // The neighbours of the deleted key still page as before.
