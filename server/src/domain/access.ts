@@ -99,7 +99,7 @@ export function ipRuleInputs(
 }
 
 /** Key scopes ∩ owner's role ∩ group limit (when the group limits), as a sorted list. */
-export function keyEffectiveScopes(input: Pick<AccessInput, 'key' | 'group' | 'ownerRole'>): string[] {
+export function keyEffectiveScopes(input: { key: Pick<AccessKey, 'scopes'> } & Pick<AccessInput, 'group' | 'ownerRole'>): string[] {
   return effectiveScopes({
     keyScopes: input.key.scopes,
     ownerRoleScopes: roleScopes(input.ownerRole),

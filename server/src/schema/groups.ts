@@ -17,6 +17,8 @@ const WRITE = { scope: 'groups:write' } as const;
 
 export const GroupRef = builder.prismaNode('Group', {
   id: { field: 'id' },
+  // Select mode: only the columns the requested fields name are read, e.g. for the groups of a page of keys.
+  select: { id: true },
   // node(id:) of a record outside the caller's tenant answers null, like a missing one.
   nullable: true,
   description: 'A key group: default scopes, an optional scope limit, IP rules and a default expiry for the keys inside it.',

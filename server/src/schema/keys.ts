@@ -21,7 +21,7 @@ import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRules.ts';
 import { CreditsInputRef, CreditsRef, NamedRateLimitInputRef, NamedRateLimitRef, RateLimitInputRef, RateLimitRef, RateLimitStatusRef } from './limits.ts';
 import { defaultLimitOf, readNamedLimits } from '../domain/limits.ts';
 import { keyCredits, keyRateLimitStatus } from '../services/limits.ts';
-import { assertCursorVisible } from './pagination.ts';
+import { assertCursorVisible, keysetById } from './pagination.ts';
 
 const READ = { scope: 'keys:read' } as const;
 const WRITE = { scope: 'keys:write' } as const;
@@ -79,6 +79,9 @@ const RotationRef = builder.objectRef<Rotation>('KeyRotation').implement({
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
+  // Select mode: a key is read with only the columns its requested fields name (each field's
+  // `select`), never whole: a page of keys leaves the secret hashes and unasked columns unread.
+  select: { id: true },
   // node(id:) of a record outside the caller's tenant answers null, like a missing one.
   nullable: true,
   description: 'An API key. Its secret is shown once, by createKey or rotateKey; afterwards only maskedKey.',
@@ -271,10 +274,18 @@ builder.queryFields((t) => ({
     authScopes: READ,
     args: { filter: t.arg({ type: ApiKeyFilterRef, required: false }) },
     resolve: async (query, _root, args, ctx) => {
-      await assertCursorVisible(ctx.db.apiKey, args);
       const filter = keyFilter(args.filter);
-      await assertFilterTargetsExist(ctx.db, filter);
-      return ctx.db.apiKey.findMany({ ...query, where: keyWhere(filter, ctx.app.clock()), orderBy: { id: 'asc' } });
+      // The checks and the page go to the database at once, not one after another; a failed check
+      // answers its error (the cursor's first) and the page is dropped.
+      const [cursor, targets, page] = await Promise.allSettled([
+        assertCursorVisible(ctx.db.apiKey, args),
+        assertFilterTargetsExist(ctx.db, filter),
+        ctx.db.apiKey.findMany({ ...keysetById(query, keyWhere(filter, ctx.app.clock())), orderBy: { id: 'asc' } }),
+      ]);
+      if (cursor.status === 'rejected') throw cursor.reason;
+      if (targets.status === 'rejected') throw targets.reason;
+      if (page.status === 'rejected') throw page.reason;
+      return page.value;
     },
   }),
   apiKey: t.prismaField({

@@ -17,6 +17,9 @@ const WRITE = { $any: { platform: true, scope: 'members:write' } } as const;
 
 export const MemberRef = builder.prismaNode('Member', {
   id: { field: 'id' },
+  // Select mode: only the columns the requested fields name are read (never the password hash
+  // unless hasPassword is asked for), e.g. for the owners of a page of keys.
+  select: { id: true },
   // node(id:) of a record outside the caller's tenant answers null, like a missing one.
   nullable: true,
   // Everyone may read their own record: a session's member, the member a key acts for.
@@ -26,7 +29,7 @@ export const MemberRef = builder.prismaNode('Member', {
     name: t.exposeString('name'),
     status: t.expose('status', { type: MemberStatusEnum, description: 'A DEACTIVATED member cannot log in, and their API keys are refused.' }),
     role: t.relation('role'),
-    hasPassword: t.boolean({ description: 'Whether the member can log in with a password.', resolve: (member) => member.passwordHash !== null }),
+    hasPassword: t.boolean({ description: 'Whether the member can log in with a password.', select: { passwordHash: true }, resolve: (member) => member.passwordHash !== null }),
     apiKeyCount: t.int({ description: 'API keys acting on the member\'s behalf; a member who owns keys cannot be deleted.', select: { id: true }, resolve: (member, _args, ctx) => relatedCount(ctx, keysOfOwners, member.id) }),
     sessions: t.relatedConnection('sessions', {
       cursor: 'id',

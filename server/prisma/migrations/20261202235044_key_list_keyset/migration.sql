@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "ApiKey_tenantId_id_idx" ON "ApiKey"("tenantId", "id");
