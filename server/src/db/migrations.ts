@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -17,8 +16,8 @@ import {
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { SERVER_DIR } from '../paths.ts';
 
-const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT_MIGRATIONS_DIR = path.join(SERVER_DIR, 'prisma/migrations');
 const DEFAULT_SCHEMA_PATH = path.join(SERVER_DIR, 'prisma/schema.prisma');
 
