@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildServer } from '../../scripts/bundle.ts';
 import { openEmptyTestDatabase } from '../harness/database.ts';
 import { SERVER_DIR, startServerProcess, tempDataDir, PROCESS_TIMEOUT_MS, type ServerProcess } from '../harness/serverProcess.ts';
 
@@ -17,24 +18,31 @@ const PGLITE = /\/@electric-sql\/pglite\//;
 const SCHEMA_ENGINE = /\/@prisma\/schema-engine-wasm\//;
 const GRAPHIQL = /\/@graphql-yoga\/render-graphiql\//;
 
-let env: Record<string, string>;
-let dispose = async () => {};
 const embedded = !process.env.TEST_DATABASE_URL;
+const disposals: (() => Promise<void>)[] = [];
 
+/** An empty database of the run's kind: a PGlite folder, or a fresh PostgreSQL database. */
+async function emptyDatabaseEnv(): Promise<Record<string, string>> {
+  if (embedded) return { KEYWARDEN_DATA_DIR: tempDataDir() };
+  const db = await openEmptyTestDatabase();
+  disposals.push(() => db.dispose());
+  return { DATABASE_URL: db.url! };
+}
+
+let env: Record<string, string>;
 beforeAll(async () => {
-  if (embedded) {
-    env = { KEYWARDEN_DATA_DIR: tempDataDir() };
-  } else {
-    const db = await openEmptyTestDatabase();
-    env = { DATABASE_URL: db.url! };
-    dispose = () => db.dispose();
-  }
+  env = await emptyDatabaseEnv();
 });
-afterAll(() => dispose());
+afterAll(async () => {
+  await Promise.all(disposals.map((dispose) => dispose()));
+});
 
-async function withServer(check: (server: ServerProcess, loaded: (pattern: RegExp) => boolean) => Promise<void>): Promise<void> {
+async function withServer(
+  check: (server: ServerProcess, loaded: (pattern: RegExp) => boolean) => Promise<void>,
+  { serverEnv = env, bundle }: { serverEnv?: Record<string, string>; bundle?: string } = {},
+): Promise<void> {
   const log = path.join(mkdtempSync(path.join(tmpdir(), 'keywarden-modules-')), 'modules.log');
-  const server = await startServerProcess({ ...env, KEYWARDEN_MODULE_LOG: log }, { nodeArgs: ['--import', HOOK] });
+  const server = await startServerProcess({ ...serverEnv, KEYWARDEN_MODULE_LOG: log }, { nodeArgs: ['--import', HOOK], ...(bundle ? { bundle } : {}) });
   try {
     await check(server, (pattern) => readFileSync(log, 'utf8').split('\n').some((url) => pattern.test(url)));
   } finally {
@@ -78,5 +86,23 @@ describe('modules a server process loads only when it needs them', () => {
       }
       expect(loaded(GRAPHIQL)).toBe(true);
     });
+  });
+});
+
+describe('the bundled server, as pnpm start runs it', () => {
+  it('migrates an empty database, serves, loads PGlite only when embedded and GraphiQL at its page, and stops on SIGTERM', async () => {
+    const [bundle] = await buildServer();
+    await withServer(
+      async (server, loaded) => {
+        expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+        expect(loaded(PGLITE)).toBe(embedded);
+        expect(loaded(SCHEMA_ENGINE)).toBe(true);
+        expect(loaded(GRAPHIQL)).toBe(false);
+        const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+        expect(await page.text()).toContain('<title>Keywarden GraphiQL</title>');
+        expect(loaded(GRAPHIQL)).toBe(true);
+      },
+      { serverEnv: await emptyDatabaseEnv(), bundle: bundle! },
+    );
   });
 });
