@@ -2,6 +2,7 @@
 // child reports its port, then answers commands with its stats. Shared by bench.ts and benchScale.ts.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { buildServer } from './bundle.ts';
 
 export type ChildMessage = { port: number } | { stats: Record<string, number> };
 
@@ -13,11 +14,17 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-/** Forks `script serve` from the server folder, with `BENCH_NODE_ARGS` (e.g. --cpu-prof) passed on. */
+/**
+ * Forks `script serve` from the server folder, with `BENCH_NODE_ARGS` (e.g. --cpu-prof) passed on.
+ * The script runs bundled, as `pnpm start` runs the server (scripts/bundle.ts), not under tsx: the
+ * server's memory and start-up are measured as deployed.
+ */
 export async function startBenchChild(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<BenchChild> {
-  const child = fork(script, ['serve'], {
-    cwd: path.resolve(path.dirname(script), '..'),
-    execArgv: ['--import', 'tsx', ...execArgv, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+  const serverDir = path.resolve(path.dirname(script), '..');
+  const [bundle] = await buildServer([path.relative(serverDir, script)]);
+  const child = fork(bundle!, ['serve'], {
+    cwd: serverDir,
+    execArgv: [...execArgv, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

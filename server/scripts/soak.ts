@@ -2,7 +2,7 @@
 // for a bounded time (default 3 minutes), then throughput, latency, errors, memory and event-loop
 // delay at the start and at the end. Exits non-zero when any answer was not the one expected.
 //
-// The server runs as its own process (`src/server.ts`, as `pnpm start` runs it) on loopback, on
+// The server runs as its own process (dist/server.mjs, bundled as `pnpm start` does) on loopback, on
 // PGlite in a temporary folder unless DATABASE_URL is set. The traffic, from this process:
 //   management GraphQL with an owner's session: list, create, update and revoke keys; create,
 //   list and update groups;
@@ -19,6 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildServer } from './bundle.ts';
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { duration: { type: 'string', default: '180' }, concurrency: { type: 'string', default: '8' } } });
@@ -67,7 +68,8 @@ async function freePort(): Promise<number> {
 
 async function startServer(env: Record<string, string>): Promise<{ pid: number; base: string; stop(): Promise<number | null> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const [bundle] = await buildServer();
+  const child = spawn(process.execPath, [bundle!], {
     cwd: SERVER_DIR,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEYWARDEN_BOOTSTRAP_ON_START: 'false' },
     stdio: ['ignore', 'inherit', 'inherit'],

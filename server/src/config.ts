@@ -2,17 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { compileTrustedProxies, type TrustedProxies } from './domain/clientAddress.ts';
 import { parseSecretScanningKeys } from './domain/secretScanning.ts';
 import { OWASP_MIN_ARGON2, type Argon2Params } from './domain/secrets.ts';
 import type { DatabaseConfig } from './db/database.ts';
+import { REPO_ROOT } from './paths.ts';
 import { encryptionKeyFrom } from './domain/webhookSigning.ts';
 import { parseCidrList, type Cidr } from './domain/webhookTargets.ts';
 import type { VerificationOptions } from './services/verification/options.ts';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })

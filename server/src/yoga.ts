@@ -1,5 +1,4 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { App } from './appTypes.ts';
 import { createContext, requestIdOf, type Context, type ServerContext } from './context.ts';
 import { schema } from './schema/index.ts';
@@ -11,8 +10,9 @@ import { isDatabaseUnavailable, serviceUnavailable } from './db/unavailable.ts';
 export type KeywardenYoga = YogaServerInstance<ServerContext, Context>;
 
 export function createYogaServer(app: App): KeywardenYoga {
-  // Rendered once, with the hashes of its inline scripts for its Content-Security-Policy.
-  const graphiql = new GraphiQLPage(renderGraphiQL);
+  // Rendered once, with the hashes of its inline scripts for its Content-Security-Policy; the
+  // renderer is loaded at the first page asked for.
+  const graphiql = new GraphiQLPage(async () => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL);
   return createYoga<ServerContext, Context>({
     schema,
     context: async (initial) => {

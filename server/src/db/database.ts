@@ -1,14 +1,10 @@
 // One way to open Keywarden's database: embedded PGlite (the default) or a PostgreSQL server.
 // Everything above this file talks to `prisma`; only migrations and LISTEN/NOTIFY look below it.
-import { mkdirSync } from 'node:fs';
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { lockDataDir } from './dataDirLock.ts';
 import { TRANSACTION_OPTIONS } from './transaction.ts';
 
 export type DatabaseConfig =
@@ -47,59 +43,11 @@ class GuardedClient extends pg.Client {
   }
 }
 
-/**
- * Every PGlite Keywarden opens, with the extensions its migrations create (pg_trgm: the trigram
- * indexes of key search), so the one migrations folder applies to PGlite and PostgreSQL alike.
- */
-export function newPGlite(dataDir?: string, options: PGliteOptions = {}): PGlite {
-  return new PGlite({ ...options, ...(dataDir !== undefined ? { dataDir } : {}), extensions: { pg_trgm, ...options.extensions } });
-}
-
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === 'pglite' ? openPGliteDatabase(config.dataDir) : openPostgresDatabase(config.url, config.poolSize);
-}
-
-/**
- * Wraps a PGlite instance the caller made (e.g. from a prepared data folder, as the test harness does).
- * The returned Database owns it: close() closes it.
- */
-export async function wrapPGlite(pglite: PGlite): Promise<Database> {
-  await pglite.waitReady;
-  return overAdapter(new PrismaPGlite(pglite), (prisma) => ({
-    kind: 'pglite',
-    pglite,
-    close: once(async () => {
-      try {
-        await prisma.$disconnect();
-      } finally {
-        if (!pglite.closed) await pglite.close();
-      }
-    }),
-  }));
-}
-
-async function openPGliteDatabase(dataDir: string | null): Promise<Database> {
-  if (dataDir === null) return wrapPGlite(newPGlite());
-  mkdirSync(dataDir, { recursive: true });
-  // Before PGlite reads the folder: a second process on it would silently lose writes (dataDirLock.ts).
-  const release = lockDataDir(dataDir);
-  try {
-    const db = await wrapPGlite(newPGlite(dataDir));
-    const closeDb = db.close;
-    return {
-      ...db,
-      close: once(async () => {
-        try {
-          await closeDb();
-        } finally {
-          release();
-        }
-      }),
-    };
-  } catch (error) {
-    release();
-    throw error;
-  }
+  if (config.kind === 'postgres') return openPostgresDatabase(config.url, config.poolSize);
+  // On demand: PGlite's module and Wasm cost a server on PostgreSQL memory it never uses.
+  const { openPGliteDatabase } = await import('./pglite.ts');
+  return openPGliteDatabase(config.dataDir);
 }
 
 async function openPostgresDatabase(url: string, poolSize?: number): Promise<Database> {
@@ -115,7 +63,7 @@ async function openPostgresDatabase(url: string, poolSize?: number): Promise<Dat
 }
 
 /** A Database of either kind: one Prisma client over the adapter, pinged with one round trip. */
-function overAdapter(
+export function overAdapter(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   rest: (prisma: PrismaClient) => Omit<Database, 'prisma' | 'adapterFactory' | 'ping'>,
 ): Database {
@@ -132,7 +80,7 @@ function overAdapter(
   };
 }
 
-function once(fn: () => Promise<void>): () => Promise<void> {
+export function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => (done ??= fn());
 }

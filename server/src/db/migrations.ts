@@ -6,8 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import {
   bindMigrationAwareSqlAdapterFactory,
   DriverAdapterError,
@@ -16,10 +15,9 @@ import {
 } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { newPGlite, type Database } from './database.ts';
+import type { Database } from './database.ts';
+import { SERVER_DIR } from '../paths.ts';
 
-const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT_MIGRATIONS_DIR = path.join(SERVER_DIR, 'prisma/migrations');
 const DEFAULT_SCHEMA_PATH = path.join(SERVER_DIR, 'prisma/schema.prisma');
 
@@ -87,6 +85,9 @@ async function migrationNames(dir: string): Promise<string[]> {
 // Applying
 
 export async function applyMigrations(db: Database, opts: ApplyOptions = {}): Promise<{ applied: string[] }> {
+  // Every start comes here: when `_prisma_migrations` already holds every folder as finished, one
+  // query answers, and the schema engine (a large Wasm module) is never loaded into the server.
+  if ((await pendingMigrations(db, opts.migrationsDir)).length === 0) return { applied: [] };
   const migrationsList = await listMigrations(opts.migrationsDir);
   const schema = await readSchema(opts.schemaPath);
   // PGlite lives in this one process (and queues its queries): nothing to serialise against.
@@ -218,10 +219,11 @@ function timestamp(d: Date): string {
 function scratchPGliteFactory(): { factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> } {
   const made: PGlite[] = [];
   const open = async (): Promise<SqlDriverAdapter> => {
+    const { newPGlite, pgliteAdapter } = await import('./pglite.ts');
     const pglite = newPGlite();
     made.push(pglite);
     await pglite.waitReady;
-    return withWholeScripts(await new PrismaPGlite(pglite).connect(), { pglite });
+    return withWholeScripts(await pgliteAdapter(pglite).connect(), { pglite });
   };
   return {
     factory: { provider: 'postgres', adapterName: 'keywarden-scratch-pglite', connect: open, connectToShadowDb: open },
@@ -335,10 +337,10 @@ function withWholeScripts(adapter: SqlDriverAdapter, { pglite }: { pglite?: PGli
   const pool = (adapter as { underlyingDriver?: () => unknown }).underlyingDriver?.();
   const lite = pglite ?? (adapter as { client?: unknown }).client;
   const run =
-    lite instanceof PGlite
-      ? (script: string) => lite.exec(script)
-      : pool instanceof pg.Pool
-        ? (script: string) => pool.query(script) // no parameters: the simple query protocol
+    pool instanceof pg.Pool
+      ? (script: string) => pool.query(script) // no parameters: the simple query protocol
+      : isPGlite(lite)
+        ? (script: string) => lite.exec(script)
         : null;
   if (run) {
     adapter.executeScript = async (script: string) => {
@@ -350,6 +352,11 @@ function withWholeScripts(adapter: SqlDriverAdapter, { pglite }: { pglite?: PGli
     };
   }
   return adapter;
+}
+
+/** By shape: `instanceof` would load PGlite's module into a server on PostgreSQL. */
+function isPGlite(value: unknown): value is PGlite {
+  return typeof value === 'object' && value !== null && 'waitReady' in value && typeof (value as PGlite).exec === 'function';
 }
 
 function toDriverAdapterError(error: unknown): unknown {

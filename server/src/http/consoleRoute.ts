@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { App } from '../appTypes.ts';
 import { requestIdOf, requestInfo } from '../context.ts';
 import { TOKEN_PREFIX } from '../domain/caller.ts';
@@ -9,6 +8,7 @@ import { authenticate } from '../services/authentication.ts';
 import { CONSOLE_COOKIE, CONSOLE_HEADER, presentedCredential } from './credentials.ts';
 import { restFailure } from './errors.ts';
 import type { TextReply } from './reply.ts';
+import { REPO_ROOT } from '../paths.ts';
 import type { RestRequest } from './rest.ts';
 
 // The web console (console/ in the workspace, built by Vite into console/dist at install):
@@ -28,7 +28,7 @@ export const CONSOLE_PATH = '/console';
 export const CONSOLE_SESSION_PATH = '/console/session';
 
 /** Where the built console is: the workspace's console/dist. */
-const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+const CONSOLE_DIST = path.join(REPO_ROOT, 'console/dist/');
 
 /** The console's pages may reach only this origin; Vite's build has no inline script or style. */
 export const CONSOLE_CONTENT_SECURITY_POLICY = [

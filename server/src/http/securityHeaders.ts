@@ -51,16 +51,25 @@ export function graphiqlPolicy(html: string): string {
   ].join('; ');
 }
 
-/** The GraphiQL page, rendered once per options with its policy (the page is the same for every request). */
+/**
+ * The GraphiQL page, rendered once per options with its policy (the page is the same for every
+ * request). The renderer is loaded at the first page asked for: its bundle is megabytes a server
+ * that only answers API calls never needs in memory.
+ */
 export class GraphiQLPage<Options> {
   private rendered: { key: string; html: string; policy: string } | undefined;
+  private renderer: Promise<(options: Options) => string> | undefined;
 
-  constructor(private readonly renderPage: (options: Options) => string) {}
+  constructor(private readonly loadRenderer: () => Promise<(options: Options) => string>) {}
 
-  readonly render = (options: Options): string => {
+  readonly render = async (options: Options): Promise<string> => {
     const key = JSON.stringify(options);
     if (this.rendered?.key !== key) {
-      const html = this.renderPage(options);
+      const renderPage = await (this.renderer ??= this.loadRenderer().catch((error: unknown) => {
+        this.renderer = undefined; // a later request tries again
+        throw error;
+      }));
+      const html = renderPage(options);
       this.rendered = { key, html, policy: graphiqlPolicy(html) };
     }
     return this.rendered.html;

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { newPGlite, openDatabase, wrapPGlite, type Database } from '../../src/db/database.ts';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import { newPGlite, wrapPGlite } from '../../src/db/pglite.ts';
 import { applyMigrations, listMigrations, pendingMigrations } from '../../src/db/migrations.ts';
 
 export type TestDatabase = Database & { dispose(): Promise<void> };

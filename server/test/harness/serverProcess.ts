@@ -28,8 +28,13 @@ export function tempDataDir(): string {
 /** The longest a test waits for a real process (start-up, exit); generous for a loaded machine. */
 export const PROCESS_TIMEOUT_MS = 180_000;
 
-export async function startServerProcess(env: Record<string, string>, { timeoutMs = PROCESS_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+export async function startServerProcess(
+  env: Record<string, string>,
+  { timeoutMs = PROCESS_TIMEOUT_MS, nodeArgs = [], bundle }: { timeoutMs?: number; nodeArgs?: string[]; bundle?: string } = {},
+): Promise<ServerProcess> {
+  // `bundle`: the server as `pnpm start` runs it (scripts/bundle.ts), with plain node.
+  const entry = bundle ? [...nodeArgs, bundle] : ['--import', 'tsx', ...nodeArgs, 'src/server.ts'];
+  const child = spawn(process.execPath, entry, {
     cwd: SERVER_DIR,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
