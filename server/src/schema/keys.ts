@@ -21,7 +21,7 @@ import { IpRuleInputRef, IpRuleLevelEnum, IpRuleRef } from './ipRules.ts';
 import { CreditsInputRef, CreditsRef, NamedRateLimitInputRef, NamedRateLimitRef, RateLimitInputRef, RateLimitRef, RateLimitStatusRef } from './limits.ts';
 import { defaultLimitOf, readNamedLimits } from '../domain/limits.ts';
 import { keyCredits, keyRateLimitStatus } from '../services/limits.ts';
-import { assertCursorVisible, keysetById } from './pagination.ts';
+import { keysetPageById } from './pagination.ts';
 
 const READ = { scope: 'keys:read' } as const;
 const WRITE = { scope: 'keys:write' } as const;
@@ -275,16 +275,14 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: ApiKeyFilterRef, required: false }) },
     resolve: async (query, _root, args, ctx) => {
       const filter = keyFilter(args.filter);
-      // The checks and the page go to the database at once, not one after another; a failed check
-      // answers its error (the cursor's first) and the page is dropped.
-      const [cursor, targets, page] = await Promise.allSettled([
-        assertCursorVisible(ctx.db.apiKey, args),
+      // The filter's check and the page (which also proves the cursor visible) go to the database at
+      // once; a failed check answers its error (the cursor's first) and the page is dropped.
+      const [page, targets] = await Promise.allSettled([
+        keysetPageById(query, keyWhere(filter, ctx.app.clock()), args, (q) => ctx.db.apiKey.findMany({ ...q, orderBy: { id: 'asc' } })),
         assertFilterTargetsExist(ctx.db, filter),
-        ctx.db.apiKey.findMany({ ...keysetById(query, keyWhere(filter, ctx.app.clock())), orderBy: { id: 'asc' } }),
       ]);
-      if (cursor.status === 'rejected') throw cursor.reason;
-      if (targets.status === 'rejected') throw targets.reason;
       if (page.status === 'rejected') throw page.reason;
+      if (targets.status === 'rejected') throw targets.reason;
       return page.value;
     },
   }),

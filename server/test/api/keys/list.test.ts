@@ -120,6 +120,25 @@ describe('paging the key list', () => {
   });
 });
 
+describe('statements of a page', () => {
+  it('a page after or before a cursor reads the keys in one statement, as the first page does (the cursor is checked in it)', async () => {
+    const a = await createTenant(t.app, 'A');
+    const [mine] = await addInterleavedKeys([a], 6);
+    const keyReads = async (variables: PageArgs) => {
+      let ids: string[] = [];
+      const statements = await sqlStatements(t.app.db, async () => {
+        ids = (await page(variables, a.owner.token)).edges.map((e) => e.node.id);
+      });
+      return { ids, reads: statements.filter((sql) => /FROM "public"\."ApiKey"/.test(sql)).length };
+    };
+    const first = await keyReads({ first: 2 });
+    expect(first).toEqual({ ids: mine!.slice(0, 2), reads: 1 });
+    const cursor = (await page({ first: 3 }, a.owner.token)).edges[2]!.cursor;
+    expect(await keyReads({ first: 2, after: cursor })).toEqual({ ids: mine!.slice(3, 5), reads: 1 });
+    expect(await keyReads({ last: 2, before: cursor })).toEqual({ ids: mine!.slice(0, 2), reads: 1 });
+  });
+});
+
 describe('columns the key list reads', () => {
   it('a page of keys, and one key, read no secret hash and no password hash, whatever fields are asked for', async () => {
     const a = await createTenant(t.app, 'A');
