@@ -114,4 +114,11 @@ describe('key search', () => {
     const [publicId] = (await t.app.db.prisma.apiKey.findMany({ where: { id: ids[0] }, select: { publicId: true } })).map((k) => k.publicId);
     expect(await search(publicId!.toLowerCase())).toEqual(['Billing Service']);
   });
+
+  it('is served by trigram indexes that take each key at once: no pending list for every search to scan', async () => {
+    const indexes = await t.app.db.prisma.$queryRaw<{ name: string; options: string[] | null }[]>`
+      SELECT c.relname AS name, c.reloptions AS options FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+      WHERE am.amname = 'gin' AND c.relname LIKE 'ApiKey_%_trgm_idx' ORDER BY c.relname`;
+    expect(indexes).toEqual(['description', 'name', 'publicId'].map((column) => ({ name: `ApiKey_${column}_trgm_idx`, options: ['fastupdate=off'] })));
+  });
 });
