@@ -6,7 +6,7 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { lockDataDir } from './dataDirLock.ts';
-import { once, overAdapter, type Database } from './database.ts';
+import { PLANNER_SETTING, once, overAdapter, type Database } from './database.ts';
 
 /**
  * Every PGlite Keywarden opens, with the extensions its migrations create (pg_trgm: the trigram
@@ -22,6 +22,8 @@ export function newPGlite(dataDir?: string, options: PGliteOptions = {}): PGlite
  */
 export async function wrapPGlite(pglite: PGlite): Promise<Database> {
   await pglite.waitReady;
+  // PGlite has one session: set once, it holds for every statement.
+  await pglite.exec(`SET ${PLANNER_SETTING}`);
   return overAdapter(new PrismaPGlite(pglite), (prisma) => ({
     kind: 'pglite',
     pglite,

@@ -122,3 +122,10 @@ describe('key search', () => {
     expect(indexes).toEqual(['description', 'name', 'publicId'].map((column) => ({ name: `ApiKey_${column}_trgm_idx`, options: ['fastupdate=off'] })));
   });
 });
+
+describe('query planning', () => {
+  it("plans with random_page_cost 1.1 in the app's sessions, so a tenant's index is not passed over for the primary key's order", async () => {
+    const [setting] = await t.app.db.prisma.$queryRaw<{ random_page_cost: string }[]>`SHOW random_page_cost`;
+    expect(setting?.random_page_cost).toBe('1.1');
+  });
+});
