@@ -8,6 +8,7 @@ import { useTestApp } from '../harness/useTestApp.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
 import { createTestGroup, createTestKey } from '../harness/keys.ts';
 import { newId } from '../../src/domain/ids.ts';
+import { diff } from '../../src/services/audit.ts';
 
 const t = useTestApp();
 let a: TestTenant;
@@ -225,6 +226,11 @@ describe('members', () => {
 });
 
 describe('the columns', () => {
+  it("are no record's own change in its audit event (another write may move them between its reads)", () => {
+    expect(diff({ name: 'a', keyCount: 1, apiKeyCount: 1, memberCount: 1 }, { name: 'b', keyCount: 2, apiKeyCount: 0, memberCount: 3 }))
+      .toEqual({ name: { before: 'a', after: 'b' } });
+  });
+
   it('cannot be written by the app: only the triggers change them', async () => {
     const group = await newGroup(a);
     await expect(t.app.db.prisma.group.update({ where: { id: group }, data: { keyCount: 5 } })).rejects.toThrow(/cannot be written/);
