@@ -1,4 +1,5 @@
-import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import SchemaBuilder, { BasePlugin, contextCacheSymbol, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { GraphQLError, getOperationAST, print, type ExecutionArgs, type ExecutionResult, type GraphQLFieldResolver } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { requestHeadersOf, type Context } from './context.ts';
@@ -8,7 +9,7 @@ import {
   claim, idempotencyKeyOf, keepAnswer, principalOf, releaseClaim, requestHash, type IdempotencyScope,
 } from './services/idempotency.ts';
 import { clientFor } from './db/clientFor.ts';
-import { TRANSACTION_OPTIONS, inSavepoint, uniqueSavepointName, withSavepoints } from './db/transaction.ts';
+import { TRANSACTION_OPTIONS, inSavepoint, transactionConflictCode, uniqueSavepointName, withSavepoints } from './db/transaction.ts';
 
 // A write and its answer agree. A mutation request runs in one database transaction that commits
 // only when the answer carries no error in `errors`: a payload field the caller may not read, a
@@ -58,7 +59,44 @@ const refused = (error: KeywardenError): ExecutionResult => ({
   extensions: { committed: false },
 });
 
+/** Attempts in all of a mutation request that PostgreSQL aborted as a deadlock or serialization failure. */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * Each write locks the rows it changes (a key's group, owner and identity, for their stored
+ * counts) and the tenant's advisory locks, so two requests can deadlock: PostgreSQL aborts one
+ * (40P01), or a serialization fails (40001). Nothing of it was kept, so the request runs again in
+ * a new transaction, as a first attempt would: its own context caches, savepoints, bulk secrets,
+ * idempotency claim and effects. Any other failure is answered at once.
+ */
 async function executeInTransaction(ctx: Context, execute: () => unknown, args: ExecutionArgs): Promise<ExecutionResult> {
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 1) {
+      // Pothos keeps per-context state (the Prisma client it read from ctx.db, loaders) under
+      // this key: a fresh one, or the retry would read through the failed transaction.
+      (ctx as unknown as Record<symbol, unknown>)[contextCacheSymbol] = {};
+    }
+    const outcome = await attemptInTransaction(ctx, execute, args);
+    if (outcome.kind === 'done') return outcome.result;
+    const last = attempt >= MAX_ATTEMPTS;
+    ctx.app.logger.warn(
+      { requestId: ctx.request.id, sqlState: outcome.code, attempt, of: MAX_ATTEMPTS },
+      last ? 'a mutation met a lock conflict on its last attempt: answered as failed' : 'a mutation met a lock conflict (deadlock or serialization failure): running it again',
+    );
+    if (last) {
+      if (outcome.kind === 'thrown') throw outcome.error;
+      return outcome.result;
+    }
+    await sleep(Math.round((10 + Math.random() * 40) * attempt));
+  }
+}
+
+type Attempt =
+  | { kind: 'done'; result: ExecutionResult }
+  | { kind: 'conflict'; code: string; result: ExecutionResult }
+  | { kind: 'thrown'; code: string; error: unknown };
+
+async function attemptInTransaction(ctx: Context, execute: () => unknown, args: ExecutionArgs): Promise<Attempt> {
   const outside = { db: ctx.db, unscoped: ctx.unscoped };
   const effects: (() => unknown)[] = [];
   const outcome = { fields: 0, failed: 0 };
@@ -87,13 +125,19 @@ async function executeInTransaction(ctx: Context, execute: () => unknown, args: 
       return answer;
     }, TRANSACTION_OPTIONS);
   } catch (error) {
-    if (error instanceof KeywardenError) return refused(error);
-    if (!(error instanceof RolledBack)) throw error;
-    return { errors: error.result.errors, extensions: { ...error.result.extensions, committed: false } };
+    if (error instanceof KeywardenError) return { kind: 'done', result: refused(error) };
+    if (!(error instanceof RolledBack)) {
+      const code = transactionConflictCode(error);
+      if (code === null) throw error;
+      return { kind: 'thrown', code, error };
+    }
+    const failed = { errors: error.result.errors, extensions: { ...error.result.extensions, committed: false } };
+    const code = transactionConflictCode(error.result.errors);
+    return code === null ? { kind: 'done', result: failed } : { kind: 'conflict', code, result: failed };
   } finally {
     Object.assign(ctx, outside, { afterCommit: null });
   }
-  if (replayed) return result;
+  if (replayed) return { kind: 'done', result };
   for (const effect of effects) {
     // The change is committed and answered as done; a failing effect is the operator's to see.
     try {
@@ -102,7 +146,7 @@ async function executeInTransaction(ctx: Context, execute: () => unknown, args: 
       ctx.app.logger.error({ err: error, requestId: ctx.request.id }, 'an effect after a committed mutation failed');
     }
   }
-  return result;
+  return { kind: 'done', result };
 }
 
 /**

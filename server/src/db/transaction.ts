@@ -62,3 +62,36 @@ export async function afterCommit(ctx: { afterCommit: (() => unknown)[] | null }
   if (ctx.afterCommit) ctx.afterCommit.push(effect);
   else await effect();
 }
+
+/**
+ * PostgreSQL's answers that say "nothing is wrong with this transaction, only its timing": 40P01
+ * deadlock_detected (the server aborted it to break a lock cycle) and 40001 serialization_failure.
+ * Run again, it normally succeeds. Prisma raises them as P2034 or with the driver adapter's
+ * SQLSTATE; a GraphQL error carries them as its originalError.
+ */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+
+/** The SQLSTATE (or P2034) when `error` (or what it wraps, a list of errors included) is a deadlock or a serialization failure; else null. */
+export function transactionConflictCode(error: unknown): string | null {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  let found: string | null = null;
+  while (pending.length > 0) {
+    const e = pending.pop();
+    if (typeof e !== 'object' || e === null || seen.has(e)) continue;
+    seen.add(e);
+    if (Array.isArray(e)) {
+      pending.push(...(e as unknown[]));
+      continue;
+    }
+    const { code, originalCode, cause, meta, originalError, errors } = e as {
+      code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown }; originalError?: unknown; errors?: unknown;
+    };
+    const sqlState = [originalCode, code].find((c) => typeof c === 'string' && RETRYABLE_SQLSTATES.has(c));
+    if (typeof sqlState === 'string') return sqlState;
+    if (code === 'P2034') found = 'P2034'; // a SQLSTATE deeper in its cause says more
+    pending.push(cause, meta?.driverAdapterError, originalError);
+    if (Array.isArray(errors)) pending.push(...errors);
+  }
+  return found;
+}

@@ -1,5 +1,4 @@
 import { builder } from '../builder.ts';
-import { relatedCount, keysOfIdentities } from './counts.ts';
 import type { Identity } from '../generated/prisma/client.ts';
 import { defaultLimitOf, readNamedLimits } from '../domain/limits.ts';
 import { setIdentityLimits } from '../services/identities.ts';
@@ -29,7 +28,7 @@ export const IdentityRef = builder.prismaObject('Identity', {
       select: { id: true, rateLimitMax: true, rateLimitWindowMs: true, rateLimits: true },
       resolve: (identity, _args, ctx) => identityRateLimitStatus(ctx, identity),
     }),
-    keyCount: t.int({ description: 'Keys of the identity, revoked ones included.', select: { id: true }, resolve: (identity, _args, ctx) => relatedCount(ctx, keysOfIdentities, identity.id) }),
+    keyCount: t.exposeInt('keyCount', { description: 'Keys of the identity, revoked ones included.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

@@ -1,5 +1,4 @@
 import { builder } from '../builder.ts';
-import { relatedCount, keysOfOwners } from './counts.ts';
 import { foundOr } from '../domain/errors.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Member } from '../generated/prisma/client.ts';
@@ -30,7 +29,7 @@ export const MemberRef = builder.prismaNode('Member', {
     status: t.expose('status', { type: MemberStatusEnum, description: 'A DEACTIVATED member cannot log in, and their API keys are refused.' }),
     role: t.relation('role'),
     hasPassword: t.boolean({ description: 'Whether the member can log in with a password.', select: { passwordHash: true }, resolve: (member) => member.passwordHash !== null }),
-    apiKeyCount: t.int({ description: 'API keys acting on the member\'s behalf; a member who owns keys cannot be deleted.', select: { id: true }, resolve: (member, _args, ctx) => relatedCount(ctx, keysOfOwners, member.id) }),
+    apiKeyCount: t.exposeInt('apiKeyCount', { description: 'API keys acting on the member\'s behalf; a member who owns keys cannot be deleted.' }),
     sessions: t.relatedConnection('sessions', {
       cursor: 'id',
       description: 'Live (unrevoked, unexpired) login sessions, oldest first.',

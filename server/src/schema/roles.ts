@@ -1,5 +1,4 @@
 import { builder } from '../builder.ts';
-import { relatedCount, membersOfRoles } from './counts.ts';
 import { foundOr } from '../domain/errors.ts';
 import { idOf } from '../inputSafety.ts';
 import type { Role } from '../generated/prisma/client.ts';
@@ -30,7 +29,7 @@ export const RoleRef = builder.prismaNode('Role', {
       description: 'The scopes the role grants. `*` means every scope of the tenant, including ones added later; `!name` excludes one.',
       resolve: (role) => roleScopes(role).toArray(),
     }),
-    memberCount: t.int({ select: { id: true }, resolve: (role, _args, ctx) => relatedCount(ctx, membersOfRoles, role.id) }),
+    memberCount: t.exposeInt('memberCount'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

@@ -135,11 +135,14 @@ function looksLikeCredential(value: string): boolean {
   return SECRET_VALUE.test(value) || parseKey(value).ok;
 }
 
+/** Counts the database keeps (stored_counts migration): other records' writes change them, never this one. */
+const STORED_COUNTS: ReadonlySet<string> = new Set(['keyCount', 'apiKeyCount', 'memberCount']);
+
 /** Field-by-field before/after of what an update changed. */
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { before: unknown; after: unknown }> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const key of Object.keys(after)) {
-    if (SECRET_FIELD.test(key) || key === 'updatedAt') continue;
+    if (SECRET_FIELD.test(key) || key === 'updatedAt' || STORED_COUNTS.has(key)) continue;
     if (canonicalJson(stripSecrets(before[key])) !== canonicalJson(stripSecrets(after[key]))) {
       changes[key] = { before: stripSecrets(before[key]), after: stripSecrets(after[key]) };
     }
