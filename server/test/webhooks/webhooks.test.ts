@@ -17,7 +17,9 @@ const DAY = 86_400_000;
 let offset = 0;
 const clock = () => new Date(Date.now() + offset);
 
-const t = useTestApp({ env: { KEYWARDEN_WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8', KEYWARDEN_WEBHOOK_TIMEOUT_MS: '3000' }, clock });
+// Deliveries are compared exactly: no timed usage flush may add a key.used_from_new_network event
+// (projected as audit.key.used_from_new_network) for an earlier test's key while one is measured.
+const t = useTestApp({ env: { KEYWARDEN_WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8', KEYWARDEN_WEBHOOK_TIMEOUT_MS: '3000', KEYWARDEN_USAGE_FLUSH_MS: '3600000' }, clock });
 let tenant: TestTenant;
 let other: TestTenant;
 let receiver: Receiver;
