@@ -226,6 +226,21 @@ describe('identities', () => {
     expect(await verify({ key: two.key })).toMatchObject({ valid: true });
   });
 
+  it('first uses of a new externalId at once all succeed, with one identity created and audited once', async () => {
+    // On PostgreSQL these race on the identity's unique index; each must still answer its own write.
+    const externalId = 'cust-concurrent';
+    const results = await Promise.all([
+      ...Array.from({ length: 8 }, () => createKey({ externalId })),
+      gql(SET, { input: { externalId, rateLimit: { limit: 9, windowMs: 60_000 } } }),
+    ]);
+    expect(results.map((r) => r.__typename)).toEqual([...Array(8).fill('CreateKeyPayload'), 'IdentityPayload']);
+    expect(new Set(results.slice(0, 8).map((r) => r.apiKey.externalId))).toEqual(new Set([externalId]));
+    expect(await gql(`query ($e: String!) { identity(externalId: $e) { keyCount rateLimit { limit } } }`, { e: externalId }))
+      .toEqual({ keyCount: 8, rateLimit: { limit: 9 } });
+    const created = await gql(`query { auditEvents(filter: { action: "identity.created" }) { edges { node { changes } } } }`, {});
+    expect(created.edges.filter((e: { node: { changes: { externalId?: string } } }) => e.node.changes.externalId === externalId)).toHaveLength(1);
+  });
+
   it('rejects bad identity inputs', async () => {
     fieldError(await gql(SET, { input: { externalId: '', rateLimit: { limit: 1, windowMs: 1000 } } }), 'input.externalId');
     fieldError(await gql(SET, { input: { externalId: 'x', rateLimit: { limit: 1, windowMs: 1000 }, removeRateLimit: true } }), 'input.removeRateLimit');
