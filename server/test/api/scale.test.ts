@@ -126,6 +126,13 @@ describe('key search', () => {
       WHERE am.amname = 'gin' AND c.relname LIKE 'ApiKey_%_trgm_idx' ORDER BY c.relname`;
     expect(indexes).toEqual(['description', 'name', 'publicId'].map((column) => ({ name: `ApiKey_${column}_trgm_idx`, options: ['fastupdate=off'] })));
   });
+
+  it("keeps a 1,000-entry histogram of the searched columns, so a rare term is not estimated at 1 % of the tenant's keys", async () => {
+    const columns = await t.app.db.prisma.$queryRaw<{ name: string; target: number }[]>`
+      SELECT a.attname AS name, a.attstattarget::int AS target FROM pg_attribute a
+      WHERE a.attrelid = '"ApiKey"'::regclass AND a.attname IN ('name', 'description', 'publicId') ORDER BY a.attname`;
+    expect(columns).toEqual(['description', 'name', 'publicId'].map((name) => ({ name, target: 1000 })));
+  });
 });
 
 describe('query planning', () => {
