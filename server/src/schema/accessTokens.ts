@@ -1,4 +1,10 @@
-import { builder } from '../builder.ts';
+import DataLoader from 'dataloader';
+import { PothosValidationError } from '@pothos/core';
+import { formatPrismaCursor, parsePrismaCursor } from '@pothos/plugin-prisma';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../builder.ts';
+import type { Context } from '../appTypes.ts';
+import { liveTokensOfKeys, type TokenPage } from '../services/liveAccessTokens.ts';
 import { idOf } from '../inputSafety.ts';
 import type { AccessToken } from '../generated/prisma/client.ts';
 import { isExpired } from '../domain/expiry.ts';
@@ -37,13 +43,50 @@ function tokenStatus(token: AccessToken, now: Date): 'ACTIVE' | 'EXPIRED' | 'REV
 }
 
 builder.prismaObjectField('ApiKey', 'accessTokens', (t) =>
-  t.relatedConnection('accessTokens', {
-    cursor: 'id',
+  t.connection({
+    type: AccessTokenRef,
     authScopes: READ,
     description: 'Access tokens issued to the key that are neither revoked nor expired, newest first.',
-    query: (_args, ctx) => ({ where: { revokedAt: null, expiresAt: { gt: ctx.app.clock() } }, orderBy: { id: 'desc' } }),
+    select: { tenantId: true },
+    resolve: (key, args, ctx) =>
+      resolveCursorConnection<Promise<AccessToken[]>>(
+        { args, toCursor: (token: AccessToken) => formatPrismaCursor({ id: token.id }, 'id'), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
+        ({ after, before, limit, inverted }) =>
+          tokensLoader(ctx, { after: cursorId(after), before: cursorId(before), limit, inverted }).load(key),
+      ),
   }),
 );
+
+/**
+ * One loader per request and page: the keys of a list that ask for the same page of their tokens
+ * are answered by one statement (liveTokensOfKeys), a page per key.
+ */
+const tokenLoaders = new WeakMap<object, Map<string, DataLoader<{ id: string; tenantId: string }, AccessToken[], string>>>();
+function tokensLoader(ctx: Context, page: TokenPage) {
+  let loaders = tokenLoaders.get(ctx);
+  if (!loaders) tokenLoaders.set(ctx, (loaders = new Map()));
+  const signature = JSON.stringify(page);
+  let loader = loaders.get(signature);
+  if (!loader) {
+    loader = new DataLoader(
+      async (keys) => {
+        const byKey = await liveTokensOfKeys(ctx.db, keys, page, ctx.app.clock());
+        return keys.map((key) => byKey.get(key.id)!);
+      },
+      { cacheKeyFn: (key) => key.id },
+    );
+    loaders.set(signature, loader);
+  }
+  return loader;
+}
+
+/** The token id a cursor names; a malformed cursor is BAD_REQUEST, as on every Prisma connection. */
+function cursorId(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const id = parsePrismaCursor(cursor);
+  if (typeof id !== 'string') throw new PothosValidationError(`Invalid cursor: ${cursor}`);
+  return id;
+}
 
 const AccessTokenPayload = builder.objectRef<{ accessToken: AccessToken }>('AccessTokenPayload').implement({
   fields: (t) => ({ accessToken: t.expose('accessToken', { type: AccessTokenRef }) }),
