@@ -456,7 +456,10 @@ function print(rows: Row[], rss: Record<string, number>, kind: string, keys: num
   const worstCount = counts.sort((x, y) => y.r - x.r)[0]!;
   const checks: [string, boolean, string][] = [
     ['first page p95 <= 3 x viewer p95', first.p95 <= 3 * viewer.p95, `${fmt(ratio(first, viewer), 2)}`],
-    ['deep page p95 <= first page p95', get('deep').p95 <= first.p95, `${fmt(ratio(get('deep'), first), 2)}`],
+    // The deep page is the first page's statement with a cursor (same plan, same rows), so their
+    // p95s differ by noise alone; a strict <= was a coin toss (0.95-1.02 over four runs). 10 % is
+    // that noise band; OFFSET paging 9/10 into 100,000 keys would be several times over.
+    ['deep page p95 <= 1.1 x first page p95', get('deep').p95 <= 1.1 * first.p95, `${fmt(ratio(get('deep'), first), 2)}`],
     ['filters, searches p95 <= 2 x first page', worstFilter.p95 <= 2 * first.p95, `worst ${worstFilter.id} ${fmt(ratio(worstFilter, first), 2)}`],
     ['counts p95 <= 1.3 x without', worstCount.r <= 1.3, `worst ${worstCount.id} ${fmt(worstCount.r, 2)} (${counts.map((c) => `${c.id} ${fmt(c.r, 2)}`).join(', ')})`],
     ['session authentication in one statement', rss.authStatements === 1, `${rss.authStatements} statements`],
