@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { PothosValidationError } from '@pothos/core';
+import { createContextCache, PothosValidationError } from '@pothos/core';
 import { formatPrismaCursor, parsePrismaCursor } from '@pothos/plugin-prisma';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../builder.ts';
@@ -59,12 +59,12 @@ builder.prismaObjectField('ApiKey', 'accessTokens', (t) =>
 
 /**
  * One loader per request and page: the keys of a list that ask for the same page of their tokens
- * are answered by one statement (liveTokensOfKeys), a page per key.
+ * are answered by one statement (liveTokensOfKeys), a page per key. Held in Pothos' context cache,
+ * which a retried mutation attempt starts afresh, so no attempt reads what another one loaded.
  */
-const tokenLoaders = new WeakMap<object, Map<string, DataLoader<{ id: string; tenantId: string }, AccessToken[], string>>>();
+const tokenLoaders = createContextCache(() => new Map<string, DataLoader<{ id: string; tenantId: string }, AccessToken[], string>>());
 function tokensLoader(ctx: Context, page: TokenPage) {
-  let loaders = tokenLoaders.get(ctx);
-  if (!loaders) tokenLoaders.set(ctx, (loaders = new Map()));
+  const loaders = tokenLoaders(ctx);
   const signature = JSON.stringify(page);
   let loader = loaders.get(signature);
   if (!loader) {
