@@ -99,7 +99,7 @@ describe("a key's access tokens", () => {
     expect((await t.executeOperation(OF_KEY, { id: theirs.id, first: 5 }, { token: a.owner.token })).data?.node).toBeNull();
   });
 
-  it('reads them for a whole page of keys in one statement, at most a page and one more of each key', async () => {
+  it('reads them for a whole page of keys in one statement that cuts each key\'s tokens in the database (LATERAL … LIMIT)', async () => {
     const a = await createTenant(t.app, 'A');
     for (let i = 0; i < 4; i++) await keyWithTokens(a, 6);
     const statements = await sqlStatements(t.app.db, () => t.executeOperation(OF_KEYS, { first: 2 }, { token: a.owner.token }));
