@@ -137,6 +137,40 @@ describe('statements of a page', () => {
     expect(await keyReads({ first: 2, after: cursor })).toEqual({ ids: mine!.slice(3, 5), reads: 1 });
     expect(await keyReads({ last: 2, before: cursor })).toEqual({ ids: mine!.slice(0, 2), reads: 1 });
   });
+
+  it("a page of keys with group, owner and IP rules is one statement (relation joins), each key with its own, also with pages of two tenants at once", async () => {
+    const a = await createTenant(t.app, 'A');
+    const b = await createTenant(t.app, 'B');
+    const groups = [await createTestGroup(t.app, a.id), await createTestGroup(t.app, a.id)];
+    const other = await a.addMember('MEMBER');
+    const [mine, theirs] = await addInterleavedKeys([a, b], 6, (i) => ({ groupId: i % 3 === 2 ? null : groups[i % 2], ownerId: i % 2 ? other.id : a.owner.id }));
+    const rule = (tenantId: string, apiKeyId: string, cidr: string) => ({ id: newId('ipr'), tenantId, apiKeyId, action: 'ALLOW' as const, cidr });
+    await t.app.db.prisma.ipRule.createMany({
+      data: [rule(a.id, mine![0]!, '10.0.0.0/24'), rule(a.id, mine![1]!, '10.1.0.0/24'), rule(a.id, mine![1]!, '10.1.1.0/24'), rule(b.id, theirs![0]!, '10.9.0.0/24')],
+    });
+    const document = '{ apiKeys(first: 10) { edges { node { id group { id } owner { id } ipRules { cidr } } } } }';
+    // What each tenant's page must say, read the other way (a statement per relation) as the oracle.
+    const expected = async (tenantId: string) =>
+      (await t.app.db.prisma.apiKey.findMany({
+        where: { tenantId }, orderBy: { id: 'asc' }, relationLoadStrategy: 'query',
+        select: { id: true, group: { select: { id: true } }, owner: { select: { id: true } }, ipRules: { select: { cidr: true }, orderBy: { id: 'asc' } } },
+      })).map((node) => ({ node }));
+    const want = { [a.owner.token]: await expected(a.id), [b.owner.token]: await expected(b.id) };
+    expect(want[a.owner.token]!.filter((e) => e.node.ipRules.length === 2)).toHaveLength(1);
+    const read = async (token: string) => {
+      const response = await t.graphql(document, {}, { token });
+      expect(response.errors, response.body).toBeUndefined();
+      return response.data.apiKeys.edges;
+    };
+    await read(a.owner.token); // the session, authenticated and cached
+    const statements = await sqlStatements(t.app.db, async () => expect(await read(a.owner.token)).toEqual(want[a.owner.token]));
+    expect(statements).toHaveLength(1);
+    for (const table of ['ApiKey', 'Group', 'Member', 'IpRule']) expect(statements[0]).toContain(`"public"."${table}"`);
+    await read(b.owner.token);
+    const tokens = Array.from({ length: 16 }, (_, i) => (i % 2 ? b.owner.token : a.owner.token));
+    const pages = await Promise.all(tokens.map(read));
+    pages.forEach((edges, i) => expect(edges).toEqual(want[tokens[i]!]));
+  });
 });
 
 describe('columns the key list reads', () => {
