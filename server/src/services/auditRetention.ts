@@ -22,13 +22,15 @@ const DAY_MS = 86_400_000;
 const PURGE_CHUNK = 5_000;
 /**
  * Rows per DELETE statement. Retention is background work: after each statement it waits as long as
- * the statement took, so it keeps the database busy in short bursts, at most half the time. A chunk
- * in one statement held a database core for tens of milliseconds at a time, and on a 2-core machine
- * verify requests waited behind it (bench:scale: verify p99 2.1-2.5x its quiet value, paced 1.9x).
- * The price: a chunk holds the tenant's audit lock about three times longer (~50 ms), so an audited
- * write of that tenant during a large purge may wait that long.
+ * the statement took, so it keeps the database busy in short bursts, at most half the time. On a
+ * 2-core machine a verify request that lands while a statement runs waits for it, so the burst's
+ * length is what the verify tail pays (bench:scale, 1,000,000 events, verify p99 during retention:
+ * one statement per chunk 2.1-2.5x its quiet value; 250 rows 1.8-2.1x, 2.2-2.3 ms; 100 rows
+ * 1.4-2.0x, 1.7-1.8 ms; 50 rows 1.4 ms). The price of shorter bursts is time: a million events take
+ * ~14 s at 100 rows (~7.5 s at 250, ~25 s at 50), and a chunk holds the tenant's audit lock ~70 ms,
+ * so an audited write of that tenant during a large purge may wait that long.
  */
-const PURGE_STATEMENT_ROWS = 250;
+const PURGE_STATEMENT_ROWS = 100;
 
 export interface PurgeResult {
   tenantId: string;

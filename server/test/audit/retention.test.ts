@@ -4,6 +4,7 @@ import { PURGE_ACTION, recordAudit, verifyAuditChain } from '../../src/services/
 import { startAuditRetention } from '../../src/services/auditRetention.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { createTenant, type TestTenant } from '../harness/fixtures.ts';
+import { sqlStatements } from '../harness/sqlStatements.ts';
 import { delay, expectNoSecretsInAudit, seedChain } from './support.ts';
 
 // Retention removes a tenant's events older than auditRetentionDays (by the app's clock) and the
@@ -108,6 +109,16 @@ describe('a retention run', () => {
     expect(await verifyAuditChain(t.app.db.prisma, tenant.id)).toMatchObject({ ok: true, firstSeq: 5_004, checkedEvents: 3 });
     // 5,003 events written and purged: about 25 s on a loaded machine, not a hang.
   }, 180_000);
+
+  it('deletes a chunk in statements of at most 100 rows, so the database works in short bursts', async () => {
+    await purge(); // what earlier tests left expiring goes first
+    const tenant = await tenantWith(30, 250, 1);
+    const statements = await sqlStatements(t.app.db, async () => {
+      expect(resultFor(await purge(), tenant.id)).toEqual([{ tenantId: tenant.id, removed: 250, throughSeq: 250 }]);
+    });
+    expect(statements.filter((sql) => /^DELETE FROM "public"\."AuditEvent"/.test(sql))).toHaveLength(3);
+    expect(await verifyAuditChain(t.app.db.prisma, tenant.id)).toMatchObject({ ok: true, firstSeq: 251 });
+  });
 });
 
 describe('verifying while a purge runs', () => {

@@ -13,14 +13,24 @@ export async function sqlStatements(db: Database, run: () => Promise<unknown>): 
   if (db.pglite) {
     const pglite = db.pglite;
     const original = pglite.query;
+    const originalTransaction = pglite.transaction;
     pglite.query = function (this: typeof pglite, ...args: Parameters<typeof original>) {
       record(args[0]);
       return original.apply(this, args);
     } as typeof original;
+    // An interactive transaction's statements go through the `tx` PGlite hands its callback.
+    pglite.transaction = function (this: typeof pglite, callback: Parameters<typeof originalTransaction>[0]) {
+      return originalTransaction.call(this, (tx) => {
+        const txQuery = tx.query;
+        tx.query = ((...args: Parameters<typeof txQuery>) => (record(args[0]), txQuery.apply(tx, args))) as typeof txQuery;
+        return callback(tx);
+      });
+    } as typeof originalTransaction;
     try {
       await run();
     } finally {
       pglite.query = original;
+      pglite.transaction = originalTransaction;
     }
     return seen;
   }
