@@ -9,8 +9,9 @@
 //
 //   --keys N           keys per big tenant (default 100,000 on PostgreSQL, 10,000 on PGlite)
 //   --audit N          audit events of the first tenant (default 1,000,000; 100,000 on PGlite)
-//   --rounds N         samples per scenario (default 40)
-//   --soak-seconds N   the mixed soak (default 60; after a warm-up of a sixth of it, at most 10 s)
+//   --rounds N         samples per scenario (default 200)
+//   --soak-seconds N   the mixed soak (default 60; after a warm-up of a sixth of it, at most 10 s;
+//                      the server's memory is read, settled, every 10 s of it)
 //   DATABASE_URL       PostgreSQL (default: a temporary PGlite folder)
 //   BENCH_NODE_ARGS    extra node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 import { startBenchChild, type BenchChild, type ChildMessage } from './benchChild.ts';
@@ -18,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { DatabaseConfig } from '../src/db/database.ts';
@@ -67,13 +69,25 @@ async function serve(): Promise<void> {
   const server = http.createServer(createRequestListener(app));
   server.keepAliveTimeout = 30_000;
   server.listen(0, '127.0.0.1', () => send({ port: (server.address() as { port: number }).port }));
-  const stats = () => ({ ...app.verification.stats, rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
+  const stats = () => {
+    const memory = process.memoryUsage();
+    return { ...app.verification.stats, rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external };
+  };
+  // Memory once the heap has settled. V8 gives freed pages back to the system on background
+  // threads after a collection, so RSS read right after one swung by tens of MB from reading to
+  // reading (314-336 MB over a 300 s soak, V8's heap total 87-140 MB, its live heap a flat 46 MB).
+  // Two full collections half a second apart, then half a second more: 240-244 MB, heap total 82-86.
+  const settled = async () => {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    gc();
+    await sleep(500);
+    gc();
+    await sleep(500);
+    return stats();
+  };
   process.on('message', (m) => {
     if (m === 'stats') send({ stats: stats() });
-    if (m === 'gc') {
-      (globalThis as { gc?: () => void }).gc?.();
-      send({ stats: stats() });
-    }
+    if (m === 'gc') void settled().then((memory) => send({ stats: memory }));
     if (typeof m === 'string' && m.startsWith('auth:')) {
       // A session seen for the first time (no cache): the statements its authentication costs.
       const before = statements;
@@ -420,10 +434,18 @@ async function main(): Promise<void> {
       }));
     };
     await soakFor(Math.min(10, SOAK / 6));
-    rss.beforeSoak = (await server.command('gc')).rss!;
+    const readings = [await server.command('gc')];
     soakRequests = 0;
-    await soakFor(SOAK);
-    rss.afterSoak = (await server.command('gc')).rss!;
+    // A reading (after a full GC) every 10 s: a leak climbs from reading to reading, a heap that
+    // is settling or giving pages back moves and stops.
+    for (let left = SOAK; left > 0; left -= 10) {
+      await soakFor(Math.min(10, left));
+      readings.push(await server.command('gc'));
+    }
+    rss.beforeSoak = readings[0]!.rss!;
+    rss.afterSoak = readings.at(-1)!.rss!;
+    const series = (field: string) => readings.map((r) => Math.round(r[field]! / 1048576)).join(' ');
+    soakSeries = [`RSS ${series('rss')}`, `V8 heap used ${series('heapUsed')}`, `V8 heap total ${series('heapTotal')}`, `external ${series('external')}`];
     rows.push({ id: 'soak', name: `mixed soak, ${SOAK} s, 4 loops`, p50: NaN, p95: NaN, note: `${soakRequests} requests` });
 
     print(rows, rss, database.kind, KEYS);
@@ -433,6 +455,9 @@ async function main(): Promise<void> {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+/** The soak's readings, MB, one line per figure (filled in by the soak). */
+let soakSeries: string[] = [];
 
 function print(rows: Row[], rss: Record<string, number>, kind: string, keys: number): void {
   const get = (id: string) => rows.find((r) => r.id === id)!;
@@ -447,6 +472,7 @@ function print(rows: Row[], rss: Record<string, number>, kind: string, keys: num
   for (const r of rows) if (r.note) console.log(`  (${r.id}) ${r.note}`);
   const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
   console.log(`  RSS: idle ${mb(rss.idle!)}, before the soak (after its warm-up) ${mb(rss.beforeSoak!)}, after it ${mb(rss.afterSoak!)}`);
+  console.log(`  Every 10 s of the soak, after a full GC (MB):\n${soakSeries.map((l) => `    ${l}`).join('\n')}`);
 
   const first = get('first');
   const ratio = (x: Row, y: Row) => x.p95 / y.p95;
